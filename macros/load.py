@@ -1,0 +1,371 @@
+"""Load a site's `data/` folder into the validated model, or report every problem at once.
+
+Files → parsed with lines (yamlfile) → validated per record (schema) → checked across files
+(checks) → a frozen SiteData. Nothing here knows about pages or charts.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+from . import schema
+from .checks import check_site
+from .glossary import merged_glossary
+from .model import SiteData
+from .problems import DataError, Problem, describe, pydantic_message
+from .yamlfile import DuplicateKeyError, LineDict, LineList, line_of, parse
+
+# A data file larger than this is almost certainly a mistake (a pasted export, a binary);
+# reading it would only produce a slow, confusing failure.
+MAX_FILE_BYTES = 20 * 1024 * 1024
+
+CSV_COLUMNS = ("measure", "period", "value", "note")
+_PERIOD = re.compile(r"^\d{4}-(0[1-9]|1[0-2])(-\d{2})?$")
+
+
+class _Reader:
+    """Collects problems while reading one site's data folder."""
+
+    def __init__(self, data_dir: Path):
+        self.data_dir = data_dir
+        self.site_dir = data_dir.parent
+        self.problems: list[Problem] = []
+
+    def rel(self, path: Path) -> str:
+        try:
+            return path.relative_to(self.site_dir).as_posix()
+        except ValueError:
+            return path.as_posix()
+
+    def problem(self, path: Path | str, line: int, record: str, message: str) -> None:
+        name = path if isinstance(path, str) else self.rel(path)
+        self.problems.append(Problem(name, line, record, message))
+
+    # -- raw text ------------------------------------------------------------------------
+
+    def read_text(self, path: Path) -> str | None:
+        try:
+            size = path.stat().st_size
+            if size > MAX_FILE_BYTES:
+                self.problem(path, 0, "", f"the file is {size // (1024 * 1024)} MB; data files "
+                             f"are limited to {MAX_FILE_BYTES // (1024 * 1024)} MB, so this is "
+                             f"probably not the file you meant")
+                return None
+            raw = path.read_bytes()
+        except OSError as exc:
+            self.problem(path, 0, "", f"cannot be read: {exc.strerror}")
+            return None
+        try:
+            # utf-8-sig: Excel and Notepad put a byte-order mark at the start; it is harmless.
+            text = raw.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            line = raw[: exc.start].count(b"\n") + 1
+            self.problem(path, line, "", f"is not UTF-8 text (byte 0x{raw[exc.start]:02x}); "
+                         f"save the file as UTF-8")
+            return None
+        if "\x00" in text:
+            self.problem(path, text[: text.index("\x00")].count("\n") + 1, "",
+                         "contains a NUL character; this is not a text file")
+            return None
+        return text.replace("\r\n", "\n").replace("\r", "\n")
+
+    def read_yaml(self, path: Path) -> Any:
+        text = self.read_text(path)
+        if text is None:
+            return None
+        try:
+            return parse(text)
+        except DuplicateKeyError as exc:
+            self.problem(path, exc.line, "", str(exc) + "; keep one of them")
+        except yaml.MarkedYAMLError as exc:
+            mark = exc.problem_mark or exc.context_mark
+            line = mark.line + 1 if mark else 0
+            what = exc.problem or exc.context or "it cannot be read"
+            self.problem(path, line, "", f"YAML syntax: {what}; check the indentation, colons "
+                         f"and quotes on this line and the one before")
+        except yaml.YAMLError as exc:
+            self.problem(path, 0, "", f"YAML syntax: {exc}")
+        return None
+
+    # -- records -------------------------------------------------------------------------
+
+    def validate(self, model: type[schema.Record], raw: Any, path: Path, record: str,
+                 namer=None) -> Any:
+        """Validate one record; on failure report each error with its line and return None.
+
+        `namer(loc)` may name a nested record (an action inside an area) from an error's loc
+        and return (record name, loc relative to it).
+        """
+        if not isinstance(raw, dict):
+            self.problem(path, getattr(raw, "line", 0), record,
+                         f"should be a set of fields (a mapping), found {describe(raw)}")
+            return None
+        try:
+            obj = model.model_validate(raw)
+        except ValidationError as exc:
+            for error in exc.errors():
+                loc = tuple(error["loc"])
+                name, rel_loc, allowed = record, loc, list(model.model_fields)
+                if namer:
+                    name, rel_loc, allowed = namer(loc)
+                error = {**error, "loc": rel_loc}
+                self.problem(path, line_of(raw, loc), name, pydantic_message(error, allowed))
+            return None
+        _attach(obj, raw, self.rel(path))
+        return obj
+
+
+def _attach(obj: schema.Record, raw: Any, rel_path: str) -> None:
+    """Give a validated record (and its nested records) their file and lines."""
+    if isinstance(raw, LineDict):
+        obj._where = (rel_path, raw.line)
+        obj._lines = dict(raw.lines)
+    for name, value in obj:
+        sub = raw.get(name) if isinstance(raw, dict) else None
+        if isinstance(value, schema.Record):
+            _attach(value, sub, rel_path)
+        elif isinstance(value, list) and isinstance(sub, list):
+            for item, sub_raw in zip(value, sub):
+                if isinstance(item, schema.Record):
+                    _attach(item, sub_raw, rel_path)
+
+
+def _id_of(raw: Any, kind: str, index: int) -> str:
+    if isinstance(raw, dict) and isinstance(raw.get("id"), str):
+        return f"{kind} {raw['id']}"
+    return f"{kind} {index + 1}"
+
+
+def _read_site(reader: _Reader) -> schema.Site | None:
+    path = reader.data_dir / "site.yaml"
+    if not path.is_file():
+        reader.problem(path, 0, "", "is missing; every site needs data/site.yaml with at least "
+                       "council, service, title and reporting_date")
+        return None
+    raw = reader.read_yaml(path)
+    if raw is None and not reader.problems:
+        reader.problem(path, 0, "", "is empty; it needs council, service, title and reporting_date")
+    if raw is None:
+        return None
+    return reader.validate(schema.Site, raw, path, "site")
+
+
+def _read_area(reader: _Reader, path: Path) -> schema.Area | None:
+    raw = reader.read_yaml(path)
+    if raw is None:
+        return None
+    area_name = _id_of(raw, "area", 0) if isinstance(raw, dict) else "area"
+    if isinstance(raw, dict) and "id" not in raw:
+        area_name = f"area in {path.name}"
+
+    def namer(loc: tuple):
+        # ('outcomes', i, 'actions', j, field...) belongs to an action, named by its id.
+        if len(loc) >= 5 and loc[0] == "outcomes" and loc[2] == "actions":
+            try:
+                action_raw = raw["outcomes"][loc[1]]["actions"][loc[3]]
+            except (KeyError, IndexError, TypeError):
+                action_raw = None
+            name = _id_of(action_raw, "action", loc[3])
+            return name, loc[4:], list(schema.Action.model_fields)
+        if len(loc) >= 3 and loc[0] == "outcomes":
+            return area_name, loc, list(schema.Outcome.model_fields)
+        return area_name, loc, list(schema.Area.model_fields)
+
+    return reader.validate(schema.Area, raw, path, area_name, namer)
+
+
+def _read_list(reader: _Reader, name: str, model: type[schema.Record], kind: str,
+               required: bool = False) -> list:
+    path = reader.data_dir / name
+    if not path.is_file():
+        if required:
+            reader.problem(path, 0, "", "is missing")
+        return []
+    raw = reader.read_yaml(path)
+    if raw is None:
+        return []
+    if not isinstance(raw, list):
+        reader.problem(path, getattr(raw, "line", 1), "",
+                       f"should be a list of {kind} records (each starting with '- '), "
+                       f"found {describe(raw)}")
+        return []
+    out = []
+    for index, item in enumerate(raw):
+        record = (f"commentary {index + 1}" if kind == "commentary"
+                  else _id_of(item, kind, index))
+        if kind == "commentary" and isinstance(item, dict):
+            record = f"commentary for {item.get('measure', '?')} {item.get('period', '?')}"
+        obj = reader.validate(model, item, path, record)
+        if obj is not None:
+            out.append(obj)
+    return out
+
+
+def _read_values(reader: _Reader, known_measures: set[str]) -> list[schema.Value]:
+    path = reader.data_dir / "measures.csv"
+    if not path.is_file():
+        return []
+    text = reader.read_text(path)
+    if text is None:
+        return []
+    rows = csv.reader(io.StringIO(text))
+    try:
+        header = next(rows)
+    except StopIteration:
+        reader.problem(path, 1, "", "is empty; it needs the header row measure,period,value,note")
+        return []
+    except csv.Error as exc:
+        reader.problem(path, 1, "", f"cannot be read as CSV: {exc}")
+        return []
+    header = [h.strip() for h in header]
+    required = CSV_COLUMNS[:3]
+    if header[:3] != list(required) or any(h not in CSV_COLUMNS for h in header):
+        reader.problem(path, 1, "", f"header {','.join(header)!r} is not allowed; the columns "
+                       f"are measure,period,value and optionally note, in that order")
+        return []
+    values: list[schema.Value] = []
+    seen: dict[tuple[str, str], int] = {}
+    line = 1
+    try:
+        for row in rows:
+            line = rows.line_num
+            if not any(cell.strip() for cell in row):
+                continue
+            if len(row) > len(header):
+                reader.problem(path, line, "", f"has {len(row)} cells but the header has "
+                               f"{len(header)}; quote text containing commas")
+                continue
+            cells = dict(zip(header, (c.strip() for c in row)))
+            measure, period = cells.get("measure", ""), cells.get("period", "")
+            record = f"measure {measure or '(blank)'}"
+            ok = True
+            if measure not in known_measures:
+                reader.problem(path, line, record, f'measure "{measure}" is not an id in '
+                               f"data/measures.yaml")
+                ok = False
+            if not _PERIOD.match(period) or not _valid_period(period):
+                reader.problem(path, line, record, f'period "{period}" is not YYYY-MM (a month) '
+                               f"or YYYY-MM-DD (a snapshot date)")
+                ok = False
+            raw_value = cells.get("value", "")
+            number = None
+            if raw_value:
+                number = _number(raw_value)
+                if number is None:
+                    reader.problem(path, line, record, f'value "{raw_value}" is not a number; '
+                                   f"leave it empty for \"not available\" (put words in note)")
+                    ok = False
+            if ok and (measure, period) in seen:
+                reader.problem(path, line, record, f"period {period} is given twice (also at "
+                               f"line {seen[(measure, period)]}); keep one row")
+                ok = False
+            if ok:
+                seen[(measure, period)] = line
+                value = schema.Value(measure=measure, period=period, value=number,
+                                     note=cells.get("note") or None)
+                value._where = (reader.rel(path), line)
+                values.append(value)
+    except csv.Error as exc:
+        reader.problem(path, line + 1, "", f"cannot be read as CSV: {exc}")
+    return values
+
+
+def _valid_period(period: str) -> bool:
+    from datetime import date
+    try:
+        if len(period) == 7:
+            date.fromisoformat(period + "-01")
+        else:
+            date.fromisoformat(period)
+    except ValueError:
+        return False
+    return True
+
+
+def _number(text: str) -> float | None:
+    cleaned = text.replace(",", "").strip()
+    if cleaned.endswith("%"):  # a percentage typed with its sign means the same number
+        cleaned = cleaned[:-1]
+    try:
+        value = float(cleaned)
+    except ValueError:
+        return None
+    if value != value or value in (float("inf"), float("-inf")):
+        return None
+    return value
+
+
+def _read_glossary(reader: _Reader) -> dict[str, str]:
+    path = reader.data_dir / "glossary.yaml"
+    if not path.is_file():
+        return {}
+    raw = reader.read_yaml(path)
+    if raw is None:
+        return {}
+    if not isinstance(raw, dict):
+        reader.problem(path, getattr(raw, "line", 1), "", "should be a mapping of term: meaning, "
+                       f"e.g. 'MASH: Multi-Agency Safeguarding Hub', found {describe(raw)}")
+        return {}
+    out = {}
+    for key, value in raw.items():
+        line = raw.lines.get(key, 0)
+        if not isinstance(value, str) or not value.strip():
+            reader.problem(path, line, f"glossary entry {key}",
+                           f"meaning should be text, found {describe(value)}")
+            continue
+        out[str(key)] = value.strip()
+    return out
+
+
+def load_site(data_dir: Path | str) -> SiteData:
+    """Read and validate a data folder. Raises DataError listing every problem found."""
+    data_dir = Path(data_dir).resolve()
+    reader = _Reader(data_dir)
+    if not data_dir.is_dir():
+        raise DataError([Problem(str(data_dir), 0, "", "is not a folder; a site needs data/ "
+                                 "with site.yaml in it")])
+    site = _read_site(reader)
+    areas = []
+    plan_dir = data_dir / "plan"
+    for path in sorted(plan_dir.glob("*.yaml")) + sorted(plan_dir.glob("*.yml")):
+        area = _read_area(reader, path)
+        if area is not None:
+            areas.append(area)
+    measures = _read_list(reader, "measures.yaml", schema.Measure, "measure")
+    measure_ids = {m.id for m in measures}
+    # Values naming a measure that failed validation are not reported twice.
+    raw_ids = measure_ids | _raw_ids(data_dir / "measures.yaml")
+    values = _read_values(reader, raw_ids)
+    commentary = _read_list(reader, "commentary.yaml", schema.Commentary, "commentary")
+    visits = _read_list(reader, "visits.yaml", schema.Visit, "visit")
+    glossary = _read_glossary(reader)
+
+    if site is None and not reader.problems:
+        reader.problem("data/site.yaml", 0, "", "could not be read")
+    data = None
+    if site is not None:
+        data = SiteData.create(
+            root=data_dir.parent, site=site, areas=areas, measures=measures, values=values,
+            commentary=commentary, visits=visits, glossary=merged_glossary(glossary),
+        )
+        reader.problems.extend(check_site(data))
+    if reader.problems or data is None:
+        raise DataError(reader.problems)
+    return data
+
+
+def _raw_ids(path: Path) -> set[str]:
+    try:
+        raw = parse(path.read_text(encoding="utf-8-sig"))
+    except Exception:  # already reported by the main read
+        return set()
+    if not isinstance(raw, list):
+        return set()
+    return {item["id"] for item in raw if isinstance(item, dict) and isinstance(item.get("id"), str)}
