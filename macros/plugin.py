@@ -1,0 +1,102 @@
+"""The MkDocs plugin: validate the data before anything is written, add the generated pages
+and the navigation, and point Material at our theme overrides.
+
+It only delegates: loading is `load`, page lists are `pages`, bodies are rendered by the macros
+(`define_env` in `__init__`). Registered as the `improvement-site` plugin in pyproject.toml.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from mkdocs.config import config_options
+from mkdocs.config.base import Config
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin, event_priority
+from mkdocs.structure.files import File, Files
+
+from . import pages
+from .glossary import abbreviations_markdown
+from .labels import long_date
+from .problems import DataError
+from .site import current_data, data_dir_for
+
+THEME_DIR = Path(__file__).parent / "theme"
+ASSETS_DIR = Path(__file__).parent / "assets"
+
+
+class _Options(Config):
+    data_dir = config_options.Optional(config_options.Type(str))
+
+
+class ImprovementSitePlugin(BasePlugin[_Options]):
+    def __init__(self):
+        super().__init__()
+        self.data = None
+
+    # Runs before mkdocs-macros' on_config, so bad data fails the build with our message
+    # before any macro or page is touched, and before the site folder is cleaned.
+    @event_priority(100)
+    def on_config(self, config):
+        data_dir = data_dir_for(config, self.config.data_dir)
+        try:
+            self.data = current_data(data_dir)
+        except DataError as exc:
+            raise PluginError(exc.report()) from None
+        if str(data_dir) not in config.watch:  # `serve` rebuilds when data changes too
+            config.watch.append(str(data_dir))
+        # Our overrides come before Material's templates, whatever folder the site is in.
+        theme_dirs = config.theme.dirs
+        if str(THEME_DIR) not in theme_dirs:
+            theme_dirs.insert(0, str(THEME_DIR))
+        config.extra_css = ["assets/improvement-site.css", *config.extra_css]
+        site = self.data.site
+        if not config.site_name or config.site_name == "improvement-site":
+            config.site_name = site.title
+        suffix = "/" if config.use_directory_urls else ".html"
+        config.extra["improvement_site"] = {
+            "council": site.council,
+            "contact": site.contact,
+            "as_at": long_date(site.reporting_date),
+            "meeting": (f"{site.meeting.committee}, {long_date(site.meeting.date)}"
+                        if site.meeting else None),
+            "accessibility_url": "accessibility" + suffix,
+            "glossary_url": "glossary" + suffix,
+        }
+        return config
+
+    def on_files(self, files: Files, *, config) -> Files:
+        data = self.data
+        specs = pages.page_specs(data)
+        generated = {spec.path for spec in specs}
+        for spec in specs:
+            if files.get_file_from_path(spec.path) is None:  # a hand-written page wins
+                files.append(File.generated(config, spec.path, content=spec.markdown()))
+        css = (ASSETS_DIR / "improvement-site.css").read_text(encoding="utf-8")
+        files.append(File.generated(config, "assets/improvement-site.css", content=css))
+        if not config.nav:
+            extra = [(_title_of(f), f.src_uri) for f in sorted(files.documentation_pages(),
+                                                               key=lambda f: f.src_uri)
+                     if f.src_uri not in generated]
+            config.nav = pages.navigation(specs, extra)
+        return files
+
+
+    # After mkdocs-macros has rendered the page, so the definitions are never read as Jinja.
+    @event_priority(-100)
+    def on_page_markdown(self, markdown: str, *, page, config, files) -> str:
+        """Append the glossary as abbreviation definitions, so Material's `abbr` extension
+        expands acronyms in every page's own Markdown (generated tables carry <abbr> already)."""
+        return markdown + "\n\n" + abbreviations_markdown(self.data.glossary)
+
+
+def _title_of(file: File) -> str:
+    """A hand-written page's navigation title: its first heading, else its file name."""
+    try:
+        text = file.content_string
+    except Exception:  # noqa: BLE001 - an unreadable page is mkdocs' to report
+        text = ""
+    for line in text.splitlines():
+        if line.startswith("# "):
+            return line[2:].strip()
+    return Path(file.src_uri).stem.replace("-", " ").capitalize()

@@ -1,0 +1,125 @@
+"""One function per page type: gather what the page shows from the model and derived facts,
+then render its template. Macros call these; they never compute a fact themselves."""
+
+from __future__ import annotations
+
+from . import status
+from .render import PageContext, render
+
+STATUS_HELP = {
+    "complete": "The action has been completed.",
+    "on_track": "Work has started and is on schedule.",
+    "delayed": "The action is behind schedule; the exceptions page gives the reason and "
+               "mitigation.",
+    "not_started": "Planning: the action has not yet started.",
+    "not_rated": "The plan gives no status for this action yet.",
+}
+HEADLINE_COUNT = 6
+
+
+def _measure_rows(ctx: PageContext, measures) -> list:
+    return [(m, status.measure_status(ctx.data, m)) for m in measures]
+
+
+def home_page(ctx: PageContext) -> str:
+    data = ctx.data
+    return render("home.md.j2", ctx, areas=data.areas, counts=status.plan_counts(data),
+                  inspection=data.inspection, headline=_measure_rows(ctx, headline_measures(data)),
+                  latest_visit=data.latest_visit)
+
+
+def headline_measures(data) -> list:
+    """The measures a site flags as headline, else the first few with a value."""
+    flagged = [m for m in data.measures if getattr(m, "headline", False)]
+    if flagged:
+        return flagged
+    with_values = [m for m in data.measures if status.known_values(data, m)]
+    return with_values[:HEADLINE_COUNT]
+
+
+def plan_page(ctx: PageContext) -> str:
+    data = ctx.data
+    return render("plan.md.j2", ctx, areas=data.areas, counts=status.plan_counts(data),
+                  area_counts=[(a, status.area_counts(data, a)) for a in data.areas],
+                  STATUS_HELP=STATUS_HELP)
+
+
+def area_page(ctx: PageContext, area_id: str) -> str:
+    data = ctx.data
+    area = data.area(area_id)
+    ids = list(area.measures)
+    for _, _, action in data.actions(area):
+        ids += [m for m in action.measures if m not in ids]
+    return render("area.md.j2", ctx, area=area, counts=status.area_counts(data, area),
+                  measures=_measure_rows(ctx, [data.measure(i) for i in ids]),
+                  visits=data.visits_for_area(area_id))
+
+
+def exceptions_page(ctx: PageContext) -> str:
+    data = ctx.data
+    rd = data.site.reporting_date
+    delayed = [(area, a) for area, _, a in data.actions() if a.status == "delayed"]
+    overdue = [(area, a) for area, _, a in data.actions() if status.is_overdue(a, rd)]
+    return render("exceptions.md.j2", ctx, delayed=delayed, overdue=overdue)
+
+
+def scorecard_page(ctx: PageContext) -> str:
+    data = ctx.data
+    names: list[str] = []
+    for m in data.measures:
+        names += [c.name for c in m.comparators if c.name not in names]
+    groups = [(g, _measure_rows(ctx, ms)) for g, ms in data.groups()]
+    return render("scorecard.md.j2", ctx, groups=groups, comparator_names=names)
+
+
+def measure_page(ctx: PageContext, measure_id: str) -> str:
+    data = ctx.data
+    m = data.measure(measure_id)
+    rows = [(v, status.target_for(m, v.period), status.value_rag(m, v))
+            for v in data.values_of(measure_id)]
+    return render("measure.md.j2", ctx, m=m, st=status.measure_status(data, m), rows=rows,
+                  commentary=data.commentary_of(measure_id),
+                  areas=data.areas_for_measure(measure_id),
+                  visits=data.visits_for_measure(measure_id))
+
+
+def visits_page(ctx: PageContext) -> str:
+    return render("visits.md.j2", ctx, visits=list(reversed(ctx.data.visits)))
+
+
+def visit_page(ctx: PageContext, visit_id: str) -> str:
+    data = ctx.data
+    v = data.visit(visit_id)
+    j = data.site.judgements
+    return render("visit.md.j2", ctx, v=v,
+                  judgements=j if j and j.inspection == visit_id else None,
+                  areas=[data.area(a) for a in v.areas],
+                  measures=[data.measure(m) for m in v.measures])
+
+
+def glossary_page(ctx: PageContext) -> str:
+    return render("glossary.md.j2", ctx, terms=list(ctx.data.glossary.items()))
+
+
+def accessibility_page(ctx: PageContext) -> str:
+    return render("accessibility.md.j2", ctx)
+
+
+# -- macros for hand-written pages ------------------------------------------------------------
+
+
+def status_summary(ctx: PageContext, area_id: str | None = None) -> str:
+    data = ctx.data
+    if area_id:
+        area = data.area(area_id)
+        return render("status_summary.md.j2", ctx, counts=status.area_counts(data, area),
+                      caption=f"Actions by status: {area.number}. {area.title}")
+    return render("status_summary.md.j2", ctx, counts=status.plan_counts(data),
+                  caption="Actions by status, whole plan")
+
+
+def measure_summary(ctx: PageContext, *measure_ids: str) -> str:
+    data = ctx.data
+    measures = [data.measure(i) for i in measure_ids] if measure_ids else list(data.measures)
+    return render("measure_summary.md.j2", ctx, rows=_measure_rows(ctx, measures),
+                  caption="Measures, latest values")
