@@ -37,16 +37,23 @@ def _unique(kind: str, records: list[tuple[str, Record]], problems: list[Problem
                                 f"e.g. {record_id}-{kind}"))
 
 
-def _refs(record: Record, name: str, field: str, ids: list[str], data: "SiteData", kind: str,
+def _refs(record: Record, name: str, field: str, ids: list[str], known: set[str], kind: str,
           file: str, problems: list[Problem]) -> None:
     for ref in ids:
-        if not data.has(kind, ref):
+        if ref not in known:
+            article = "an" if kind[0] in "aeiou" else "a"
             problems.append(_at(record, field, name,
-                                f'{field} "{ref}" is not a {kind} id in {file}'))
+                                f'{field} "{ref}" is not {article} {kind} id in {file}'))
 
 
-def check_site(data: "SiteData") -> list[Problem]:
+def check_site(data: "SiteData", written_ids: dict[str, set[str]] | None = None) -> list[Problem]:
+    """Problems across records. `written_ids` are ids present in the files even where their
+    record failed validation, so one mistake is reported once, not again at every reference."""
     problems: list[Problem] = []
+    known = {kind: {r.id for r in records} for kind, records in
+             (("area", data.areas), ("measure", data.measures), ("visit", data.visits))}
+    for kind, ids in (written_ids or {}).items():
+        known[kind] |= ids
     _unique("area", [(a.id, a) for a in data.areas], problems)
     _unique("action", [(act.id, act) for _, _, act in data.actions()], problems)
     _unique("measure", [(m.id, m) for m in data.measures], problems)
@@ -61,11 +68,11 @@ def check_site(data: "SiteData") -> list[Problem]:
 
     measures_file, visits_file, plan = "data/measures.yaml", "data/visits.yaml", "data/plan/"
     for area in data.areas:
-        _refs(area, f"area {area.id}", "measures", area.measures, data, "measure",
+        _refs(area, f"area {area.id}", "measures", area.measures, known["measure"], "measure",
               measures_file, problems)
         for _, _, action in data.actions(area):
             name = f"action {action.id}"
-            _refs(action, name, "measures", action.measures, data, "measure", measures_file,
+            _refs(action, name, "measures", action.measures, known["measure"], "measure", measures_file,
                   problems)
             if action.status == "delayed":
                 for field in ("delay_reason", "mitigation"):
@@ -77,14 +84,15 @@ def check_site(data: "SiteData") -> list[Problem]:
                 problems.append(_at(action, "due_note", name, "due_note is empty"))
     for visit in data.visits:
         name = f"visit {visit.id}"
-        _refs(visit, name, "areas", visit.areas, data, "area", plan, problems)
-        _refs(visit, name, "measures", visit.measures, data, "measure", measures_file, problems)
+        _refs(visit, name, "areas", visit.areas, known["area"], "area", plan, problems)
+        _refs(visit, name, "measures", visit.measures, known["measure"], "measure", measures_file,
+              problems)
         if visit.end and visit.end < visit.start_date:
             problems.append(_at(visit, "end", name, f"end {visit.end} is before start "
                                 f"{visit.start}"))
     for item in data.commentary:
         name = f"commentary for {item.measure} {item.period}"
-        if not data.has("measure", item.measure):
+        if item.measure not in known["measure"]:
             problems.append(_at(item, "measure", name,
                                 f'measure "{item.measure}" is not a measure id in {measures_file}'))
         if not any((item.working_well, item.worried, item.doing)):
@@ -105,7 +113,7 @@ def check_site(data: "SiteData") -> list[Problem]:
                 problems.append(_at(measure, "tolerance", name, "an in_range measure with a "
                                     "target needs tolerance low and high (the range)"))
     judgements = data.site.judgements
-    if judgements and not data.has("visit", judgements.inspection):
+    if judgements and judgements.inspection not in known["visit"]:
         problems.append(_at(judgements, "inspection", "site",
                             f'judgements.inspection "{judgements.inspection}" is not a visit id '
                             f"in {visits_file}"))

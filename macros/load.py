@@ -37,6 +37,18 @@ class _Reader:
         self.data_dir = data_dir
         self.site_dir = data_dir.parent
         self.problems: list[Problem] = []
+        # Ids written in the files, valid or not: a reference to a record that failed its own
+        # validation is not reported again as dangling.
+        self.written_ids: dict[str, set[str]] = {"area": set(), "measure": set(), "visit": set()}
+
+    def note_ids(self, kind: str, raw: Any, text: str | None = None) -> None:
+        items = raw if isinstance(raw, list) else [raw]
+        for item in items:
+            if isinstance(item, dict) and isinstance(item.get("id"), str):
+                self.written_ids[kind].add(item["id"])
+        if raw is None and text:  # unreadable YAML: find the ids as text
+            self.written_ids[kind].update(re.findall(r"^(?:- )?\s*id:\s*([a-z0-9-]+)\s*$",
+                                                     text, re.M))
 
     def rel(self, path: Path) -> str:
         try:
@@ -76,12 +88,18 @@ class _Reader:
             return None
         return text.replace("\r\n", "\n").replace("\r", "\n")
 
-    def read_yaml(self, path: Path) -> Any:
+    def read_yaml(self, path: Path, kind: str | None = None) -> Any:
         text = self.read_text(path)
         if text is None:
+            if kind and path.is_file():  # still learn its ids, so references are not blamed
+                self.note_ids(kind, None, path.read_bytes()[:MAX_FILE_BYTES].decode(
+                    "utf-8", errors="replace"))
             return None
         try:
-            return parse(text)
+            raw = parse(text)
+            if kind:
+                self.note_ids(kind, raw)
+            return raw
         except DuplicateKeyError as exc:
             self.problem(path, exc.line, "", str(exc) + "; keep one of them")
         except yaml.MarkedYAMLError as exc:
@@ -92,6 +110,8 @@ class _Reader:
                          f"and quotes on this line and the one before")
         except yaml.YAMLError as exc:
             self.problem(path, 0, "", f"YAML syntax: {exc}")
+        if kind:
+            self.note_ids(kind, None, text)
         return None
 
     # -- records -------------------------------------------------------------------------
@@ -158,7 +178,7 @@ def _read_site(reader: _Reader) -> schema.Site | None:
 
 
 def _read_area(reader: _Reader, path: Path) -> schema.Area | None:
-    raw = reader.read_yaml(path)
+    raw = reader.read_yaml(path, "area")
     if raw is None:
         return None
     area_name = _id_of(raw, "area", 0) if isinstance(raw, dict) else "area"
@@ -188,7 +208,7 @@ def _read_list(reader: _Reader, name: str, model: type[schema.Record], kind: str
         if required:
             reader.problem(path, 0, "", "is missing")
         return []
-    raw = reader.read_yaml(path)
+    raw = reader.read_yaml(path, kind if kind in reader.written_ids else None)
     if raw is None:
         return []
     if not isinstance(raw, list):
@@ -339,10 +359,7 @@ def load_site(data_dir: Path | str) -> SiteData:
         if area is not None:
             areas.append(area)
     measures = _read_list(reader, "measures.yaml", schema.Measure, "measure")
-    measure_ids = {m.id for m in measures}
-    # Values naming a measure that failed validation are not reported twice.
-    raw_ids = measure_ids | _raw_ids(data_dir / "measures.yaml")
-    values = _read_values(reader, raw_ids)
+    values = _read_values(reader, reader.written_ids["measure"])
     commentary = _read_list(reader, "commentary.yaml", schema.Commentary, "commentary")
     visits = _read_list(reader, "visits.yaml", schema.Visit, "visit")
     glossary = _read_glossary(reader)
@@ -355,17 +372,8 @@ def load_site(data_dir: Path | str) -> SiteData:
             root=data_dir.parent, site=site, areas=areas, measures=measures, values=values,
             commentary=commentary, visits=visits, glossary=merged_glossary(glossary),
         )
-        reader.problems.extend(check_site(data))
+        reader.problems.extend(check_site(data, reader.written_ids))
     if reader.problems or data is None:
         raise DataError(reader.problems)
     return data
 
-
-def _raw_ids(path: Path) -> set[str]:
-    try:
-        raw = parse(path.read_text(encoding="utf-8-sig"))
-    except Exception:  # already reported by the main read
-        return set()
-    if not isinstance(raw, list):
-        return set()
-    return {item["id"] for item in raw if isinstance(item, dict) and isinstance(item.get("id"), str)}

@@ -1,0 +1,156 @@
+"""Build the bundled sites and read the HTML they produce."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+
+from macros import status
+from macros.labels import long_date
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.mark.parametrize("name", ["nottingham", "nel", "minimal"])
+def test_every_record_has_its_page(built, name):
+    site = built(name)
+    data = site.data
+    for area in data.areas:
+        text = site.text(f"plan/{area.id}/")
+        assert area.title.split("(")[0].strip() in text
+        for _, outcome, action in data.actions(area):
+            row = site.content(f"plan/{area.id}/").find(id=action.id)
+            assert row is not None, f"action {action.id} has no row"
+            assert action.id in row.get_text()
+            # Status is always words, never colour alone.
+            assert status.STATUS_LABELS[status.status_of(action)] in row.get_text()
+    for measure in data.measures:
+        assert site.content(f"performance/{measure.id}/").h1.get_text().startswith(
+            measure.name[:40])
+    for visit in data.visits:
+        text = site.text(f"inspections/{visit.id}/")
+        assert visit.focus[:40] in text
+    for page in ("", "plan/", "plan/exceptions/", "performance/", "inspections/", "glossary/",
+                 "accessibility/"):
+        assert site.content(page) is not None
+
+
+def test_nottingham_has_every_action_of_the_plan(built):
+    site = built("nottingham")
+    data = site.data
+    assert [a.id for a in data.areas] == [
+        "front-door", "management-oversight", "workforce-capacity", "placement-sufficiency",
+        "care-leavers-21-plus", "homeless-16-17", "return-home-interviews",
+        "missing-education-ehe"]
+    actions = [a for _, _, a in data.actions()]
+    assert len(actions) == 75
+    # Seed 002: Green → complete, Yellow → on track, blank → not rated.
+    assert sum(a.status == "complete" for a in actions) == 10
+    assert sum(a.status == "on_track" for a in actions) == 16
+    assert sum(a.status is None for a in actions) == 49
+    home = site.text("")
+    assert "75 actions across 8 improvement areas" in home
+    assert "Inadequate" in home and "Requires improvement to be good" in home
+    assert "11 September 2024" in home
+
+
+def test_overdue_action_is_marked(built):
+    site = built("nottingham")
+    # front-door-03: due 31 March 2023, in progress, so overdue at 11 September 2024.
+    row = site.content("plan/front-door/").find(id="front-door-03")
+    assert "Overdue" in row.get_text() and "31 March 2023" in row.get_text()
+    # front-door-01 is complete, so never overdue.
+    assert "Overdue" not in site.content("plan/front-door/").find(id="front-door-01").get_text()
+    exceptions = site.text("plan/exceptions/")
+    assert "No actions are delayed" in exceptions and "front-door-03" in exceptions
+
+
+def test_minimal_delayed_action_is_on_exceptions_page(built):
+    site = built("minimal")
+    row = site.content("plan/exceptions/").find(id="front-door-03")
+    text = " ".join(row.get_text(" ").split())
+    for part in ("Telephony contract delayed.", "Interim number in place.", "30 September 2024"):
+        assert part in text
+    assert "Delayed / not on schedule" in site.text("plan/front-door/")
+
+
+def test_nel_computed_rag_matches_the_published_scorecard(built):
+    site = built("nel")
+    data = site.data
+    published = yaml.safe_load((ROOT / "tests" / "data" / "nel_published.yaml").read_text())
+    assert set(published) == {m.id for m in data.measures}
+    overrides = []
+    for measure in data.measures:
+        st = status.measure_status(data, measure)
+        printed = published[measure.id]
+        assert st.latest.value == printed["actual"], measure.id
+        assert st.rag == printed["rag"], measure.id
+        if printed["direction"]:
+            assert st.direction == printed["direction"], measure.id
+        if st.rag != st.computed_rag:
+            assert measure.rag_override and measure.rag_override.reason, measure.id
+            overrides.append(measure.id)
+        # The page shows the RAG in words, and says when it was set by hand.
+        text = site.text(f"performance/{measure.id}/")
+        assert status.RAG_LABELS[st.rag] in text
+        if measure.rag_override:
+            assert "set by hand" in text and measure.rag_override.reason[:30] in text
+    documented = (ROOT / "docs" / "north-east-lincolnshire.md").read_text(encoding="utf-8")
+    for measure_id in overrides:
+        assert f"`{measure_id}`" in documented, f"override {measure_id} is not listed in docs/"
+
+
+def test_scorecard_groups_and_commentary(built):
+    site = built("nel")
+    headings = [h.get_text().rstrip("¶").strip() for h in site.content("performance/").find_all("h2")]
+    assert headings[:4] == [m for m in dict.fromkeys(m.group for m in site.data.measures)][:4]
+    text = site.text("performance/cin-number/")
+    for heading in ("What's working well?", "What are we worried about?",
+                    "What are we doing about it?"):
+        assert heading in text
+
+
+def test_measure_page_shows_values_targets_and_missing_values(built):
+    site = built("minimal")
+    text = site.text("performance/visits-in-time/")
+    assert "Not available" in text and "not available" in text
+    assert "87%" in text and "90%" in text
+    cp = site.text("performance/cp-rate/")
+    assert "Statistical neighbours" in cp and "43.2" in cp and "March 2024" in cp
+
+
+def test_glossary_expands_acronyms_sitewide(built):
+    site = built("minimal")
+    glossary = site.text("glossary/")
+    assert "Multi-Agency Safeguarding Hub" in glossary and "Test Term" in glossary
+    abbr = site.content("plan/front-door/").find("abbr", string="MASH")
+    assert abbr is not None and abbr["title"] == "Multi-Agency Safeguarding Hub"
+    # Hand-written pages get the same expansion through Material's abbreviations.
+    notes = site.page("notes/")
+    assert notes.find("table") is not None  # the macro ran on a hand-written page
+
+
+def test_accessibility_statement_has_required_sections(built):
+    site = built("minimal")
+    text = site.text("accessibility/")
+    for section in ("How accessible this website is", "Feedback and contact information",
+                    "Reporting accessibility problems", "Enforcement procedure",
+                    "Technical information", "Compliance status", "Non-accessible content",
+                    "What we're doing to improve accessibility",
+                    "Preparation of this accessibility statement"):
+        assert section in text, section
+    assert "improvement@example.org" in text
+    # Linked from every page.
+    assert site.page("plan/").find("a", string=re.compile("Accessibility statement"))
+
+
+def test_home_page_summarises(built):
+    site = built("minimal")
+    text = site.text("")
+    assert "Example Borough Council" in text and long_date(site.data.site.reporting_date) in text
+    assert "4 actions across 1 improvement area" in text
+    assert "The committee notes the progress made." in text
+    assert "Monitoring visit 1: The front door" in text
