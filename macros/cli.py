@@ -81,5 +81,12 @@ def serve(ctx: click.Context, site: Path, dev_addr: str) -> None:
     _run(ctx.obj["debug"], lambda: commands.serve(site, dev_addr))
 
 
+@main.command()
+def fields() -> None:
+    """Print the data contract's field reference (Markdown), written from the schema."""
+    from .schema_docs import field_reference
+    click.echo(field_reference(), nl=False)
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

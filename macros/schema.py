@@ -74,7 +74,13 @@ DateOrMonth = Annotated[date | str, BeforeValidator(_date_or_month)]
 Month = Annotated[str, BeforeValidator(_month)]
 Id = Annotated[str, Field(pattern=ID_PATTERN)]
 Text = Annotated[str, Field(min_length=1)]
-Markdown = Annotated[str, Field(description="Markdown (the safe subset in docs/data-contract.md)")]
+
+
+class MarkdownText:
+    """Marks a text field rendered as the safe Markdown subset (for the docs' field table)."""
+
+
+Markdown = Annotated[str, MarkdownText()]
 Audience = Literal["public", "committee"]
 
 
