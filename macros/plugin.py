@@ -7,6 +7,7 @@ It only delegates: loading is `load`, page lists are `pages`, bodies are rendere
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from mkdocs.config import config_options
@@ -15,12 +16,16 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files
 
-from . import pages
+from mkdocs.utils import get_relative_url
+
+from . import chart_theme, pages
+from .chart_output import CHARTS_SCRIPT, REGISTRY, VEGA_SCRIPT
 from .glossary import abbreviations_markdown
 from .labels import long_date
 from .problems import DataError
 from .site import current_data, data_dir_for
 
+CACHE_ENV = "IMPROVEMENT_SITE_CACHE"
 THEME_DIR = Path(__file__).parent / "theme"
 ASSETS_DIR = Path(__file__).parent / "assets"
 
@@ -81,6 +86,25 @@ class ImprovementSitePlugin(BasePlugin[_Options]):
             config.nav = pages.navigation(specs, extra)
         return files
 
+
+    def on_pre_build(self, *, config) -> None:
+        chart_theme.enable()
+        REGISTRY.reset()
+
+    def on_post_page(self, output: str, *, page, config) -> str:
+        """Load the local Vega bundle on pages that have charts, and only on those."""
+        if 'class="ims-chart"' not in output:
+            return output
+        scripts = "".join(
+            f'<script src="{get_relative_url(path, page.url)}"></script>'
+            for path in (VEGA_SCRIPT, CHARTS_SCRIPT))
+        head, sep, tail = output.rpartition("</body>")
+        return head + scripts + sep + tail if sep else output + scripts
+
+    def on_post_build(self, *, config) -> None:
+        cache = os.environ.get(CACHE_ENV)
+        cache_dir = Path(cache) if cache else Path(config.docs_dir).parent / ".cache" / "charts"
+        REGISTRY.write(Path(config.site_dir), cache_dir)
 
     # After mkdocs-macros has rendered the page, so the definitions are never read as Jinja.
     @event_priority(-100)

@@ -73,6 +73,11 @@ class PageContext:
         return link + (f"#{anchor}" if anchor else "")
 
 
+    def asset(self, path: str) -> str:
+        """A link from this page to a file of the built site (a script, an SVG)."""
+        return get_relative_url(path, self.page_url or ".")
+
+
 def render(template: str, ctx: PageContext, **values) -> str:
     """Render `templates/<template>` for one page; returns Markdown with HTML blocks."""
     data = ctx.data

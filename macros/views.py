@@ -3,7 +3,10 @@ then render its template. Macros call these; they never compute a fact themselve
 
 from __future__ import annotations
 
-from . import status
+from markupsafe import Markup
+
+from . import charts, status
+from .chart_output import CHARTS_DIR, REGISTRY, script_safe_json
 from .render import PageContext, render
 
 STATUS_HELP = {
@@ -17,15 +20,37 @@ STATUS_HELP = {
 HEADLINE_COUNT = 6
 
 
+def figure_html(ctx: PageContext, figure: charts.Figure | None) -> Markup:
+    """A chart as the page shows it: title, description, live chart over a static SVG, the
+    data as a table and a CSV download. Empty when there is nothing to chart."""
+    if figure is None:
+        return Markup("")
+    chart = REGISTRY.add(figure)
+    count = ctx.extra.get("charts", 0) + 1
+    ctx.extra["charts"] = count
+    return Markup(render(
+        "chart.html.j2", ctx, id=f"{count}-{chart.key[:8]}", title=figure.title,
+        description=figure.description, spec=Markup(script_safe_json(chart.spec)),
+        svg_url=ctx.asset(f"{CHARTS_DIR}/{chart.key}.svg"),
+        csv_url=ctx.asset(f"{CHARTS_DIR}/{chart.key}.csv"), name=figure.name,
+        columns=figure.columns, rows=figure.rows))
+
+
 def _measure_rows(ctx: PageContext, measures) -> list:
     return [(m, status.measure_status(ctx.data, m)) for m in measures]
 
 
 def home_page(ctx: PageContext) -> str:
     data = ctx.data
-    return render("home.md.j2", ctx, areas=data.areas, counts=status.plan_counts(data),
-                  inspection=data.inspection, headline=_measure_rows(ctx, headline_measures(data)),
-                  latest_visit=data.latest_visit)
+    counts = status.plan_counts(data)
+    headline = headline_measures(data)
+    return render("home.md.j2", ctx, areas=data.areas, counts=counts,
+                  inspection=data.inspection, headline=_measure_rows(ctx, headline),
+                  latest_visit=data.latest_visit,
+                  status_chart=figure_html(ctx, charts.status_figure(
+                      counts, "the whole plan", "plan-status")) if data.areas else "",
+                  headline_chart=figure_html(ctx, charts.measures_strip(
+                      data, headline, title="Headline measures", name="headline-measures")))
 
 
 def headline_measures(data) -> list:
@@ -50,9 +75,16 @@ def area_page(ctx: PageContext, area_id: str) -> str:
     ids = list(area.measures)
     for _, _, action in data.actions(area):
         ids += [m for m in action.measures if m not in ids]
-    return render("area.md.j2", ctx, area=area, counts=status.area_counts(data, area),
-                  measures=_measure_rows(ctx, [data.measure(i) for i in ids]),
-                  visits=data.visits_for_area(area_id))
+    counts = status.area_counts(data, area)
+    measures = [data.measure(i) for i in ids]
+    return render("area.md.j2", ctx, area=area, counts=counts,
+                  measures=_measure_rows(ctx, measures),
+                  visits=data.visits_for_area(area_id),
+                  status_chart=figure_html(ctx, charts.status_figure(
+                      counts, f"area {area.number}", f"{area.id}-status")),
+                  measures_chart=figure_html(ctx, charts.measures_strip(
+                      data, measures, title=f"Measures for area {area.number}",
+                      name=f"{area.id}-measures")))
 
 
 def exceptions_page(ctx: PageContext) -> str:
@@ -78,20 +110,24 @@ def measure_page(ctx: PageContext, measure_id: str) -> str:
     rows = [(v, status.target_for(m, v.period), status.value_rag(m, v))
             for v in data.values_of(measure_id)]
     return render("measure.md.j2", ctx, m=m, st=status.measure_status(data, m), rows=rows,
+                  chart=figure_html(ctx, charts.measure_figure(data, m)),
                   commentary=data.commentary_of(measure_id),
                   areas=data.areas_for_measure(measure_id),
                   visits=data.visits_for_measure(measure_id))
 
 
 def visits_page(ctx: PageContext) -> str:
-    return render("visits.md.j2", ctx, visits=list(reversed(ctx.data.visits)))
+    data = ctx.data
+    chart = figure_html(ctx, charts.visits_timeline_figure(data)) if data.visits else ""
+    return render("visits.md.j2", ctx, visits=list(reversed(data.visits)), chart=chart)
 
 
 def visit_page(ctx: PageContext, visit_id: str) -> str:
     data = ctx.data
     v = data.visit(visit_id)
     j = data.site.judgements
-    return render("visit.md.j2", ctx, v=v,
+    figure = charts.visit_measures_figure(data, v) or charts.visits_timeline_figure(data, v)
+    return render("visit.md.j2", ctx, v=v, chart=figure_html(ctx, figure),
                   judgements=j if j and j.inspection == visit_id else None,
                   areas=[data.area(a) for a in v.areas],
                   measures=[data.measure(m) for m in v.measures])

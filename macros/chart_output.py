@@ -1,0 +1,151 @@
+"""Charts into the built site: a spec embedded in the page, a static SVG, a CSV download.
+
+Pages ask `ChartRegistry.add(figure)` for the HTML of a figure while they render; the plugin
+writes every registered chart's SVG and CSV once the pages are done (`write`). Files are named
+by the hash of their content, so an unchanged chart is never rendered twice: its SVG comes from
+the cache folder on the next build.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+import os
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+from .charts import Figure
+
+CHARTS_DIR = "assets/charts"
+VEGA_SCRIPT = "assets/vega/vega-bundle.js"
+CHARTS_SCRIPT = "assets/improvement-site-charts.js"
+
+
+def spec_json(spec: dict) -> str:
+    """Canonical JSON: the same chart always gives the same bytes (and the same hash)."""
+    return json.dumps(spec, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def script_safe_json(text: str) -> str:
+    """JSON that cannot end the <script> element it sits in, whatever the data says."""
+    return (text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+            .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
+
+
+def figure_csv(figure: Figure) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(figure.columns)
+    for row in figure.rows:
+        # A cell starting with = + - @ would be run as a formula by spreadsheet programs.
+        writer.writerow([f"'{c}" if isinstance(c, str) and c and c[0] in "=+-@" and
+                         not _is_number(c) else c for c in row])
+    return out.getvalue()
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text.replace(",", "").rstrip("%"))
+        return True
+    except ValueError:
+        return False
+
+
+@dataclass(frozen=True)
+class RenderedChart:
+    key: str  # content hash
+    spec: str  # canonical JSON
+    csv: str
+    name: str
+
+
+class ChartRegistry:
+    """The charts of one build."""
+
+    def __init__(self):
+        self._charts: dict[str, RenderedChart] = {}
+        self._lock = threading.Lock()
+
+    def reset(self) -> None:
+        with self._lock:
+            self._charts.clear()
+
+    def add(self, figure: Figure) -> RenderedChart:
+        # Specs come from our builders, whose output the test suite validates against the
+        # Vega-Lite schema; skipping validation here keeps builds fast.
+        spec = spec_json(figure.chart.to_dict(validate=False))
+        csv_text = figure_csv(figure)
+        key = hashlib.sha256((spec + csv_text).encode("utf-8")).hexdigest()[:20]
+        chart = RenderedChart(key=key, spec=spec, csv=csv_text, name=figure.name)
+        with self._lock:
+            self._charts.setdefault(key, chart)
+        return chart
+
+    def __len__(self) -> int:
+        return len(self._charts)
+
+    def write(self, site_dir: Path, cache_dir: Path | None) -> int:
+        """Write every chart's SVG and CSV, and the scripts. Returns SVGs rendered afresh."""
+        out = Path(site_dir) / CHARTS_DIR
+        out.mkdir(parents=True, exist_ok=True)
+        charts = list(self._charts.values())
+        todo = []
+        for chart in charts:
+            (out / f"{chart.key}.csv").write_text(chart.csv, encoding="utf-8")
+            cached = cache_dir / f"{chart.key}.svg" if cache_dir else None
+            if cached and cached.is_file():
+                (out / f"{chart.key}.svg").write_bytes(cached.read_bytes())
+            else:
+                todo.append(chart)
+        if todo:
+            workers = max(1, min(len(todo), os.cpu_count() or 1))
+            with ThreadPoolExecutor(max_workers=workers) as pool:
+                svgs = list(pool.map(lambda c: render_svg(c.spec), todo))
+            for chart, svg in zip(todo, svgs):
+                (out / f"{chart.key}.svg").write_text(svg, encoding="utf-8")
+                if cache_dir:
+                    cache_dir.mkdir(parents=True, exist_ok=True)
+                    tmp = cache_dir / f".{chart.key}.svg.tmp"
+                    tmp.write_text(svg, encoding="utf-8")
+                    tmp.replace(cache_dir / f"{chart.key}.svg")
+        if charts:
+            write_scripts(Path(site_dir))
+        return len(todo)
+
+
+def render_svg(spec: str) -> str:
+    import vl_convert as vlc
+
+    return vlc.vegalite_to_svg(json.loads(spec), vl_version=VL_VERSION)
+
+
+VL_VERSION = "6.4"
+
+
+_bundle_lock = threading.Lock()
+_bundle: str | None = None
+
+
+def vega_bundle() -> str:
+    """Vega, Vega-Lite and vega-embed as one local script (no CDN), made once per process."""
+    global _bundle
+    with _bundle_lock:
+        if _bundle is None:
+            import vl_convert as vlc
+            _bundle = vlc.javascript_bundle(vl_version=VL_VERSION)
+        return _bundle
+
+
+def write_scripts(site_dir: Path) -> None:
+    vega = site_dir / VEGA_SCRIPT
+    vega.parent.mkdir(parents=True, exist_ok=True)
+    vega.write_text(vega_bundle(), encoding="utf-8")
+    src = Path(__file__).parent / "assets" / "improvement-site-charts.js"
+    (site_dir / CHARTS_SCRIPT).write_text(src.read_text(encoding="utf-8"), encoding="utf-8")
+
+
+REGISTRY = ChartRegistry()
