@@ -72,6 +72,21 @@ def define_env(env) -> None:
         """Latest value, target, RAG and direction of the named measures (default: all)."""
         return views.measure_summary(ctx(), *measure_ids)
 
+    @env.macro
+    def measure_chart(measure_id: str) -> str:
+        """A measure's chart with its description, data table and CSV."""
+        return views.measure_chart(ctx(), measure_id)
+
+    @env.macro
+    def status_chart(area_id: str | None = None) -> str:
+        """Actions by status as a chart, for the whole plan or one area."""
+        return views.status_chart(ctx(), area_id)
+
+    @env.macro
+    def measures_chart(*measure_ids: str) -> str:
+        """Small multiples of the named measures (default: all)."""
+        return views.measures_chart(ctx(), *measure_ids)
+
 
 def _plugin_data_dir(config) -> str | None:
     plugin = config.plugins.get("improvement-site")

@@ -28,6 +28,7 @@ from .site import current_data, data_dir_for
 CACHE_ENV = "IMPROVEMENT_SITE_CACHE"
 THEME_DIR = Path(__file__).parent / "theme"
 ASSETS_DIR = Path(__file__).parent / "assets"
+IFRAME_WORKER = "assets/vendor/iframe-worker/shim.js"
 
 
 class _Options(Config):
@@ -55,6 +56,11 @@ class ImprovementSitePlugin(BasePlugin[_Options]):
         if str(THEME_DIR) not in theme_dirs:
             theme_dirs.insert(0, str(THEME_DIR))
         config.extra_css = ["assets/improvement-site.css", *config.extra_css]
+        # Material's offline plugin would fetch this shim from a CDN; ours is local
+        # (iframe-worker 1.0.4, MIT, from the npm registry).
+        polyfills = config.extra.get("polyfills") or []
+        if not any("iframe-worker" in p for p in polyfills):
+            config.extra["polyfills"] = [*polyfills, IFRAME_WORKER]
         site = self.data.site
         if not config.site_name or config.site_name == "improvement-site":
             config.site_name = site.title
@@ -77,8 +83,9 @@ class ImprovementSitePlugin(BasePlugin[_Options]):
         for spec in specs:
             if files.get_file_from_path(spec.path) is None:  # a hand-written page wins
                 files.append(File.generated(config, spec.path, content=spec.markdown()))
-        css = (ASSETS_DIR / "improvement-site.css").read_text(encoding="utf-8")
-        files.append(File.generated(config, "assets/improvement-site.css", content=css))
+        for name in ("improvement-site.css", IFRAME_WORKER.removeprefix("assets/")):
+            files.append(File.generated(config, f"assets/{name}",
+                                        abs_src_path=str(ASSETS_DIR / name)))
         if not config.nav:
             extra = [(_title_of(f), f.src_uri) for f in sorted(files.documentation_pages(),
                                                                key=lambda f: f.src_uri)

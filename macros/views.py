@@ -159,3 +159,25 @@ def measure_summary(ctx: PageContext, *measure_ids: str) -> str:
     measures = [data.measure(i) for i in measure_ids] if measure_ids else list(data.measures)
     return render("measure_summary.md.j2", ctx, rows=_measure_rows(ctx, measures),
                   caption="Measures, latest values")
+
+
+def measure_chart(ctx: PageContext, measure_id: str) -> Markup:
+    data = ctx.data
+    return figure_html(ctx, charts.measure_figure(data, data.measure(measure_id)))
+
+
+def status_chart(ctx: PageContext, area_id: str | None = None) -> Markup:
+    data = ctx.data
+    if area_id:
+        area = data.area(area_id)
+        return figure_html(ctx, charts.status_figure(status.area_counts(data, area),
+                                                     f"area {area.number}", f"{area.id}-status"))
+    return figure_html(ctx, charts.status_figure(status.plan_counts(data), "the whole plan",
+                                                 "plan-status"))
+
+
+def measures_chart(ctx: PageContext, *measure_ids: str) -> Markup:
+    data = ctx.data
+    measures = [data.measure(i) for i in measure_ids] if measure_ids else list(data.measures)
+    return figure_html(ctx, charts.measures_strip(data, measures, title="Measures",
+                                                  name="measures"))

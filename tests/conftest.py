@@ -19,6 +19,15 @@ SITES = {
 }
 
 
+def html_path(path: str) -> str:
+    """A page's file in the built site: 'plan/' → plan/index.html, 'plan/x/' → plan/x.html
+    (the site uses file URLs so it works opened from a folder)."""
+    path = path.strip("/")
+    if path in ("", "plan", "performance", "inspections"):
+        return f"{path}/index.html".lstrip("/")
+    return f"{path}.html"
+
+
 class BuiltSite:
     """A built site: its model and its pages as parsed HTML."""
 
@@ -28,8 +37,8 @@ class BuiltSite:
         self.data = load_site(source / "data")
 
     def page(self, path: str) -> BeautifulSoup:
-        """The page at a site path such as 'plan/front-door/' (directory URLs)."""
-        file = self.out / path / "index.html" if not path.endswith(".html") else self.out / path
+        """The page at a site path such as 'plan/front-door/' or 'plan/'."""
+        file = self.out / html_path(path)
         assert file.is_file(), f"{file} was not built"
         return BeautifulSoup(file.read_text(encoding="utf-8"), "html.parser")
 

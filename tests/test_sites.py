@@ -154,3 +154,67 @@ def test_home_page_summarises(built):
     assert "4 actions across 1 improvement area" in text
     assert "The committee notes the progress made." in text
     assert "Monitoring visit 1: The front door" in text
+
+
+@pytest.mark.parametrize("name", ["nottingham", "nel", "minimal"])
+def test_every_internal_link_resolves(built, name):
+    """Generated tables and charts link with plain HTML, which MkDocs does not check: every
+    relative link, image and script must point at a file (and anchor) that exists."""
+    from urllib.parse import unquote, urlsplit
+    from bs4 import BeautifulSoup
+    site = built(name)
+    broken = []
+    ids: dict[Path, set[str]] = {}
+    for page in site.out.rglob("*.html"):
+        if page.name == "404.html":  # served at any depth, so MkDocs links it from the root
+            continue
+        soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
+        ids[page.resolve()] = {t["id"] for t in soup.find_all(id=True)}
+        for tag, attr in (("a", "href"), ("img", "src"), ("script", "src"), ("link", "href")):
+            for el in soup.find_all(tag, **{attr: True}):
+                url = urlsplit(el[attr])
+                if url.scheme or url.netloc or el[attr].startswith(("#", "mailto:")):
+                    continue
+                target = (page.parent / unquote(url.path)).resolve()
+                if target.is_dir():
+                    target = target / "index.html"
+                if not target.is_file():
+                    broken.append(f"{page.relative_to(site.out)}: {el[attr]}")
+                elif url.fragment and target.suffix == ".html":
+                    ids.setdefault(target, None)
+                    broken.append((page, el[attr], target, url.fragment))
+    missing = []
+    for item in broken:
+        if isinstance(item, tuple):
+            page, href, target, fragment = item
+            if ids.get(target) is None:
+                soup = BeautifulSoup(target.read_text(encoding="utf-8"), "html.parser")
+                ids[target] = {t["id"] for t in soup.find_all(id=True)}
+            if fragment not in ids[target]:
+                missing.append(f"{page.relative_to(site.out)}: {href}")
+        else:
+            missing.append(item)
+    assert not missing, "broken links:\n" + "\n".join(missing[:20])
+
+
+def test_pages_load_scripts_and_styles_only_from_the_site(built):
+    """No CDN: a built site works from a USB stick (the browser tests check real requests)."""
+    from bs4 import BeautifulSoup
+    site = built("nel")
+    for page in site.out.rglob("*.html"):
+        soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
+        for el in soup.find_all(["script", "link", "img", "iframe"]):
+            ref = el.get("src") or (el.get("href") if el.name == "link" else None)
+            assert not ref or not ref.startswith(("http:", "https:", "//")), f"{page}: {ref}"
+    measure = site.page("performance/cp-rate/")
+    scripts = [s["src"] for s in measure.find_all("script", src=True)]
+    assert "../assets/vega/vega-bundle.js" in scripts
+    assert "../assets/vega/vega-bundle.js" not in [
+        s["src"] for s in site.page("glossary/").find_all("script", src=True)]  # only with charts
+
+
+def test_hand_written_page_can_add_a_chart(built):
+    notes = built("minimal").page("notes/")
+    figure = notes.find("figure", class_="ims-chart")
+    assert figure is not None and "rose from 86 in January 2024" in figure.get_text()
+    assert notes.find("script", src="assets/vega/vega-bundle.js") is not None
