@@ -7,7 +7,8 @@ type (and a few for hand-written pages); each is a one-line call into `views`.
 from __future__ import annotations
 
 from .render import PageContext
-from .site import current_data, data_dir_for
+from .audience import hidden_counts
+from .site import current_data, data_dir_for, full_data
 from . import views
 
 
@@ -16,10 +17,14 @@ def define_env(env) -> None:
 
     def ctx() -> PageContext:
         page = env.page
+        data_dir = data_dir_for(config, _plugin_data_dir(config))
+        audience = config.extra["improvement_site"]["audience"]
         return PageContext(
-            data=current_data(data_dir_for(config, _plugin_data_dir(config))),
+            data=current_data(data_dir, audience),
             page_url=page.url if page else "",
             use_directory_urls=config.use_directory_urls,
+            audience=audience,
+            hidden=hidden_counts(full_data(data_dir)) if audience == "committee" else {},
         )
 
     @env.macro

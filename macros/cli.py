@@ -14,6 +14,10 @@ import click
 from . import commands
 from .problems import DataError
 
+AUDIENCE = click.option(
+    "--audience", type=click.Choice(["public", "committee"]), default=None,
+    help="Who the site is for (default: $IMPROVEMENT_SITE_AUDIENCE, else public). A public "
+         "build leaves out every record marked audience: committee.")
 SITE = click.argument("site", type=click.Path(file_okay=False, path_type=Path), default=".",
                       required=False)
 
@@ -59,26 +63,29 @@ def validate(ctx: click.Context, site: Path) -> None:
 @SITE
 @click.option("--out", "out", type=click.Path(file_okay=False, path_type=Path),
               help="Where to write the site (default: SITE/site).")
+@AUDIENCE
 @click.option("--no-strict", is_flag=True, help="Do not fail on MkDocs warnings.")
 @click.option("-v", "--verbose", is_flag=True, help="Show MkDocs' progress messages.")
 @click.pass_context
-def build(ctx: click.Context, site: Path, out: Path | None, no_strict: bool,
-          verbose: bool) -> None:
+def build(ctx: click.Context, site: Path, out: Path | None, audience: str | None,
+          no_strict: bool, verbose: bool) -> None:
     """Validate SITE's data and build the website into --out."""
     commands.setup_logging(verbose)
-    written = _run(ctx.obj["debug"], lambda: commands.build(site, out, strict=not no_strict))
-    click.echo(f"Built {written}")
+    written = _run(ctx.obj["debug"], lambda: commands.build(site, out, strict=not no_strict,
+                                                            audience=audience))
+    click.echo(f"Built {written} for the {commands.chosen_audience(audience)} audience")
 
 
 @main.command()
 @SITE
 @click.option("-a", "--dev-addr", default="127.0.0.1:8000", show_default=True,
               help="Address to serve on.")
+@AUDIENCE
 @click.pass_context
-def serve(ctx: click.Context, site: Path, dev_addr: str) -> None:
+def serve(ctx: click.Context, site: Path, dev_addr: str, audience: str | None) -> None:
     """Preview SITE at http://127.0.0.1:8000, rebuilding on every change."""
     commands.setup_logging(True)
-    _run(ctx.obj["debug"], lambda: commands.serve(site, dev_addr))
+    _run(ctx.obj["debug"], lambda: commands.serve(site, dev_addr, audience))
 
 
 @main.command()

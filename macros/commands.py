@@ -20,6 +20,7 @@ from mkdocs.config.defaults import MkDocsConfig
 
 from .load import load_site
 from .model import SiteData
+from .audience import AUDIENCE_ENV, chosen_audience
 from .site import DATA_ENV
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -60,7 +61,7 @@ def summarise(data: SiteData) -> Summary:
 
 
 @contextlib.contextmanager
-def site_config(site: Path, **overrides) -> Iterator[MkDocsConfig]:
+def site_config(site: Path, audience: str | None = None, **overrides) -> Iterator[MkDocsConfig]:
     """The MkDocs configuration for a site folder.
 
     A site with its own mkdocs.yml uses it; otherwise the project's base configuration is used
@@ -68,8 +69,9 @@ def site_config(site: Path, **overrides) -> Iterator[MkDocsConfig]:
     """
     site = Path(site).resolve()
     own = site / "mkdocs.yml"
-    previous = os.environ.get(DATA_ENV)
+    saved = {name: os.environ.get(name) for name in (DATA_ENV, AUDIENCE_ENV)}
     os.environ[DATA_ENV] = str(site / "data")
+    os.environ[AUDIENCE_ENV] = chosen_audience(audience)
     empty_docs = None
     try:
         if own.is_file():
@@ -82,15 +84,17 @@ def site_config(site: Path, **overrides) -> Iterator[MkDocsConfig]:
             config = load_config(config_file=str(BASE_CONFIG), docs_dir=str(docs), **overrides)
         yield config
     finally:
-        if previous is None:
-            os.environ.pop(DATA_ENV, None)
-        else:
-            os.environ[DATA_ENV] = previous
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
         if empty_docs:
             shutil.rmtree(empty_docs, ignore_errors=True)
 
 
-def build(site_dir: Path, out_dir: Path | None = None, *, strict: bool = True) -> Path:
+def build(site_dir: Path, out_dir: Path | None = None, *, strict: bool = True,
+          audience: str | None = None) -> Path:
     """Validate, then build the site into `out_dir` (default: SITE/site).
 
     The site is built in a temporary folder beside `out_dir` and moved into place only when
@@ -105,7 +109,7 @@ def build(site_dir: Path, out_dir: Path | None = None, *, strict: bool = True) -
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.building-", dir=out_dir.parent))
     try:
-        with site_config(site_dir, site_dir=str(staging), strict=strict) as config:
+        with site_config(site_dir, audience, site_dir=str(staging), strict=strict) as config:
             try:
                 mkdocs_build(config)
             except (Abort, MkDocsException) as exc:
@@ -127,7 +131,7 @@ def _replace(staging: Path, out_dir: Path) -> None:
         shutil.rmtree(old, ignore_errors=True)
 
 
-def serve(site_dir: Path, dev_addr: str = "127.0.0.1:8000") -> None:
+def serve(site_dir: Path, dev_addr: str = "127.0.0.1:8000", audience: str | None = None) -> None:
     """Preview a site with live reload (MkDocs' development server)."""
     from mkdocs.commands.serve import serve as mkdocs_serve
 
@@ -135,6 +139,7 @@ def serve(site_dir: Path, dev_addr: str = "127.0.0.1:8000") -> None:
     validate(site_dir)
     own = site_dir / "mkdocs.yml"
     os.environ[DATA_ENV] = str(site_dir / "data")
+    os.environ[AUDIENCE_ENV] = chosen_audience(audience)
     if own.is_file():
         mkdocs_serve(config_file=str(own), dev_addr=dev_addr, livereload=True)
     else:

@@ -22,6 +22,7 @@ from . import chart_theme, pages
 from .chart_output import CHARTS_SCRIPT, REGISTRY, VEGA_SCRIPT
 from .glossary import abbreviations_markdown
 from .labels import long_date
+from .audience import AUDIENCE_ENV, AUDIENCES, AudienceError, chosen_audience
 from .problems import DataError
 from .site import current_data, data_dir_for
 
@@ -33,6 +34,8 @@ IFRAME_WORKER = "assets/vendor/iframe-worker/shim.js"
 
 class _Options(Config):
     data_dir = config_options.Optional(config_options.Type(str))
+    # public (default) or committee; the CLI's --audience and IMPROVEMENT_SITE_AUDIENCE win.
+    audience = config_options.Optional(config_options.Choice(AUDIENCES))
 
 
 class ImprovementSitePlugin(BasePlugin[_Options]):
@@ -46,9 +49,13 @@ class ImprovementSitePlugin(BasePlugin[_Options]):
     def on_config(self, config):
         data_dir = data_dir_for(config, self.config.data_dir)
         try:
-            self.data = current_data(data_dir)
+            # The environment (set by the CLI) wins over the config file's option.
+            audience = chosen_audience(os.environ.get(AUDIENCE_ENV) or self.config.audience)
+            self.data = current_data(data_dir, audience)
         except DataError as exc:
             raise PluginError(exc.report()) from None
+        except AudienceError as exc:
+            raise PluginError(str(exc)) from None
         if str(data_dir) not in config.watch:  # `serve` rebuilds when data changes too
             config.watch.append(str(data_dir))
         # Our overrides come before Material's templates, whatever folder the site is in.
@@ -73,11 +80,17 @@ class ImprovementSitePlugin(BasePlugin[_Options]):
                         if site.meeting else None),
             "accessibility_url": "accessibility" + suffix,
             "glossary_url": "glossary" + suffix,
+            "audience": audience,
         }
         return config
 
     def on_files(self, files: Files, *, config) -> Files:
         data = self.data
+        if config.extra["improvement_site"]["audience"] != "committee":
+            # Hand-written pages marked `audience: committee` in their front matter stay out.
+            for file in list(files.documentation_pages()):
+                if _page_audience(file) == "committee":
+                    files.remove(file)
         specs = pages.page_specs(data)
         generated = {spec.path for spec in specs}
         for spec in specs:
@@ -119,6 +132,15 @@ class ImprovementSitePlugin(BasePlugin[_Options]):
         """Append the glossary as abbreviation definitions, so Material's `abbr` extension
         expands acronyms in every page's own Markdown (generated tables carry <abbr> already)."""
         return markdown + "\n\n" + abbreviations_markdown(self.data.glossary)
+
+
+def _page_audience(file: File) -> str:
+    from mkdocs.utils.meta import get_data
+    try:
+        _, meta = get_data(file.content_string)
+    except Exception:  # noqa: BLE001 - unreadable front matter is mkdocs' to report
+        return "public"
+    return str(meta.get("audience", "public")).strip().lower()
 
 
 def _title_of(file: File) -> str:

@@ -52,6 +52,9 @@ class PageContext:
     data: SiteData
     page_url: str = ""
     use_directory_urls: bool = True
+    audience: str = "public"
+    # Committee build only: how many records of each kind the public build leaves out.
+    hidden: dict = field(default_factory=dict)
     extra: dict = field(default_factory=dict)
 
     def __post_init__(self):
@@ -83,5 +86,6 @@ def render(template: str, ctx: PageContext, **values) -> str:
     data = ctx.data
     return _env.get_template(template).render(
         ctx=ctx, data=data, site=data.site, md=ctx.text.block, inline=ctx.text.inline,
+        committee=ctx.audience == "committee", hidden=ctx.hidden,
         url=ctx.url, pages=pages, **values,
     )

@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from .audience import chosen_audience, for_audience
 from .load import load_site
 from .model import SiteData
 
@@ -42,8 +43,8 @@ def _fingerprint(data_dir: Path) -> tuple:
     return tuple(entries)
 
 
-def current_data(data_dir: Path) -> SiteData:
-    """The validated model for `data_dir`, reloaded only when its files change."""
+def full_data(data_dir: Path) -> SiteData:
+    """The validated model for `data_dir` with every record, reloaded only on change."""
     data_dir = Path(data_dir).resolve()
     stamp = _fingerprint(data_dir)
     cached = _cache.get(data_dir)
@@ -52,3 +53,17 @@ def current_data(data_dir: Path) -> SiteData:
     data = load_site(data_dir)
     _cache[data_dir] = (stamp, data)
     return data
+
+
+_filtered: dict[tuple[int, str], SiteData] = {}
+
+
+def current_data(data_dir: Path, audience: str | None = None) -> SiteData:
+    """The model as the build's audience may see it (public unless told otherwise)."""
+    full = full_data(data_dir)
+    audience = chosen_audience(audience)
+    key = (id(full), audience)
+    if key not in _filtered:
+        _filtered.clear()
+        _filtered[key] = for_audience(full, audience)
+    return _filtered[key]
