@@ -43,10 +43,9 @@ class PageSpec:
     section: str  # navigation section
 
     def markdown(self) -> str:
-        # The title goes through front matter as JSON (valid YAML), so a title with a colon
-        # or quotes cannot break the page; the heading is escaped Markdown.
-        return (f"---\ntitle: {json.dumps(self.title)}\n---\n\n"
-                f"# {escape_markdown(self.title)}\n\n{{{{ {self.call} }}}}\n")
+        # The page title comes from this heading, escaped so that text from data can be
+        # neither Markdown nor a template: no front matter, which mkdocs-macros would render.
+        return f"# {escape_markdown(self.title)}\n\n{{{{ {self.call} }}}}\n"
 
 
 def page_specs(data: SiteData) -> list[PageSpec]:
@@ -70,7 +69,7 @@ def page_specs(data: SiteData) -> list[PageSpec]:
     return specs
 
 
-def navigation(specs: list[PageSpec], extra_pages: list[tuple[str, str]]) -> list:
+def navigation(specs: list[PageSpec], extra_pages: list[str]) -> list:
     """MkDocs `nav` from the generated pages plus the site's own hand-written pages."""
     nav: list = []
     sections: dict[str, list] = {}
@@ -82,7 +81,6 @@ def navigation(specs: list[PageSpec], extra_pages: list[tuple[str, str]]) -> lis
                 sections[spec.section] = []
                 nav.append({spec.section: sections[spec.section]})
             sections[spec.section].append(spec.path)
-    for title, path in extra_pages:
-        nav.append({title: path})
+    nav.extend(extra_pages)  # hand-written pages, titled by their own first heading
     nav.extend([{"Glossary": GLOSSARY}, {"Accessibility statement": ACCESSIBILITY}])
     return nav

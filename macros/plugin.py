@@ -7,6 +7,7 @@ It only delegates: loading is `load`, page lists are `pages`, bodies are rendere
 
 from __future__ import annotations
 
+import html
 import os
 from pathlib import Path
 
@@ -70,7 +71,8 @@ class ImprovementSitePlugin(BasePlugin[_Options]):
             config.extra["polyfills"] = [*polyfills, IFRAME_WORKER]
         site = self.data.site
         if not config.site_name or config.site_name == "improvement-site":
-            config.site_name = site.title
+            # Material prints site_name unescaped; the title comes from data.
+            config.site_name = html.escape(site.title)
         suffix = "/" if config.use_directory_urls else ".html"
         config.extra["improvement_site"] = {
             "council": site.council,
@@ -100,8 +102,8 @@ class ImprovementSitePlugin(BasePlugin[_Options]):
             files.append(File.generated(config, f"assets/{name}",
                                         abs_src_path=str(ASSETS_DIR / name)))
         if not config.nav:
-            extra = [(_title_of(f), f.src_uri) for f in sorted(files.documentation_pages(),
-                                                               key=lambda f: f.src_uri)
+            extra = [f.src_uri for f in sorted(files.documentation_pages(),
+                                               key=lambda f: f.src_uri)
                      if f.src_uri not in generated]
             config.nav = pages.navigation(specs, extra)
         return files
@@ -141,15 +143,3 @@ def _page_audience(file: File) -> str:
     except Exception:  # noqa: BLE001 - unreadable front matter is mkdocs' to report
         return "public"
     return str(meta.get("audience", "public")).strip().lower()
-
-
-def _title_of(file: File) -> str:
-    """A hand-written page's navigation title: its first heading, else its file name."""
-    try:
-        text = file.content_string
-    except Exception:  # noqa: BLE001 - an unreadable page is mkdocs' to report
-        text = ""
-    for line in text.splitlines():
-        if line.startswith("# "):
-            return line[2:].strip()
-    return Path(file.src_uri).stem.replace("-", " ").capitalize()

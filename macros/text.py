@@ -81,8 +81,12 @@ class TextRenderer:
 
 
 def escape_markdown(text: str) -> str:
-    """Text safe to put in a Markdown heading or link text: HTML escaped, Markdown inert."""
-    return _MD_SPECIAL.sub(r"\\\1", html.escape(str(text), quote=False)).replace("\n", " ")
+    """Text safe to put in a Markdown heading: HTML escaped, Markdown inert, and without a
+    single brace, so neither mkdocs-macros (Jinja) nor attr_list (`{: ...}`) can read it."""
+    escaped = html.escape(str(text), quote=False)
+    escaped = _MD_SPECIAL.sub(r"\\\1", escaped.replace("{", "\x00").replace("}", "\x01"))
+    return (escaped.replace("\x00", "&#123;").replace("\x01", "&#125;")
+            .replace("\r", " ").replace("\n", " "))
 
 
 def safe_url(url: str | None) -> str:
