@@ -20,7 +20,7 @@ from .checks import check_site
 from .glossary import merged_glossary
 from .model import SiteData
 from .problems import DataError, Problem, describe, pydantic_message
-from .yamlfile import DuplicateKeyError, LineDict, LineList, line_of, parse
+from .yamlfile import AliasError, DuplicateKeyError, LineDict, LineList, line_of, parse
 
 # A data file larger than this is almost certainly a mistake (a pasted export, a binary);
 # reading it would only produce a slow, confusing failure.
@@ -95,6 +95,11 @@ class _Reader:
                 self.note_ids(kind, None, path.read_bytes()[:MAX_FILE_BYTES].decode(
                     "utf-8", errors="replace"))
             return None
+        if not text.strip() or all(not line.strip() or line.lstrip().startswith("#")
+                                   for line in text.splitlines()):
+            self.problem(path, 0, "", "is empty; fill it in (see docs/data-contract.md) or "
+                         "delete the file")
+            return None
         try:
             raw = parse(text)
             if kind:
@@ -102,6 +107,10 @@ class _Reader:
             return raw
         except DuplicateKeyError as exc:
             self.problem(path, exc.line, "", str(exc) + "; keep one of them")
+        except AliasError as exc:
+            self.problem(path, exc.line, "", str(exc))
+        except RecursionError:
+            self.problem(path, 0, "", "is nested too deeply to be data; check the brackets")
         except yaml.MarkedYAMLError as exc:
             mark = exc.problem_mark or exc.context_mark
             line = mark.line + 1 if mark else 0
@@ -170,8 +179,6 @@ def _read_site(reader: _Reader) -> schema.Site | None:
                        "council, service, title and reporting_date")
         return None
     raw = reader.read_yaml(path)
-    if raw is None and not reader.problems:
-        reader.problem(path, 0, "", "is empty; it needs council, service, title and reporting_date")
     if raw is None:
         return None
     return reader.validate(schema.Site, raw, path, "site")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 import os
+from datetime import datetime, time, timezone
 from pathlib import Path
 
 from mkdocs.config import config_options
@@ -70,6 +71,12 @@ class ImprovementSitePlugin(BasePlugin[_Options]):
         if not any("iframe-worker" in p for p in polyfills):
             config.extra["polyfills"] = [*polyfills, IFRAME_WORKER]
         site = self.data.site
+        # Reproducible builds: without SOURCE_DATE_EPOCH, the build date (sitemap, gzip
+        # headers) is the reporting date, not the clock, so the same data gives the same bytes.
+        self._epoch_set = not os.environ.get("SOURCE_DATE_EPOCH")
+        if self._epoch_set:
+            midnight = datetime.combine(site.reporting_date, time(), tzinfo=timezone.utc)
+            os.environ["SOURCE_DATE_EPOCH"] = str(int(midnight.timestamp()))
         if not config.site_name or config.site_name == "improvement-site":
             # Material prints site_name unescaped; the title comes from data.
             config.site_name = html.escape(site.title)
@@ -127,6 +134,20 @@ class ImprovementSitePlugin(BasePlugin[_Options]):
         cache = os.environ.get(CACHE_ENV)
         cache_dir = Path(cache) if cache else Path(config.docs_dir).parent / ".cache" / "charts"
         REGISTRY.write(Path(config.site_dir), cache_dir)
+        # The build date we set is this build's only (pages and sitemap are written by
+        # now): the next site built in the same process works it out afresh.
+        self._restore_epoch()
+
+    def on_build_error(self, *, error) -> None:
+        self._restore_epoch()
+
+    def on_shutdown(self) -> None:
+        self._restore_epoch()
+
+    def _restore_epoch(self) -> None:
+        if getattr(self, "_epoch_set", False):
+            os.environ.pop("SOURCE_DATE_EPOCH", None)
+            self._epoch_set = False
 
     # After mkdocs-macros has rendered the page, so the definitions are never read as Jinja.
     @event_priority(-100)

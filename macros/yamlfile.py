@@ -36,8 +36,20 @@ class DuplicateKeyError(Exception):
         self.key, self.line, self.first_line = key, line, first_line
 
 
+class AliasError(Exception):
+    def __init__(self, line: int):
+        super().__init__("anchors and aliases (& and *) are not allowed in data files; "
+                         "write the value out in full")
+        self.line = line
+
+
 class _Loader(yaml.SafeLoader):
-    pass
+    def compose_node(self, parent, index):
+        # Aliases let a few lines expand into millions of values ("billion laughs"); data
+        # files never need them.
+        if self.check_event(yaml.AliasEvent):
+            raise AliasError(self.peek_event().start_mark.line + 1)
+        return super().compose_node(parent, index)
 
 
 # Keep the YAML 1.1 resolvers except bool and timestamp, then add a strict bool.
@@ -83,7 +95,7 @@ _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _constr
 
 
 def parse(text: str) -> Any:
-    """Parse YAML text; raises yaml.YAMLError or DuplicateKeyError."""
+    """Parse YAML text; raises yaml.YAMLError, DuplicateKeyError or AliasError."""
     return yaml.load(text, Loader=_Loader)  # noqa: S506 - _Loader derives from SafeLoader
 
 
