@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from .render import PageContext
 from .audience import hidden_counts
-from .site import current_data, data_dir_for, full_data
+from .site import current_data, current_history, data_dir_for, full_data
 from . import views
 
 
@@ -25,6 +25,7 @@ def define_env(env) -> None:
             use_directory_urls=config.use_directory_urls,
             audience=audience,
             hidden=hidden_counts(full_data(data_dir)) if audience == "committee" else {},
+            history_loader=lambda: current_history(data_dir, audience),
         )
 
     @env.macro
@@ -58,6 +59,14 @@ def define_env(env) -> None:
     @env.macro
     def visit_page(visit_id: str) -> str:
         return views.visit_page(ctx(), visit_id)
+
+    @env.macro
+    def changes_page() -> str:
+        return views.changes_page(ctx())
+
+    @env.macro
+    def releases_page() -> str:
+        return views.releases_page(ctx())
 
     @env.macro
     def glossary_page() -> str:

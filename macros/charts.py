@@ -274,3 +274,38 @@ def visits_timeline_figure(data: SiteData, highlighted: Visit | None = None) -> 
                   columns=("Visit", "Date", "Focus"),
                   rows=tuple((visit_label(v), long_date(v.start), v.focus) for v in visits),
                   name="visits-timeline")
+
+
+def progress_figure(points: list[tuple[str, StatusCounts]]) -> Figure:
+    """Actions by status at each meeting: one small bar chart per status, so each status is
+    named by its title, never told by colour."""
+    rows = [{"meeting": label, "order": i, "status": status_label, "count": n}
+            for i, (label, counts) in enumerate(points)
+            for _, status_label, n in counts.items()]
+    order = [label for label, _ in points]
+    base = alt.Chart(alt.Data(values=rows))
+    panels = []
+    for _, status_label, _ in points[-1][1].items():
+        panel = base.transform_filter(alt.datum.status == status_label).encode(
+            x=alt.X("meeting:N", sort=order, title=None, axis=alt.Axis(labelAngle=0)),
+            y=alt.Y("count:Q", title="Actions", axis=alt.Axis(tickMinStep=1)),
+            tooltip=[alt.Tooltip("meeting:N", title="Meeting"),
+                     alt.Tooltip("count:Q", title=status_label)],
+        )
+        panels.append(alt.layer(panel.mark_bar(color=theme.BLUE),
+                                panel.mark_text(dy=-6).encode(text="count:Q")).properties(
+            title=status_label, width=max(120, 70 * len(points)), height=110))
+    title = "Actions by status at each meeting"
+    first, last = points[0], points[-1]
+    parts = []
+    for (_, label, n_first), (_, _, n_last) in zip(first[1].items(), last[1].items()):
+        parts.append(f"{label.lower()} {n_first} then {n_last}")
+    description = (f"Actions by status at {len(points)} meetings, from {first[0]} to "
+                   f"{last[0]}: " + "; ".join(parts) + ".")
+    chart = alt.concat(*panels, columns=3, spacing=25).properties(
+        title=title, description=description)
+    table = tuple((label, *[n for _, _, n in counts.items()], counts.total)
+                  for label, counts in points)
+    columns = ("Meeting", *[label for _, label, _ in points[-1][1].items()], "All actions")
+    return Figure(chart=chart, title=title, description=description, columns=columns,
+                  rows=table, name="plan-progress")

@@ -13,6 +13,7 @@ import click
 
 from . import commands
 from .problems import DataError
+from .release import ReleaseError
 
 AUDIENCE = click.option(
     "--audience", type=click.Choice(["public", "committee"]), default=None,
@@ -30,6 +31,9 @@ def _run(debug: bool, action):
         sys.exit(1)
     except commands.BuildFailed as exc:
         click.echo(f"Build failed; nothing was written: {exc}", err=True)
+        sys.exit(1)
+    except ReleaseError as exc:
+        click.echo(f"Release failed; nothing was published: {exc}", err=True)
         sys.exit(1)
     except Exception as exc:  # noqa: BLE001 - the single exit point, as mike's driver
         if debug:
@@ -86,6 +90,27 @@ def serve(ctx: click.Context, site: Path, dev_addr: str, audience: str | None) -
     """Preview SITE at http://127.0.0.1:8000, rebuilding on every change."""
     commands.setup_logging(True)
     _run(ctx.obj["debug"], lambda: commands.serve(site, dev_addr, audience))
+
+
+@main.command()
+@SITE
+@click.option("--tag", required=True, help="The release tag, meeting-YYYY-MM-DD.")
+@click.option("--branch", default="gh-pages", show_default=True,
+              help="The publishing branch the releases are committed to.")
+@click.option("--push", is_flag=True, help="Push the publishing branch when done.")
+@click.option("--remote", default="origin", show_default=True, help="Where to push.")
+@click.pass_context
+def release(ctx: click.Context, site: Path, tag: str, branch: str, push: bool,
+            remote: str) -> None:
+    """Validate, build and publish the site as it was at TAG, with mike."""
+    from .release import release as publish
+
+    commands.setup_logging(False)
+    done = _run(ctx.obj["debug"],
+                lambda: publish(site, tag, branch=branch, push=push, remote=remote))
+    click.echo(f"Published {done.tag} as {done.version}/ ({done.title}) on the {done.branch} "
+               f"branch{' and pushed it' if done.pushed else ''}; latest/ now points to the "
+               f"newest release.")
 
 
 @main.command()

@@ -117,8 +117,14 @@ class _Reader:
             what = exc.problem or exc.context or "it cannot be read"
             self.problem(path, line, "", f"YAML syntax: {what}; check the indentation, colons "
                          f"and quotes on this line and the one before")
+        except yaml.reader.ReaderError as exc:
+            line = text[: exc.position].count("\n") + 1
+            char = exc.character
+            code = ord(char) if isinstance(char, str) else int(char)
+            self.problem(path, line, "", f"contains a control character (U+{code:04X}) that "
+                         f"a text file cannot hold; delete it")
         except yaml.YAMLError as exc:
-            self.problem(path, 0, "", f"YAML syntax: {exc}")
+            self.problem(path, 0, "", "YAML syntax: " + " ".join(str(exc).split()))
         if kind:
             self.note_ids(kind, None, text)
         return None

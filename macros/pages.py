@@ -21,6 +21,8 @@ SCORECARD = "performance/index.md"
 VISITS = "inspections/index.md"
 GLOSSARY = "glossary.md"
 ACCESSIBILITY = "accessibility.md"
+CHANGES = "changes.md"
+RELEASES = "releases.md"
 
 
 def area_path(area_id: str) -> str:
@@ -64,6 +66,9 @@ def page_specs(data: SiteData) -> list[PageSpec]:
     for visit in reversed(data.visits):
         specs.append(PageSpec(visit_path(visit.id), visit_label(visit),
                               f"visit_page({json.dumps(visit.id)})", "Inspections"))
+    specs.append(PageSpec(CHANGES, "What changed since the last meeting", "changes_page()",
+                          "Meetings"))
+    specs.append(PageSpec(RELEASES, "Meetings and releases", "releases_page()", "Meetings"))
     specs.append(PageSpec(GLOSSARY, "Glossary", "glossary_page()", ""))
     specs.append(PageSpec(ACCESSIBILITY, "Accessibility statement", "accessibility_page()", ""))
     return specs

@@ -26,6 +26,7 @@ from .glossary import abbreviations_markdown
 from .labels import long_date
 from .audience import AUDIENCE_ENV, AUDIENCES, AudienceError, chosen_audience
 from .problems import DataError
+from .release import VERSION_ENV
 from .site import current_data, data_dir_for
 
 CACHE_ENV = "IMPROVEMENT_SITE_CACHE"
@@ -91,6 +92,9 @@ class ImprovementSitePlugin(BasePlugin[_Options]):
             "glossary_url": "glossary" + suffix,
             "audience": audience,
         }
+        if os.environ.get(VERSION_ENV):
+            # A release published with mike: Material's version menu reads versions.json.
+            config.extra["version"] = {"provider": "mike", "default": "latest"}
         return config
 
     def on_files(self, files: Files, *, config) -> Files:

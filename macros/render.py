@@ -56,6 +56,7 @@ class PageContext:
     # Committee build only: how many records of each kind the public build leaves out.
     hidden: dict = field(default_factory=dict)
     extra: dict = field(default_factory=dict)
+    history_loader: object = None  # () -> History, called only by pages that need it
 
     def __post_init__(self):
         self.text = TextRenderer(self.data.glossary)
@@ -75,6 +76,15 @@ class PageContext:
             link = "./"
         return link + (f"#{anchor}" if anchor else "")
 
+
+    @property
+    def history(self):
+        from .history import History, Snapshot
+        if self.history_loader is None:
+            return History(Snapshot(None, self.data), note="No history was loaded.")
+        if "history" not in self.extra:
+            self.extra["history"] = self.history_loader()
+        return self.extra["history"]
 
     def asset(self, path: str) -> str:
         """A link from this page to a file of the built site (a script, an SVG)."""

@@ -11,6 +11,7 @@ import os
 from pathlib import Path
 
 from .audience import chosen_audience, for_audience
+from .history import History, load_history
 from .load import load_site
 from .model import SiteData
 
@@ -67,3 +68,17 @@ def current_data(data_dir: Path, audience: str | None = None) -> SiteData:
         _filtered.clear()
         _filtered[key] = for_audience(full, audience)
     return _filtered[key]
+
+
+_histories: dict[tuple[int, str], History] = {}
+
+
+def current_history(data_dir: Path, audience: str | None = None) -> History:
+    """This build's data with every earlier release (read from git once per build)."""
+    audience = chosen_audience(audience)
+    data = current_data(data_dir, audience)
+    key = (id(data), audience)
+    if key not in _histories:
+        _histories.clear()
+        _histories[key] = load_history(data, Path(data_dir).resolve(), audience)
+    return _histories[key]

@@ -49,6 +49,7 @@ def home_page(ctx: PageContext) -> str:
                   latest_visit=data.latest_visit,
                   status_chart=figure_html(ctx, charts.status_figure(
                       counts, "the whole plan", "plan-status")) if data.areas else "",
+                  progress_chart=progress_chart(ctx) if data.areas else "",
                   headline_chart=figure_html(ctx, charts.measures_strip(
                       data, headline, title="Headline measures", name="headline-measures")))
 
@@ -84,7 +85,8 @@ def area_page(ctx: PageContext, area_id: str) -> str:
                       counts, f"area {area.number}", f"{area.id}-status")),
                   measures_chart=figure_html(ctx, charts.measures_strip(
                       data, measures, title=f"Measures for area {area.number}",
-                      name=f"{area.id}-measures")))
+                      name=f"{area.id}-measures")),
+                  action_history=action_history(ctx, area))
 
 
 def exceptions_page(ctx: PageContext) -> str:
@@ -111,6 +113,7 @@ def measure_page(ctx: PageContext, measure_id: str) -> str:
             for v in data.values_of(measure_id)]
     return render("measure.md.j2", ctx, m=m, st=status.measure_status(data, m), rows=rows,
                   chart=figure_html(ctx, charts.measure_figure(data, m)),
+                  rag_history=measure_history(ctx, m),
                   commentary=data.commentary_of(measure_id),
                   areas=data.areas_for_measure(measure_id),
                   visits=data.visits_for_measure(measure_id))
@@ -181,3 +184,49 @@ def measures_chart(ctx: PageContext, *measure_ids: str) -> Markup:
     measures = [data.measure(i) for i in measure_ids] if measure_ids else list(data.measures)
     return figure_html(ctx, charts.measures_strip(data, measures, title="Measures",
                                                   name="measures"))
+
+
+# -- releases and history ---------------------------------------------------------------------
+
+
+def changes_page(ctx: PageContext) -> str:
+    from .changes import compare
+    history = ctx.history
+    previous = history.previous
+    changes = compare(previous.data, ctx.data) if previous else None
+    return render("changes.md.j2", ctx, history=history, previous=previous, changes=changes)
+
+
+def releases_page(ctx: PageContext) -> str:
+    history = ctx.history
+    return render("releases.md.j2", ctx, history=history,
+                  snapshots=list(reversed(history.snapshots)))
+
+
+def action_history(ctx: PageContext, area) -> tuple[list, list]:
+    """Per action of the area, its status at each meeting (None where it did not exist)."""
+    snapshots = ctx.history.snapshots
+    if len(snapshots) < 2:
+        return [], []
+    by_release = [{a.id: status.status_of(a) for _, _, a in snap.data.actions()}
+                  for snap in snapshots]
+    rows = [(a, [statuses.get(a.id) for statuses in by_release])
+            for _, _, a in ctx.data.actions(area)]
+    return list(snapshots), rows
+
+
+def measure_history(ctx: PageContext, measure) -> list:
+    """The measure's RAG, value and direction as reported at each meeting."""
+    out = []
+    for snap in ctx.history.snapshots:
+        if snap.data.has("measure", measure.id):
+            out.append((snap, status.measure_status(snap.data, snap.data.measure(measure.id))))
+    return out if len(out) > 1 else []
+
+
+def progress_chart(ctx: PageContext) -> Markup:
+    snapshots = ctx.history.snapshots
+    if len(snapshots) < 2:
+        return Markup("")
+    return figure_html(ctx, charts.progress_figure(
+        [(snap.label, status.plan_counts(snap.data)) for snap in snapshots]))

@@ -94,6 +94,7 @@ def _page_types(data) -> dict[str, str]:
         "scorecard": "performance/", "measure": f"performance/{measure}/",
         "visits": "inspections/", "visit": f"inspections/{data.visits[-1].id}/",
         "glossary": "glossary/", "accessibility": "accessibility/",
+        "changes": "changes/", "releases": "releases/",
     }
 
 

@@ -128,3 +128,12 @@ def test_bom_and_crlf_everywhere_still_build(tmp_path):
         path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes().replace(b"\n", b"\r\n"))
     result = CliRunner().invoke(main, ["validate", str(site)])
     assert result.exit_code == 0, result.output
+
+
+def test_control_character_names_its_line(tmp_path):
+    file = "data/visits.yaml"
+    raw = (MINIMAL / file).read_bytes().replace(b"The front door", b"The front\x01 door")
+    site = _site(tmp_path, file, raw)
+    result = CliRunner().invoke(main, ["validate", str(site)])
+    assert result.exit_code == 1
+    assert "data/visits.yaml:13: contains a control character (U+0001)" in result.output

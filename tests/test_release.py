@@ -1,0 +1,258 @@
+"""Releases: three tagged meetings of the real Nottingham data, published with mike.
+
+Checks the folders and `latest`, the version menu's list, that publishing a release changes no
+byte of an older one, and that the third release's "what changed" page lists exactly the
+deliberate changes made for it, and nothing else.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+import yaml
+from bs4 import BeautifulSoup
+from click.testing import CliRunner
+
+from conftest import squash
+from macros import commands
+from macros.cli import main
+from macros.history import load_history, repository_root
+from macros.load import load_site
+
+ROOT = Path(__file__).resolve().parent.parent
+MEETINGS = ("2024-07-10", "2024-09-11", "2024-09-25")
+
+
+def git(repo: Path, *args: str) -> str:
+    return subprocess.run(["git", *args], cwd=repo, check=True, capture_output=True,
+                          text=True).stdout
+
+
+def edit_yaml(path: Path, change) -> None:
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    change(data)
+    path.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
+
+
+def action(plan: dict, action_id: str) -> dict:
+    for outcome in plan["outcomes"]:
+        for a in outcome["actions"]:
+            if a["id"] == action_id:
+                return a
+    raise KeyError(action_id)
+
+
+def set_meeting(site: Path, day: str) -> None:
+    def change(s):
+        s["reporting_date"] = day
+        s["meeting"]["date"] = day
+    edit_yaml(site / "data" / "site.yaml", change)
+
+
+def commit_and_tag(repo: Path, day: str) -> None:
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", f"Data for the meeting of {day}")
+    git(repo, "tag", f"meeting-{day}")
+
+
+@pytest.fixture(scope="module")
+def repo(tmp_path_factory):
+    """A throw-away repository: the real default site, three meetings, deliberate changes."""
+    repo = tmp_path_factory.mktemp("council") / "repo"
+    site = repo / "sites" / "nottingham"  # a site in a sub-folder, as councils may keep it
+    shutil.copytree(ROOT / "data", site / "data")
+    shutil.copytree(ROOT / "content", site / "content")
+    git(repo, "init", "-q", "-b", "main")
+    git(repo, "config", "user.email", "comms@example.org")
+    git(repo, "config", "user.name", "Comms Officer")
+    plan = site / "data" / "plan"
+
+    set_meeting(site, MEETINGS[0])
+    commit_and_tag(repo, MEETINGS[0])
+
+    # Meeting 2: front-door-03 completed; a new action due 20 September 2024.
+    set_meeting(site, MEETINGS[1])
+    edit_yaml(plan / "01-front-door.yaml", lambda p: (
+        action(p, "front-door-03").update(status="complete"),
+        p["outcomes"][0]["actions"].append({
+            "id": "front-door-19", "action": "Publish the MASH threshold guidance",
+            "due": "2024-09-20", "status": "on_track"})))
+    commit_and_tag(repo, MEETINGS[1])
+
+    # Meeting 3: the deliberate changes the test expects on the "what changed" page.
+    set_meeting(site, MEETINGS[2])
+    edit_yaml(plan / "02-management-oversight.yaml",
+              lambda p: action(p, "management-oversight-04").update(status="complete"))
+    edit_yaml(plan / "03-workforce-capacity.yaml",
+              lambda p: action(p, "workforce-capacity-01").update(
+                  status="delayed", delay_reason="The university partner withdrew.",
+                  mitigation="A second partner is being procured."))
+    edit_yaml(plan / "01-front-door.yaml",
+              lambda p: action(p, "front-door-04").update(status="on_track"))
+    edit_yaml(plan / "06-homeless-16-17.yaml",
+              lambda p: action(p, "homeless-16-17-01").update(due="2025-06-30"))
+    edit_yaml(plan / "04-placement-sufficiency.yaml",
+              lambda p: p["outcomes"][0]["actions"].append({
+                  "id": "placement-sufficiency-04", "action": "Open a second children's home",
+                  "due": "2025-09-30"}))
+    edit_yaml(plan / "07-return-home-interviews.yaml",
+              lambda p: [o.update(actions=[a for a in o["actions"]
+                                           if a["id"] != "return-home-interviews-09"])
+                         for o in p["outcomes"]])
+    with open(site / "data" / "measures.csv", "a", encoding="utf-8") as f:
+        f.write("contacts-open,2022-12,150,\n")
+    edit_yaml(site / "data" / "visits.yaml", lambda vs: (
+        next(v for v in vs if v["id"] == "mv-2024-07").update(
+            letter_url="https://reports.ofsted.gov.uk/provider/44/80587"),
+        vs.append({"id": "mv-2024-09", "kind": "monitoring_visit", "number": 6,
+                   "start": "2024-09-17", "end": "2024-09-18",
+                   "focus": "Children in need and children subject to a child protection plan",
+                   "areas": ["management-oversight"]})))
+    commentary = site / "data" / "commentary.yaml"
+    commentary.write_text(yaml.safe_dump([{
+        "measure": "contacts-open", "period": "2022-12",
+        "working_well": "Open contacts fell to 150.", "worried": "Demand rises in January.",
+        "doing": "Two agency workers extended."}]), encoding="utf-8")
+    commit_and_tag(repo, MEETINGS[2])
+    return repo
+
+
+def tree(repo: Path, ref: str, folder: str) -> dict[str, str]:
+    """Every file of a folder on a branch, with its blob hash (bytes identical ⇔ same hash)."""
+    out = git(repo, "ls-tree", "-r", ref, "--", folder)
+    return {line.split("\t")[1]: line.split()[2] for line in out.splitlines()}
+
+
+def test_three_releases_published_with_mike(repo):
+    site = repo / "sites" / "nottingham"
+    runner = CliRunner()
+    for day in MEETINGS[:2]:
+        result = runner.invoke(main, ["release", str(site), "--tag", f"meeting-{day}"])
+        assert result.exit_code == 0, result.output
+    before = {day: tree(repo, "gh-pages", day) for day in MEETINGS[:2]}
+    assert all(before.values())
+
+    result = runner.invoke(main, ["release", str(site), "--tag", f"meeting-{MEETINGS[2]}"])
+    assert result.exit_code == 0, result.output
+    assert "latest/ now points to the newest release" in result.output
+
+    # Three version folders and latest; old folders byte-identical after the third deploy.
+    top = {line.split("\t")[1] for line in git(repo, "ls-tree", "gh-pages").splitlines()}
+    assert {*MEETINGS, "latest", "versions.json", "index.html"} <= top
+    for day in MEETINGS[:2]:
+        assert tree(repo, "gh-pages", day) == before[day], f"release {day} changed"
+
+    # The version menu lists every meeting by date and title; latest is an alias.
+    versions = json.loads(git(repo, "show", "gh-pages:versions.json"))
+    assert [v["version"] for v in versions] == list(reversed(MEETINGS))
+    assert versions[0]["aliases"] == ["latest"]
+    assert versions[2]["title"] == "10 July 2024: Children and Young People's Scrutiny Committee"
+
+    # Aliases are redirect pages, not symlinks (mode 120000).
+    modes = git(repo, "ls-tree", "-r", "gh-pages", "--", "latest").splitlines()
+    assert modes and not any(line.startswith("120000") for line in modes)
+    assert "2024-09-25/index.html" in git(repo, "show", "gh-pages:latest/index.html")
+
+    # Material's version menu and outdated banner are configured in released pages.
+    page = git(repo, "show", "gh-pages:2024-07-10/index.html")
+    assert '"provider": "mike"' in page or "mike" in page
+    assert "presented at an earlier meeting" in page
+
+
+def _changes(repo: Path, day: str) -> BeautifulSoup:
+    html = git(repo, "show", f"gh-pages:{day}/changes.html")
+    return BeautifulSoup(html, "html.parser").select_one("article")
+
+
+def _section(article, heading: str) -> list[str]:
+    h2 = next(h for h in article.find_all("h2") if h.get_text().strip().rstrip("¶").strip()
+              == heading)
+    items = []
+    for sibling in h2.find_next_siblings():
+        if sibling.name == "h2":
+            break
+        items += [squash(li) for li in sibling.find_all("li")]
+        items += [squash(tr.find("th")) for tr in sibling.select("tbody tr")]
+    return items
+
+
+def test_third_release_lists_exactly_the_deliberate_changes(repo):
+    article = _changes(repo, MEETINGS[2])
+    ids = lambda heading: [item.split(":")[0].strip() for item in _section(article, heading)]  # noqa
+    assert ids("Actions completed") == ["management-oversight-04"]
+    assert ids("Actions newly delayed") == ["workforce-capacity-01"]
+    assert ids("Actions newly overdue") == ["front-door-19"]
+    assert ids("Other status changes") == ["front-door-04"]
+    assert ids("Due dates moved") == ["homeless-16-17-01"]
+    assert "due 31 December 2022, now 30 June 2025" in _section(article, "Due dates moved")[0]
+    assert ids("Actions added") == ["placement-sufficiency-04"]
+    assert ids("Actions removed") == ["return-home-interviews-09"]
+    assert _section(article, "Measures whose rating or direction changed") == [
+        "Number of open contacts in the MASH"]
+    visits = _section(article, "Inspections and visits")
+    assert len(visits) == 2 and visits[0].startswith("New: Monitoring visit 6")
+    assert visits[1].startswith("Updated: Monitoring visit 5")
+    assert _section(article, "New commentary") == [
+        "Number of open contacts in the MASH, December 2022"]
+    # Every item links to its page.
+    for link in article.select("ul.ims-changes a"):
+        assert link["href"].startswith(("plan/", "performance/", "inspections/"))
+
+
+def test_second_release_and_first_release_pages(repo):
+    article = _changes(repo, MEETINGS[1])
+    assert [i.split(":")[0].strip() for i in _section(article, "Actions completed")] == ["front-door-03"]
+    assert [i.split(":")[0].strip() for i in _section(article, "Actions added")] == ["front-door-19"]
+    first = _changes(repo, MEETINGS[0])
+    assert "no earlier release" in first.get_text().lower() or \
+        "first" in first.get_text().lower()
+
+
+def test_history_on_area_and_measure_pages(repo):
+    area = BeautifulSoup(git(repo, "show", f"gh-pages:{MEETINGS[2]}/plan/front-door.html"),
+                         "html.parser")
+    table = area.find("table", class_="ims-history")
+    assert [th.get_text() for th in table.select("thead th")][1:] == [
+        "10 July 2024", "11 September 2024", "25 September 2024"]
+    row = table.find("a", string="front-door-03").find_parent("tr")
+    assert [" ".join(td.get_text().split()) for td in row.find_all("td")] == [
+        "➜ In progress and on schedule", "✔ Completed", "✔ Completed"]
+    new_row = table.find("a", string="front-door-19").find_parent("tr")
+    assert "Not in the plan" in new_row.find_all("td")[0].get_text()
+    measure = BeautifulSoup(git(repo, "show",
+                                f"gh-pages:{MEETINGS[2]}/performance/contacts-open.html"),
+                            "html.parser")
+    rows = measure.find("table", class_="ims-history").select("tbody tr")
+    assert len(rows) == 3 and "Improving" in rows[-1].get_text()
+    home = BeautifulSoup(git(repo, "show", f"gh-pages:{MEETINGS[2]}/index.html"), "html.parser")
+    assert "Actions by status at each meeting" in home.get_text()
+    releases = BeautifulSoup(git(repo, "show", f"gh-pages:{MEETINGS[2]}/releases.html"),
+                             "html.parser").get_text()
+    for when in ("10 July 2024", "11 September 2024", "25 September 2024"):
+        assert when in releases
+
+
+def test_no_tags_and_no_git(tmp_path):
+    data = load_site(ROOT / "tests" / "fixtures" / "minimal" / "data")
+    outside = tmp_path / "site"
+    shutil.copytree(ROOT / "tests" / "fixtures" / "minimal", outside)
+    assert repository_root(outside) is None
+    history = load_history(data, outside / "data", "public")
+    assert history.previous is None and "not kept in git" in history.note
+    out = commands.build(outside, tmp_path / "out")  # still builds
+    assert "not kept in git" in (out / "changes.html").read_text(encoding="utf-8")
+    git(outside, "init", "-q")
+    history = load_history(data, outside / "data", "public")
+    assert "No release has been tagged yet" in history.note
+
+
+def test_release_refuses_bad_tags(repo):
+    site = repo / "sites" / "nottingham"
+    result = CliRunner().invoke(main, ["release", str(site), "--tag", "v1.0"])
+    assert result.exit_code == 1 and "meeting-YYYY-MM-DD" in result.output
+    result = CliRunner().invoke(main, ["release", str(site), "--tag", "meeting-2030-01-01"])
+    assert result.exit_code == 1 and "there is no tag" in result.output
