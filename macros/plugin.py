@@ -30,6 +30,8 @@ from .release import VERSION_ENV
 from .site import current_data, data_dir_for
 
 CACHE_ENV = "IMPROVEMENT_SITE_CACHE"
+# Benchmarks only: write every page's final Markdown (after the macros) into this folder.
+DUMP_ENV = "IMPROVEMENT_SITE_DUMP_MARKDOWN"
 THEME_DIR = Path(__file__).parent / "theme"
 ASSETS_DIR = Path(__file__).parent / "assets"
 IFRAME_WORKER = "assets/vendor/iframe-worker/shim.js"
@@ -158,7 +160,13 @@ class ImprovementSitePlugin(BasePlugin[_Options]):
     def on_page_markdown(self, markdown: str, *, page, config, files) -> str:
         """Append the glossary as abbreviation definitions, so Material's `abbr` extension
         expands acronyms in every page's own Markdown (generated tables carry <abbr> already)."""
-        return markdown + "\n\n" + abbreviations_markdown(self.data.glossary)
+        markdown = markdown + "\n\n" + abbreviations_markdown(self.data.glossary)
+        dump = os.environ.get(DUMP_ENV)
+        if dump:  # benchmarks: the pages as plain Markdown, for a plain MkDocs build
+            target = Path(dump) / page.file.src_uri
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(markdown, encoding="utf-8")
+        return markdown
 
 
 def _page_audience(file: File) -> str:
