@@ -69,6 +69,10 @@ def define_env(env) -> None:
         return views.releases_page(ctx())
 
     @env.macro
+    def downloads_page() -> str:
+        return views.downloads_page(ctx())
+
+    @env.macro
     def glossary_page() -> str:
         return views.glossary_page(ctx())
 

@@ -8,9 +8,7 @@ the cache folder on the next build.
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
 import json
 import os
 import threading
@@ -19,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .charts import Figure
+from .downloads import csv_text
 
 CHARTS_DIR = "assets/charts"
 VEGA_SCRIPT = "assets/vega/vega-bundle.js"
@@ -37,22 +36,7 @@ def script_safe_json(text: str) -> str:
 
 
 def figure_csv(figure: Figure) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(figure.columns)
-    for row in figure.rows:
-        # A cell starting with = + - @ would be run as a formula by spreadsheet programs.
-        writer.writerow([f"'{c}" if isinstance(c, str) and c and c[0] in "=+-@" and
-                         not _is_number(c) else c for c in row])
-    return out.getvalue()
-
-
-def _is_number(text: str) -> bool:
-    try:
-        float(text.replace(",", "").rstrip("%"))
-        return True
-    except ValueError:
-        return False
+    return csv_text(figure.columns, figure.rows)
 
 
 @dataclass(frozen=True)

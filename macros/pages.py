@@ -23,6 +23,7 @@ GLOSSARY = "glossary.md"
 ACCESSIBILITY = "accessibility.md"
 CHANGES = "changes.md"
 RELEASES = "releases.md"
+DOWNLOADS = "downloads.md"
 
 
 def area_path(area_id: str) -> str:
@@ -69,6 +70,7 @@ def page_specs(data: SiteData) -> list[PageSpec]:
     specs.append(PageSpec(CHANGES, "What changed since the last meeting", "changes_page()",
                           "Meetings"))
     specs.append(PageSpec(RELEASES, "Meetings and releases", "releases_page()", "Meetings"))
+    specs.append(PageSpec(DOWNLOADS, "Download the data", "downloads_page()", ""))
     specs.append(PageSpec(GLOSSARY, "Glossary", "glossary_page()", ""))
     specs.append(PageSpec(ACCESSIBILITY, "Accessibility statement", "accessibility_page()", ""))
     return specs
@@ -87,5 +89,6 @@ def navigation(specs: list[PageSpec], extra_pages: list[str]) -> list:
                 nav.append({spec.section: sections[spec.section]})
             sections[spec.section].append(spec.path)
     nav.extend(extra_pages)  # hand-written pages, titled by their own first heading
-    nav.extend([{"Glossary": GLOSSARY}, {"Accessibility statement": ACCESSIBILITY}])
+    nav.extend([{"Download the data": DOWNLOADS}, {"Glossary": GLOSSARY},
+                {"Accessibility statement": ACCESSIBILITY}])
     return nav

@@ -20,7 +20,7 @@ from mkdocs.structure.files import File, Files
 
 from mkdocs.utils import get_relative_url
 
-from . import chart_theme, pages
+from . import chart_theme, downloads, pages
 from .chart_output import CHARTS_SCRIPT, REGISTRY, VEGA_SCRIPT
 from .glossary import abbreviations_markdown
 from .labels import long_date
@@ -140,6 +140,7 @@ class ImprovementSitePlugin(BasePlugin[_Options]):
         cache = os.environ.get(CACHE_ENV)
         cache_dir = Path(cache) if cache else Path(config.docs_dir).parent / ".cache" / "charts"
         REGISTRY.write(Path(config.site_dir), cache_dir)
+        downloads.write(self.data, Path(config.site_dir))
         # The build date we set is this build's only (pages and sitemap are written by
         # now): the next site built in the same process works it out afresh.
         self._restore_epoch()

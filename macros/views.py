@@ -230,3 +230,10 @@ def progress_chart(ctx: PageContext) -> Markup:
         return Markup("")
     return figure_html(ctx, charts.progress_figure(
         [(snap.label, status.plan_counts(snap.data)) for snap in snapshots]))
+
+
+def downloads_page(ctx: PageContext) -> str:
+    from . import downloads
+    tables = [(name, title, columns) for name, (title, columns) in downloads.TABLES.items()]
+    return render("downloads.md.j2", ctx, tables=tables, counts=downloads.row_counts(ctx.data),
+                  folder=downloads.FOLDER)

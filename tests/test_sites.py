@@ -218,3 +218,30 @@ def test_hand_written_page_can_add_a_chart(built):
     figure = notes.find("figure", class_="ims-chart")
     assert figure is not None and "rose from 86 in January 2024" in figure.get_text()
     assert notes.find("script", src="assets/vega/vega-bundle.js") is not None
+
+
+def test_downloads_hold_the_whole_data_set(built):
+    import csv
+    import io
+    import json
+    site = built("nottingham")
+    data = site.data
+    folder = site.out / "downloads"
+    plan = list(csv.DictReader(io.StringIO((folder / "plan.csv").read_text(encoding="utf-8"))))
+    assert len(plan) == 75 and plan[0]["action_id"] == "front-door-01"
+    assert {r["status_label"] for r in plan} >= {"Completed", "Not yet rated"}
+    values = list(csv.DictReader(io.StringIO((folder / "values.csv").read_text(encoding="utf-8"))))
+    assert [r["value"] for r in values if r["measure_id"] == "contacts-open"] == [
+        "", "603", "196", "196"]  # not available stays empty, never 0
+    document = json.loads((folder / "data.json").read_text(encoding="utf-8"))
+    assert len(document["plan"]) == 75 and len(document["visits"]) == len(data.visits)
+    assert document["site"]["council"] == "Nottingham City Council"
+    area_csv = (folder / "plan" / "front-door.csv").read_text(encoding="utf-8")
+    assert area_csv.count("\nfront-door,") == 18
+    # The data dictionary page describes every column of every file.
+    from macros.downloads import TABLES
+    text = site.text("downloads/")
+    for name, (_, columns) in TABLES.items():
+        assert f"{name}.csv" in text
+        for column in columns:
+            assert column.name in text
