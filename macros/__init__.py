@@ -1,15 +1,28 @@
 """improvement-site: a children's services improvement site from structured data.
 
-This module only wires: mkdocs-macros calls `define_env`, which registers one macro per page
-type (and a few for hand-written pages); each is a one-line call into `views`.
+This module only wires: mkdocs-macros calls `define_env`, which registers one macro per view
+in `views` (page bodies, and pieces for hand-written pages). Each macro is a one-line call
+into its view with the page's context.
 """
 
 from __future__ import annotations
 
-from .render import PageContext
-from .audience import hidden_counts
-from .site import current_data, current_history, data_dir_for, full_data
+from functools import wraps
+
 from . import views
+from .audience import hidden_counts
+from .render import PageContext
+from .site import current_data, current_history, data_dir_for, full_data
+
+# Every macro a page can call, generated or hand-written (see docs/new-site.md, docs/charts.md).
+MACROS = (
+    views.home_page, views.plan_page, views.area_page, views.exceptions_page,
+    views.scorecard_page, views.measure_page, views.visits_page, views.visit_page,
+    views.changes_page, views.releases_page, views.downloads_page, views.glossary_page,
+    views.accessibility_page,
+    views.status_summary, views.measure_summary, views.measure_chart, views.status_chart,
+    views.measures_chart,
+)
 
 
 def define_env(env) -> None:
@@ -28,82 +41,14 @@ def define_env(env) -> None:
             history_loader=lambda: current_history(data_dir, audience),
         )
 
-    @env.macro
-    def home_page() -> str:
-        return views.home_page(ctx())
+    def bind(view):
+        @wraps(view)
+        def macro(*args, **kwargs) -> str:
+            return view(ctx(), *args, **kwargs)
+        return macro
 
-    @env.macro
-    def plan_page() -> str:
-        return views.plan_page(ctx())
-
-    @env.macro
-    def area_page(area_id: str) -> str:
-        return views.area_page(ctx(), area_id)
-
-    @env.macro
-    def exceptions_page() -> str:
-        return views.exceptions_page(ctx())
-
-    @env.macro
-    def scorecard_page() -> str:
-        return views.scorecard_page(ctx())
-
-    @env.macro
-    def measure_page(measure_id: str) -> str:
-        return views.measure_page(ctx(), measure_id)
-
-    @env.macro
-    def visits_page() -> str:
-        return views.visits_page(ctx())
-
-    @env.macro
-    def visit_page(visit_id: str) -> str:
-        return views.visit_page(ctx(), visit_id)
-
-    @env.macro
-    def changes_page() -> str:
-        return views.changes_page(ctx())
-
-    @env.macro
-    def releases_page() -> str:
-        return views.releases_page(ctx())
-
-    @env.macro
-    def downloads_page() -> str:
-        return views.downloads_page(ctx())
-
-    @env.macro
-    def glossary_page() -> str:
-        return views.glossary_page(ctx())
-
-    @env.macro
-    def accessibility_page() -> str:
-        return views.accessibility_page(ctx())
-
-    @env.macro
-    def status_summary(area_id: str | None = None) -> str:
-        """Actions by status for the whole plan, or for one area."""
-        return views.status_summary(ctx(), area_id)
-
-    @env.macro
-    def measure_summary(*measure_ids: str) -> str:
-        """Latest value, target, RAG and direction of the named measures (default: all)."""
-        return views.measure_summary(ctx(), *measure_ids)
-
-    @env.macro
-    def measure_chart(measure_id: str) -> str:
-        """A measure's chart with its description, data table and CSV."""
-        return views.measure_chart(ctx(), measure_id)
-
-    @env.macro
-    def status_chart(area_id: str | None = None) -> str:
-        """Actions by status as a chart, for the whole plan or one area."""
-        return views.status_chart(ctx(), area_id)
-
-    @env.macro
-    def measures_chart(*measure_ids: str) -> str:
-        """Small multiples of the named measures (default: all)."""
-        return views.measures_chart(ctx(), *measure_ids)
+    for view in MACROS:
+        env.macro(bind(view), view.__name__)
 
 
 def _plugin_data_dir(config) -> str | None:
