@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from .model import SiteData
 from .labels import visit_label
-from .text import escape_markdown
+from .text import escape_markdown, inert_html
 
 HOME = "index.md"
 PLAN = "plan/index.md"
@@ -80,6 +80,8 @@ def navigation(specs: list[PageSpec], extra_pages: list[str]) -> list:
     """MkDocs `nav` from the generated pages plus the site's own hand-written pages."""
     nav: list = []
     sections: dict[str, list] = {}
+    # Titles are given here, not left to each page, so that a dirty rebuild (serve), which
+    # does not read unchanged pages, still shows every title in the menu.
     for spec in specs:
         if spec.path == HOME:
             nav.append({"Home": spec.path})
@@ -87,7 +89,7 @@ def navigation(specs: list[PageSpec], extra_pages: list[str]) -> list:
             if spec.section not in sections:
                 sections[spec.section] = []
                 nav.append({spec.section: sections[spec.section]})
-            sections[spec.section].append(spec.path)
+            sections[spec.section].append({inert_html(spec.title): spec.path})
     nav.extend(extra_pages)  # hand-written pages, titled by their own first heading
     nav.extend([{"Download the data": DOWNLOADS}, {"Glossary": GLOSSARY},
                 {"Accessibility statement": ACCESSIBILITY}])

@@ -8,6 +8,7 @@ It only delegates: loading is `load`, page lists are `pages`, bodies are rendere
 from __future__ import annotations
 
 import html
+import json
 import os
 from datetime import datetime, time, timezone
 from pathlib import Path
@@ -27,7 +28,8 @@ from .labels import long_date
 from .audience import AUDIENCE_ENV, AUDIENCES, AudienceError, chosen_audience
 from .problems import DataError
 from .release import VERSION_ENV
-from .site import current_data, data_dir_for
+from .fingerprints import page_hashes, write_stub
+from .site import current_data, current_history, data_dir_for
 
 CACHE_ENV = "IMPROVEMENT_SITE_CACHE"
 # Benchmarks only: write every page's final Markdown (after the macros) into this folder.
@@ -108,9 +110,18 @@ class ImprovementSitePlugin(BasePlugin[_Options]):
                     files.remove(file)
         specs = pages.page_specs(data)
         generated = {spec.path for spec in specs}
+        audience = config.extra["improvement_site"]["audience"]
+        history = current_history(data.root / "data", audience)
+        hashes = page_hashes(data, specs, extra=json.dumps([
+            audience, config.use_directory_urls, [s.release.tag for s in history.earlier],
+            sorted(f.src_uri for f in files.documentation_pages())]))
+        stubs = data.root / ".cache" / "pages" / audience
         for spec in specs:
             if files.get_file_from_path(spec.path) is None:  # a hand-written page wins
-                files.append(File.generated(config, spec.path, content=spec.markdown()))
+                # Stubs live on disk so that `serve` (a dirty build) re-renders only the
+                # pages whose data changed; see fingerprints.py.
+                stub = write_stub(stubs, spec, hashes[spec.path])
+                files.append(File.generated(config, spec.path, abs_src_path=str(stub)))
         for name in ("improvement-site.css", IFRAME_WORKER.removeprefix("assets/")):
             files.append(File.generated(config, f"assets/{name}",
                                         abs_src_path=str(ASSETS_DIR / name)))

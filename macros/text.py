@@ -95,3 +95,9 @@ def safe_url(url: str | None) -> str:
         return ""
     cleaned = re.sub(r"[\x00-\x20]", "", str(url))
     return str(url).strip() if cleaned.lower().startswith(_SAFE_SCHEMES) else ""
+
+
+def inert_html(text: str) -> str:
+    """Text for places Material prints as HTML without escaping (navigation titles): escaped,
+    and without braces, which mkdocs-macros would otherwise render as a template."""
+    return html.escape(str(text), quote=False).replace("{", "&#123;").replace("}", "&#125;")

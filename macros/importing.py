@@ -1,0 +1,564 @@
+"""What the importers share: reading a workbook or CSV into rows of cells, problem reports that
+name the sheet, row and column, the mapping file, the UK date and text rules, and writing the
+results only once everything is known to be valid.
+
+The importers (`import_plan`, `import_measures`) turn a council's own tracker into `data/`
+files. A tracker is typed by people, so every rule here prefers reporting a cell over guessing
+at it: a comms officer can fix a reported cell in a minute, but a silently wrong date on a
+published site may go unnoticed for months.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import re
+import shutil
+import tempfile
+import unicodedata
+import warnings
+import zipfile
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any, Iterable
+
+import yaml
+
+from .load import load_site
+from .problems import DataError, Problem
+from .yamlfile import AliasError, DuplicateKeyError, LineDict, LineList, parse
+
+# --- problems ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ImportProblem:
+    """One cell (or row, or sheet) that cannot be imported, worded as the project does:
+    `plan.xlsx: sheet "Area 1", row 14, column "Due Date": "31/02/23" is not a date ...`."""
+
+    file: str
+    message: str
+    sheet: str | None = None
+    row: int | None = None
+    column: str | None = None
+    line: int | None = None  # for YAML files (the mapping file), where lines are the unit
+
+    def __str__(self) -> str:
+        head = f"{self.file}:{self.line}" if self.line else self.file
+        where = []
+        if self.sheet is not None:
+            where.append(f'sheet "{self.sheet}"')
+        if self.row is not None:
+            where.append(f"row {self.row}")
+        if self.column is not None:
+            where.append(f'column "{self.column}"')
+        return f"{head}: {', '.join(where)}: {self.message}" if where else f"{head}: {self.message}"
+
+
+class ImportFailed(Exception):
+    """Raised with every problem found in one run; nothing has been written."""
+
+    def __init__(self, source: str, problems: list[ImportProblem]):
+        self.source = source
+        self.problems = list(problems)  # reading order: sheet by sheet, row by row
+        super().__init__(self.report())
+
+    def report(self) -> str:
+        count = len(self.problems)
+        head = (f"{count} problem{'s' if count != 1 else ''} importing {self.source}; "
+                f"nothing was written:")
+        return "\n".join([head, *(f"  {p}" for p in self.problems)])
+
+
+def site_problems(file: str, problems: Iterable[Problem],
+                  origin: dict[str, str] | None = None) -> list[ImportProblem]:
+    """The loader's problems with the imported data, as import problems. `origin` maps a
+    record name ("action front-door-03") to where it came from in the tracker."""
+    out = []
+    for problem in problems:
+        extra = f" (from {origin[problem.record]})" if origin and problem.record in origin else ""
+        out.append(ImportProblem(file, f"after import the site would not validate: "
+                                       f"{problem}{extra}"))
+    return out
+
+
+# --- reading a workbook or CSV ----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Cell:
+    value: Any = None  # str, int, float, date, datetime or None
+    fill: str | None = None  # "RRGGBB", "theme" when only a theme colour is set, or None
+    number_format: str = "General"
+
+
+@dataclass
+class Table:
+    """One sheet (or the one table of a CSV): rows as (row number as the reader sees it, cells),
+    every row padded to the same width."""
+
+    name: str | None
+    rows: list[tuple[int, list[Cell]]] = field(default_factory=list)
+
+
+MAX_CELLS = 2_000_000  # far beyond any tracker; guards against a sheet formatted to row 1048576
+
+
+def read_tables(path: Path, problems: list[ImportProblem]) -> list[Table]:
+    """Read an .xlsx workbook (one Table per worksheet) or a .csv file (one Table)."""
+    name = path.name
+    if not path.is_file():
+        problems.append(ImportProblem(name, "is not a file that exists; check the name and folder"))
+        return []
+    suffix = path.suffix.lower()
+    if suffix == ".csv":
+        return _read_csv(path, problems)
+    if suffix in (".xlsx", ".xlsm"):
+        return _read_xlsx(path, problems)
+    problems.append(ImportProblem(name, f'is a "{suffix or "no extension"}" file; the import '
+                                        f"reads Excel workbooks (.xlsx) and CSV files (.csv); in "
+                                        f"Excel use File > Save As > Excel Workbook (.xlsx)"))
+    return []
+
+
+def _read_csv(path: Path, problems: list[ImportProblem]) -> list[Table]:
+    raw = path.read_bytes()
+    try:
+        text = raw.decode("utf-8-sig")  # Excel's "CSV UTF-8" starts with a byte-order mark
+    except UnicodeDecodeError:
+        try:
+            # Excel's plain "CSV (Comma delimited)" on UK Windows saves Windows-1252, where an
+            # en dash or a curly quote is one byte that is not valid UTF-8.
+            text = raw.decode("cp1252")
+        except UnicodeDecodeError as exc:
+            problems.append(ImportProblem(path.name, f"is not a text file (byte 0x{raw[exc.start]:02x}"
+                                                     f"); save it as CSV UTF-8"))
+            return []
+    table = Table(None)
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        # The row number is the record's number, which is the row Excel shows when the CSV is
+        # opened, even when a cell holds several lines.
+        for number, row in enumerate(reader, start=1):
+            table.rows.append((number, [Cell(value) for value in row]))
+    except csv.Error as exc:
+        problems.append(ImportProblem(path.name, f"cannot be read as CSV: {exc}",
+                                      row=len(table.rows) + 1))
+        return []
+    _pad(table)
+    return [table]
+
+
+def _read_xlsx(path: Path, problems: list[ImportProblem]) -> list[Table]:
+    import openpyxl  # imported here so the rest of the project does not need it to start
+
+    with warnings.catch_warnings():
+        # openpyxl warns about workbook features it ignores (data validation, slicers);
+        # they do not affect the cell values we read.
+        warnings.simplefilter("ignore")
+        try:
+            values = openpyxl.load_workbook(path, data_only=True)
+            formulas = openpyxl.load_workbook(path, data_only=False)
+        except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError) as exc:
+            problems.append(ImportProblem(path.name, f"cannot be opened as an Excel workbook "
+                                                     f"({exc.__class__.__name__}); save it again "
+                                                     f"from Excel as .xlsx"))
+            return []
+    tables = []
+    for sheet in values.worksheets:
+        if sheet.max_row * sheet.max_column > MAX_CELLS:
+            problems.append(ImportProblem(path.name, f"has {sheet.max_row} rows and "
+                                          f"{sheet.max_column} columns in use; delete the empty "
+                                          f"formatted rows below the table", sheet=sheet.title))
+            continue
+        tables.append(_sheet_table(path.name, sheet, formulas[sheet.title], problems))
+    return tables
+
+
+def _sheet_table(file: str, sheet: Any, formula_sheet: Any,
+                 problems: list[ImportProblem]) -> Table:
+    # A cell merged down several rows (an outcome spanning its actions, one "Responsible" for
+    # three actions) shows its value on each of those rows, so each row gets it. Merges across
+    # columns only (a heading spanning the table) keep the value in their first cell.
+    source: dict[tuple[int, int], tuple[int, int]] = {}
+    for merged in sheet.merged_cells.ranges:
+        if merged.max_row > merged.min_row:
+            for row in range(merged.min_row + 1, merged.max_row + 1):
+                source[(row, merged.min_col)] = (merged.min_row, merged.min_col)
+    table = Table(sheet.title)
+    for row in range(1, sheet.max_row + 1):
+        cells = []
+        for col in range(1, sheet.max_column + 1):
+            at = source.get((row, col), (row, col))
+            cell = sheet.cell(*at)
+            value = cell.value
+            if value is None and formula_sheet.cell(*at).data_type == "f":
+                # A formula Excel never calculated (a file written by another program) has no
+                # saved value; reading it as blank would drop its text without a word.
+                from openpyxl.utils import get_column_letter
+                problems.append(ImportProblem(file, f"cell {get_column_letter(at[1])}{at[0]} "
+                                              f"holds a formula with no saved value; open the "
+                                              f"file in Excel and save it", sheet=sheet.title,
+                                              row=row))
+            if isinstance(value, str) and not value.strip():
+                value = None
+            cells.append(Cell(value, _fill(cell), cell.number_format or "General"))
+        table.rows.append((row, cells))
+    _pad(table)
+    return table
+
+
+def _fill(cell: Any) -> str | None:
+    """The cell's fill colour as RRGGBB, "theme" if it is a theme colour, or None."""
+    fill = cell.fill
+    if fill is None or getattr(fill, "fill_type", None) in (None, "none"):
+        return None
+    color = fill.fgColor
+    if color is None:
+        return None
+    if color.type == "rgb" and isinstance(color.rgb, str) and len(color.rgb) >= 6:
+        return color.rgb[-6:].upper()
+    if color.type == "indexed" and isinstance(color.indexed, int):
+        from openpyxl.styles.colors import COLOR_INDEX
+        if 0 <= color.indexed < 64:  # 64 and 65 are the system colours: "automatic"
+            return COLOR_INDEX[color.indexed][-6:].upper()
+        return None
+    if color.type == "theme":
+        return "theme"
+    return None
+
+
+def _pad(table: Table) -> None:
+    width = max((len(cells) for _, cells in table.rows), default=0)
+    for _, cells in table.rows:
+        cells.extend(Cell() for _ in range(width - len(cells)))
+
+
+# --- text -------------------------------------------------------------------------------
+
+# Word and Excel put these in cells for a line break (a vertical tab from a pasted Word
+# paragraph, Unicode line separators); they all mean a new line.
+_BREAKS = re.compile(r"\r\n|[\r\x0b\x0c\x85\u2028\u2029]")
+_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
+_ITEM = re.compile(r"^(?:[-*+]|\d{1,3}[.)])\s+\S")
+_BULLET = re.compile(r"^[•·▪◦●]\s*")
+
+
+def cell_text(cell: Cell) -> str:
+    """A cell as text, lines kept, outer white space removed."""
+    value = cell.value
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, datetime):
+        value = value.date()
+    if isinstance(value, date):
+        return value.strftime("%d/%m/%Y")
+    if isinstance(value, (int, float)):
+        return format_number(float(value))
+    text = _BREAKS.sub("\n", str(value)).replace("\t", " ")
+    return _CONTROL.sub("", text).strip()
+
+
+def one_line(text: str) -> str:
+    """A name or a note: a cell's lines joined by spaces (a wrapped "Responsible" cell)."""
+    return " ".join(text.split())
+
+
+def paragraphs(text: str) -> str:
+    """A multi-line cell as Markdown that keeps its lines: each line its own paragraph, and
+    bulleted or numbered lines kept together as a list. A blank line between list items is
+    kept (a spaced-out list) so that text exported from the site comes back unchanged."""
+    out: list[str] = []
+    previous = ""  # "item", "text" or "" (a blank line, or the start)
+    for raw in text.split("\n"):
+        line = raw.strip()
+        if not line:
+            previous = ""
+            continue
+        line = _BULLET.sub("- ", line)  # Word's bullet characters become a Markdown list
+        kind = "item" if _ITEM.match(line) else "text"
+        if out:
+            out.append("\n" if kind == "item" and previous == "item" else "\n\n")
+        out.append(line)
+        previous = kind
+    return "".join(out)
+
+
+def heading_key(text: str) -> str:
+    """How column headings and words are compared: case and spacing do not matter."""
+    return " ".join(text.split()).casefold()
+
+
+def word_key(text: str) -> str:
+    """RAG words compare ignoring punctuation too: "Planning: not yet commenced"."""
+    return " ".join(re.sub(r"[^0-9a-z]+", " ", text.casefold()).split())
+
+
+def slug(text: str, limit: int = 40) -> str:
+    """An id from a title: lowercase ASCII words joined by hyphens, cut at a word boundary."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    ascii_text = re.sub(r"['’]", "", ascii_text.lower().replace("&", " and "))
+    words = re.findall(r"[a-z0-9]+", ascii_text)
+    out = ""
+    for word in words:
+        candidate = f"{out}-{word}" if out else word
+        if len(candidate) > limit and out:
+            break
+        out = candidate
+    return out[:limit].strip("-")
+
+
+def format_number(value: float) -> str:
+    """90.0 → "90", 12.5 → "12.5"; rounding away float noise (0.9 * 100)."""
+    value = round(value, 9)
+    if value == 0:
+        return "0"
+    return format(value, ".9f").rstrip("0").rstrip(".")
+
+
+_NUMBER = re.compile(r"^[-+]?(\d+(\.\d*)?|\.\d+)$")
+EMPTY_VALUES = ("", "-", "–", "—")
+
+
+def parse_number(cell: Cell) -> tuple[float | None, str | None]:
+    """A figure from a cell: (number or None for "no figure", error or None)."""
+    value = cell.value
+    if isinstance(value, bool):
+        return None, f'"{cell_text(cell)}" is not a number'
+    if isinstance(value, (int, float)):
+        number = float(value)
+        if "%" in cell.number_format:  # a cell formatted 90% holds 0.9; the site wants 90
+            number *= 100
+        return number, None
+    if isinstance(value, (date, datetime)):
+        return None, f'"{cell_text(cell)}" is a date, not a number'
+    text = one_line(cell_text(cell))
+    if text in EMPTY_VALUES:
+        return None, None
+    cleaned = text.replace(",", "").removesuffix("%").strip()
+    if _NUMBER.match(cleaned):
+        return float(cleaned), None
+    return None, (f'"{text}" is not a number; write a number such as 90, 90% or 1,024, or '
+                  f'leave it blank (or "-") when there is no figure')
+
+
+# --- dates ------------------------------------------------------------------------------
+
+_UK_DATE = re.compile(r"^(\d{1,2})\s*[/.\-]\s*(\d{1,2})\s*[/.\-]\s*(\d{2}|\d{4})$")
+_ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
+_MONTHS = ["january", "february", "march", "april", "may", "june", "july", "august",
+           "september", "october", "november", "december"]
+
+
+def month_name(number: int) -> str:
+    return _MONTHS[number - 1].capitalize()
+
+
+def uk_date(text: str) -> tuple[date | None, str | None]:
+    """16/09/22, 16/09/2022, 16.9.22, 16-09-2022 or 2022-09-16 → a date. Returns (date, None),
+    (None, error) for something written as a date that is not one, or (None, None) when the
+    text is not written as a date at all."""
+    if match := _UK_DATE.match(text):
+        day, month, year = (int(g) for g in match.groups())
+        if len(match.group(3)) == 2:
+            year += 2000  # plans are written this century; 16/09/22 is 2022
+    elif match := _ISO_DATE.match(text):
+        year, month, day = (int(g) for g in match.groups())
+    else:
+        return None, None
+    if not 1 <= month <= 12:
+        return None, f'"{text}" is not a date: there is no month {month}; write DD/MM/YYYY'
+    try:
+        return date(year, month, day), None
+    except ValueError:
+        return None, (f'"{text}" is not a date: {month_name(month)} {year} has no day {day}; '
+                      f"write DD/MM/YYYY, e.g. 16/09/2022")
+
+
+# --- the mapping file -------------------------------------------------------------------
+
+
+@dataclass
+class Mapping:
+    """Per-council settings for headings and names the import does not know by itself.
+    Keys are compared with heading_key (or word_key for statuses)."""
+
+    columns: dict[str, str] = field(default_factory=dict)
+    areas: dict[str, str] = field(default_factory=dict)
+    statuses: dict[str, str] = field(default_factory=dict)
+    measures: dict[str, str] = field(default_factory=dict)
+    skip_sheets: set[str] = field(default_factory=set)
+    skip_rows: set[str] = field(default_factory=set)
+
+
+def load_mapping(path: Path | None, allowed: dict[str, tuple[str, ...] | None],
+                 problems: list[ImportProblem]) -> Mapping:
+    """Read a mapping file. `allowed` names its sections and, for mapping sections, the values
+    allowed (None: any id). Every problem is reported with the file's line."""
+    mapping = Mapping()
+    if path is None:
+        return mapping
+    name = path.name
+    if not path.is_file():
+        problems.append(ImportProblem(name, "the mapping file does not exist"))
+        return mapping
+    try:
+        raw = parse(path.read_text(encoding="utf-8-sig"))
+    except (DuplicateKeyError, AliasError) as exc:
+        problems.append(ImportProblem(name, str(exc), line=exc.line))
+        return mapping
+    except (yaml.YAMLError, UnicodeDecodeError) as exc:
+        mark = getattr(exc, "problem_mark", None)
+        problems.append(ImportProblem(name, "is not readable YAML; check the indentation and "
+                                            "colons", line=mark.line + 1 if mark else None))
+        return mapping
+    if raw is None:
+        return mapping
+    if not isinstance(raw, LineDict):
+        problems.append(ImportProblem(name, "should be sections such as columns: and areas:",
+                                      line=getattr(raw, "line", None)))
+        return mapping
+    for section, value in raw.items():
+        line = raw.lines.get(section)
+        if section not in allowed:
+            problems.append(ImportProblem(name, f'"{section}" is not a section of this mapping '
+                                                f"file; allowed: {', '.join(allowed)}", line=line))
+            continue
+        choices = allowed[section]
+        if section.startswith("skip_"):
+            if not isinstance(value, LineList) or not all(isinstance(v, (str, int)) for v in value):
+                problems.append(ImportProblem(name, f"{section} should be a list of names, e.g. "
+                                                    f"{section}: [Notes]", line=line))
+                continue
+            getattr(mapping, section).update(heading_key(str(v)) for v in value)
+            continue
+        if not isinstance(value, LineDict):
+            problems.append(ImportProblem(name, f'{section} should be pairs of "what your file '
+                                                f'says": what it means', line=line))
+            continue
+        target: dict[str, str] = getattr(mapping, section)
+        for key, meaning in value.items():
+            key_line = value.lines.get(key, line)
+            meaning = str(meaning).strip() if isinstance(meaning, (str, int)) else None
+            if meaning is None or (choices is not None and meaning not in choices):
+                allowed_text = ", ".join(choices) if choices else "an id"
+                problems.append(ImportProblem(name, f'{section}: "{key}" maps to '
+                                                    f'{"nothing" if meaning is None else repr(meaning)}'
+                                                    f"; allowed: {allowed_text}", line=key_line))
+                continue
+            normal = word_key(str(key)) if section == "statuses" else heading_key(str(key))
+            target[normal] = meaning
+    return mapping
+
+
+# --- YAML output ------------------------------------------------------------------------
+
+
+class FlowList(list):
+    """A short list of ids, written on one line: measures: [cp-rate, cin-rate]."""
+
+
+class _Dumper(yaml.SafeDumper):
+    def increase_indent(self, flow: bool = False, indentless: bool = False) -> None:
+        # Indent lists under their key, as the hand-written data files do.
+        return super().increase_indent(flow, False)
+
+
+def _represent_str(dumper: yaml.SafeDumper, text: str) -> yaml.Node:
+    style = "|" if "\n" in text else None  # paragraphs stay readable as a `|-` block
+    return dumper.represent_scalar("tag:yaml.org,2002:str", text, style=style)
+
+
+_Dumper.add_representer(str, _represent_str)
+_Dumper.add_representer(FlowList, lambda dumper, items: dumper.represent_sequence(
+    "tag:yaml.org,2002:seq", items, flow_style=True))
+
+
+def dump_yaml(data: Any, comment: str) -> str:
+    """YAML text for data; the same data always gives the same bytes."""
+    body = yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True,
+                     width=1_000_000, default_flow_style=False)
+    return f"# {comment}\n{body}"
+
+
+# --- checking and writing ---------------------------------------------------------------
+
+
+def check_site_with(site: Path, files: dict[str, str], replace: str | None = None) -> list[Problem]:
+    """Validate the site as it would be with `files` (paths relative to data/) written, and
+    the folder `replace` (relative to data/) emptied first. Works on a copy: nothing in the
+    site changes."""
+    data_dir = Path(site) / "data"
+    with tempfile.TemporaryDirectory(prefix="improvement-site-import-") as tmp:
+        copy = Path(tmp) / "data"
+
+        def ignore(folder: str, names: list[str]) -> list[str]:
+            return [replace] if replace and Path(folder) == data_dir and replace in names else []
+
+        if data_dir.is_dir():
+            shutil.copytree(data_dir, copy, ignore=ignore)
+        copy.mkdir(exist_ok=True)
+        for rel, text in files.items():
+            target = copy / rel
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(text, encoding="utf-8", newline="\n")
+        try:
+            load_site(copy)
+        except DataError as exc:
+            return exc.problems
+    return []
+
+
+def write_file(path: Path, text: str) -> bool:
+    """Write a file in one step (a temporary file renamed over it). Returns whether it changed."""
+    old = path.read_bytes() if path.is_file() else None
+    new = text.encode("utf-8")
+    if old == new:
+        return False
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(new)
+        os.replace(temp, path)
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise
+    return True
+
+
+def replace_yaml_files(folder: Path, files: dict[str, str]) -> tuple[int, list[str]]:
+    """Make `folder`'s YAML files exactly `files` (name → text), keeping any other files.
+    The new folder is built beside the old one and swapped in, so a failure part-way leaves
+    the old folder as it was. Returns (files changed, names removed)."""
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    old_names = {p.name for p in folder.glob("*.y*ml")} if folder.is_dir() else set()
+    changed = sum(1 for name, text in files.items()
+                  if not (folder / name).is_file()
+                  or (folder / name).read_bytes() != text.encode("utf-8"))
+    removed = sorted(old_names - set(files))
+    work = Path(tempfile.mkdtemp(prefix=f".{folder.name}-import-", dir=folder.parent))
+    try:
+        new = work / "new"
+        if folder.is_dir():
+            shutil.copytree(folder, new, ignore=lambda d, names: [
+                n for n in names if d == str(folder) and n in old_names])
+        else:
+            new.mkdir()
+        for name, text in files.items():
+            (new / name).write_text(text, encoding="utf-8", newline="\n")
+        if folder.exists():
+            os.replace(folder, work / "old")
+        try:
+            os.replace(new, folder)
+        except BaseException:
+            if (work / "old").exists():
+                os.replace(work / "old", folder)
+            raise
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    return changed, removed
