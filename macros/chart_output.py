@@ -58,10 +58,9 @@ class ChartRegistry:
         with self._lock:
             self._charts.clear()
 
-    def add(self, figure: Figure) -> RenderedChart:
-        # Specs come from our builders, whose output the test suite validates against the
-        # Vega-Lite schema; skipping validation here keeps builds fast.
-        spec = spec_json(figure.chart.to_dict(validate=False))
+    def add(self, figure: "Figure | CachedFigure") -> RenderedChart:
+        spec = spec_json(figure.spec if isinstance(figure, CachedFigure)
+                         else figure.chart.to_dict(validate=False))
         csv_text = figure_csv(figure)
         key = hashlib.sha256((spec + csv_text).encode("utf-8")).hexdigest()[:20]
         chart = RenderedChart(key=key, spec=spec, csv=csv_text, name=figure.name)
@@ -133,3 +132,82 @@ def write_scripts(site_dir: Path) -> None:
 
 
 REGISTRY = ChartRegistry()
+
+
+@dataclass(frozen=True)
+class CachedFigure:
+    """A figure whose Vega-Lite spec was built before (by `charts`), kept as plain data."""
+
+    spec: dict
+    title: str
+    description: str
+    columns: tuple
+    rows: tuple
+    name: str
+
+    @classmethod
+    def of(cls, figure: Figure) -> "CachedFigure":
+        # Specs come from our builders, whose output the test suite validates against the
+        # Vega-Lite schema; skipping validation here keeps builds fast.
+        return cls(figure.chart.to_dict(validate=False), figure.title, figure.description,
+                   tuple(figure.columns), tuple(tuple(r) for r in figure.rows), figure.name)
+
+
+class FigureCache:
+    """Figures by the hash of what they are built from, in memory and on disk.
+
+    Building an Altair spec costs tens of milliseconds; a site has hundreds of charts, and
+    most do not change between two builds. The key covers the chart code too, so a change to
+    a builder rebuilds every chart.
+    """
+
+    def __init__(self):
+        self._memory: dict[str, CachedFigure | None] = {}
+        self.folder: Path | None = None
+
+    def get(self, key_parts, build) -> CachedFigure | None:
+        key = hashlib.sha256(json.dumps([_chart_code(), key_parts], sort_keys=True,
+                                        default=str).encode()).hexdigest()[:24]
+        if key in self._memory:
+            return self._memory[key]
+        path = self.folder / f"{key}.json" if self.folder else None
+        figure: CachedFigure | None
+        if path and path.is_file():
+            raw = json.loads(path.read_text(encoding="utf-8"))
+            figure = None if raw is None else CachedFigure(
+                raw["spec"], raw["title"], raw["description"], tuple(raw["columns"]),
+                tuple(tuple(r) for r in raw["rows"]), raw["name"])
+        else:
+            built = build()
+            figure = CachedFigure.of(built) if built is not None else None
+            if path:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                tmp = path.with_suffix(".tmp")
+                tmp.write_text(json.dumps(None if figure is None else {
+                    "spec": figure.spec, "title": figure.title,
+                    "description": figure.description, "columns": list(figure.columns),
+                    "rows": [list(r) for r in figure.rows], "name": figure.name},
+                    ensure_ascii=False), encoding="utf-8")
+                tmp.replace(path)
+        self._memory[key] = figure
+        return figure
+
+
+_code_digest: str | None = None
+
+
+def _chart_code() -> str:
+    """The modules a figure depends on, so editing a builder invalidates the cache."""
+    global _code_digest
+    if _code_digest is None:
+        digest = hashlib.sha256()
+        root = Path(__file__).parent
+        for name in ("charts.py", "chart_theme.py", "describe.py", "labels.py", "status.py"):
+            digest.update((root / name).read_bytes())
+        import altair
+        digest.update(altair.__version__.encode())
+        _code_digest = digest.hexdigest()
+    return _code_digest
+
+
+FIGURES = FigureCache()

@@ -236,14 +236,21 @@ def measures_strip(data: SiteData, measures: list[Measure], *, title: str, name:
                   rows=rows, name=name)
 
 
+def visit_window(visit: Visit) -> tuple[date, date]:
+    """The year around a visit: six months either side."""
+    centre = _month(visit.start_date)
+    return _add_months(centre, -6), _add_months(centre, 6)
+
+
+def visit_strip_options(visit: Visit) -> dict:
+    return {"visits": [visit], "window": visit_window(visit),
+            "title": f"Measures around {visit_label(visit)}", "name": f"{visit.id}-measures"}
+
+
 def visit_measures_figure(data: SiteData, visit: Visit) -> Figure | None:
     """The visit's measures over the year around it, the visit marked."""
-    centre = _month(visit.start_date)
-    window = (_add_months(centre, -6), _add_months(centre, 6))
     measures = [data.measure(m) for m in visit.measures]
-    return measures_strip(data, measures, visits=[visit], window=window,
-                          title=f"Measures around {visit_label(visit)}",
-                          name=f"{visit.id}-measures")
+    return measures_strip(data, measures, **visit_strip_options(visit))
 
 
 def visits_timeline_figure(data: SiteData, highlighted: Visit | None = None) -> Figure:

@@ -12,6 +12,7 @@ from pathlib import Path
 import click
 
 from . import commands
+from .cli_import import export_group, import_group
 from .problems import DataError
 from .release import ReleaseError
 
@@ -119,6 +120,9 @@ def fields() -> None:
     from .schema_docs import field_reference
     click.echo(field_reference(), nl=False)
 
+
+main.add_command(import_group)
+main.add_command(export_group)
 
 if __name__ == "__main__":  # pragma: no cover
     main()

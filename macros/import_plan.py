@@ -28,10 +28,10 @@ from typing import Any
 from pydantic import ValidationError
 
 from . import schema
-from .importing import (Cell, FlowList, ImportFailed, ImportProblem, Mapping, Table, cell_text,
+from .import_tables import Cell, Table, colour_status, read_tables
+from .importing import (FlowList, ImportFailed, ImportProblem, Mapping, cell_text,
                         check_site_with, dump_yaml, heading_key, load_mapping, one_line,
-                        paragraphs, read_tables, replace_yaml_files, site_problems, slug,
-                        uk_date, word_key)
+                        paragraphs, replace_yaml_files, site_problems, slug, uk_date, word_key)
 from .problems import pydantic_message
 
 # The column headings known without a mapping file (compared with heading_key).
@@ -455,32 +455,6 @@ class _PlanReader:
 def _ordered(values: dict[str, Any]) -> dict[str, Any]:
     """An action's fields in the schema's order, so the YAML reads the same every time."""
     return {name: values[name] for name in schema.Action.model_fields if name in values}
-
-
-def colour_status(rgb: str) -> str | None:
-    """A fill colour → a status by its hue: green, yellow, red/amber, blue/grey. White (no
-    real fill) → None; any other colour → "?" (reported)."""
-    red, green, blue = (int(rgb[i:i + 2], 16) / 255 for i in (0, 2, 4))
-    high, low = max(red, green, blue), min(red, green, blue)
-    if high - low < 0.12:  # no colour: white, grey or black
-        if high > 0.93:
-            return None
-        return "not_started" if high > 0.25 else "?"
-    if high == red:
-        hue = (60 * (green - blue) / (high - low)) % 360
-    elif high == green:
-        hue = 60 * (blue - red) / (high - low) + 120
-    else:
-        hue = 60 * (red - green) / (high - low) + 240
-    if hue < 52 or hue >= 330:  # red, orange, amber (#FFC000 is 45°)
-        return "delayed"
-    if hue < 70:  # yellow (#FFFF00 is 60°)
-        return "on_track"
-    if hue < 170:  # greens (#00B050, #92D050)
-        return "complete"
-    if hue < 260:  # blues (#0070C0, #00B0F0)
-        return "not_started"
-    return "?"
 
 
 def import_plan(source: Path, site: Path = Path("."), out: Path | None = None,

@@ -1,6 +1,6 @@
-"""What the importers share: reading a workbook or CSV into rows of cells, problem reports that
-name the sheet, row and column, the mapping file, the UK date and text rules, and writing the
-results only once everything is known to be valid.
+"""What the importers share: problem reports that name the sheet, row and column, the mapping
+file, the UK date and text rules, and writing the results only once everything is known to be
+valid. Reading a workbook or CSV into rows of cells is in import_tables.
 
 The importers (`import_plan`, `import_measures`) turn a council's own tracker into `data/`
 files. A tracker is typed by people, so every rule here prefers reporting a cell over guessing
@@ -10,25 +10,24 @@ published site may go unnoticed for months.
 
 from __future__ import annotations
 
-import csv
-import io
 import os
 import re
 import shutil
 import tempfile
 import unicodedata
-import warnings
-import zipfile
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any, Iterable
+from typing import TYPE_CHECKING, Any, Iterable
 
 import yaml
 
 from .load import load_site
 from .problems import DataError, Problem
 from .yamlfile import AliasError, DuplicateKeyError, LineDict, LineList, parse
+
+if TYPE_CHECKING:  # the tables module imports this one for ImportProblem
+    from .import_tables import Cell
 
 # --- problems ---------------------------------------------------------------------------
 
@@ -79,161 +78,11 @@ def site_problems(file: str, problems: Iterable[Problem],
     out = []
     for problem in problems:
         extra = f" (from {origin[problem.record]})" if origin and problem.record in origin else ""
-        out.append(ImportProblem(file, f"after import the site would not validate: "
-                                       f"{problem}{extra}"))
+        if "is not an area id" in problem.message:
+            extra += ('; give the areas the ids the site uses, with an "Area id:" row under '
+                      "each area heading or areas: in the mapping file")
+        out.append(ImportProblem(file, f"after import, {problem}{extra}"))
     return out
-
-
-# --- reading a workbook or CSV ----------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Cell:
-    value: Any = None  # str, int, float, date, datetime or None
-    fill: str | None = None  # "RRGGBB", "theme" when only a theme colour is set, or None
-    number_format: str = "General"
-
-
-@dataclass
-class Table:
-    """One sheet (or the one table of a CSV): rows as (row number as the reader sees it, cells),
-    every row padded to the same width."""
-
-    name: str | None
-    rows: list[tuple[int, list[Cell]]] = field(default_factory=list)
-
-
-MAX_CELLS = 2_000_000  # far beyond any tracker; guards against a sheet formatted to row 1048576
-
-
-def read_tables(path: Path, problems: list[ImportProblem]) -> list[Table]:
-    """Read an .xlsx workbook (one Table per worksheet) or a .csv file (one Table)."""
-    name = path.name
-    if not path.is_file():
-        problems.append(ImportProblem(name, "is not a file that exists; check the name and folder"))
-        return []
-    suffix = path.suffix.lower()
-    if suffix == ".csv":
-        return _read_csv(path, problems)
-    if suffix in (".xlsx", ".xlsm"):
-        return _read_xlsx(path, problems)
-    problems.append(ImportProblem(name, f'is a "{suffix or "no extension"}" file; the import '
-                                        f"reads Excel workbooks (.xlsx) and CSV files (.csv); in "
-                                        f"Excel use File > Save As > Excel Workbook (.xlsx)"))
-    return []
-
-
-def _read_csv(path: Path, problems: list[ImportProblem]) -> list[Table]:
-    raw = path.read_bytes()
-    try:
-        text = raw.decode("utf-8-sig")  # Excel's "CSV UTF-8" starts with a byte-order mark
-    except UnicodeDecodeError:
-        try:
-            # Excel's plain "CSV (Comma delimited)" on UK Windows saves Windows-1252, where an
-            # en dash or a curly quote is one byte that is not valid UTF-8.
-            text = raw.decode("cp1252")
-        except UnicodeDecodeError as exc:
-            problems.append(ImportProblem(path.name, f"is not a text file (byte 0x{raw[exc.start]:02x}"
-                                                     f"); save it as CSV UTF-8"))
-            return []
-    table = Table(None)
-    reader = csv.reader(io.StringIO(text, newline=""))
-    try:
-        # The row number is the record's number, which is the row Excel shows when the CSV is
-        # opened, even when a cell holds several lines.
-        for number, row in enumerate(reader, start=1):
-            table.rows.append((number, [Cell(value) for value in row]))
-    except csv.Error as exc:
-        problems.append(ImportProblem(path.name, f"cannot be read as CSV: {exc}",
-                                      row=len(table.rows) + 1))
-        return []
-    _pad(table)
-    return [table]
-
-
-def _read_xlsx(path: Path, problems: list[ImportProblem]) -> list[Table]:
-    import openpyxl  # imported here so the rest of the project does not need it to start
-
-    with warnings.catch_warnings():
-        # openpyxl warns about workbook features it ignores (data validation, slicers);
-        # they do not affect the cell values we read.
-        warnings.simplefilter("ignore")
-        try:
-            values = openpyxl.load_workbook(path, data_only=True)
-            formulas = openpyxl.load_workbook(path, data_only=False)
-        except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError) as exc:
-            problems.append(ImportProblem(path.name, f"cannot be opened as an Excel workbook "
-                                                     f"({exc.__class__.__name__}); save it again "
-                                                     f"from Excel as .xlsx"))
-            return []
-    tables = []
-    for sheet in values.worksheets:
-        if sheet.max_row * sheet.max_column > MAX_CELLS:
-            problems.append(ImportProblem(path.name, f"has {sheet.max_row} rows and "
-                                          f"{sheet.max_column} columns in use; delete the empty "
-                                          f"formatted rows below the table", sheet=sheet.title))
-            continue
-        tables.append(_sheet_table(path.name, sheet, formulas[sheet.title], problems))
-    return tables
-
-
-def _sheet_table(file: str, sheet: Any, formula_sheet: Any,
-                 problems: list[ImportProblem]) -> Table:
-    # A cell merged down several rows (an outcome spanning its actions, one "Responsible" for
-    # three actions) shows its value on each of those rows, so each row gets it. Merges across
-    # columns only (a heading spanning the table) keep the value in their first cell.
-    source: dict[tuple[int, int], tuple[int, int]] = {}
-    for merged in sheet.merged_cells.ranges:
-        if merged.max_row > merged.min_row:
-            for row in range(merged.min_row + 1, merged.max_row + 1):
-                source[(row, merged.min_col)] = (merged.min_row, merged.min_col)
-    table = Table(sheet.title)
-    for row in range(1, sheet.max_row + 1):
-        cells = []
-        for col in range(1, sheet.max_column + 1):
-            at = source.get((row, col), (row, col))
-            cell = sheet.cell(*at)
-            value = cell.value
-            if value is None and formula_sheet.cell(*at).data_type == "f":
-                # A formula Excel never calculated (a file written by another program) has no
-                # saved value; reading it as blank would drop its text without a word.
-                from openpyxl.utils import get_column_letter
-                problems.append(ImportProblem(file, f"cell {get_column_letter(at[1])}{at[0]} "
-                                              f"holds a formula with no saved value; open the "
-                                              f"file in Excel and save it", sheet=sheet.title,
-                                              row=row))
-            if isinstance(value, str) and not value.strip():
-                value = None
-            cells.append(Cell(value, _fill(cell), cell.number_format or "General"))
-        table.rows.append((row, cells))
-    _pad(table)
-    return table
-
-
-def _fill(cell: Any) -> str | None:
-    """The cell's fill colour as RRGGBB, "theme" if it is a theme colour, or None."""
-    fill = cell.fill
-    if fill is None or getattr(fill, "fill_type", None) in (None, "none"):
-        return None
-    color = fill.fgColor
-    if color is None:
-        return None
-    if color.type == "rgb" and isinstance(color.rgb, str) and len(color.rgb) >= 6:
-        return color.rgb[-6:].upper()
-    if color.type == "indexed" and isinstance(color.indexed, int):
-        from openpyxl.styles.colors import COLOR_INDEX
-        if 0 <= color.indexed < 64:  # 64 and 65 are the system colours: "automatic"
-            return COLOR_INDEX[color.indexed][-6:].upper()
-        return None
-    if color.type == "theme":
-        return "theme"
-    return None
-
-
-def _pad(table: Table) -> None:
-    width = max((len(cells) for _, cells in table.rows), default=0)
-    for _, cells in table.rows:
-        cells.extend(Cell() for _ in range(width - len(cells)))
 
 
 # --- text -------------------------------------------------------------------------------

@@ -22,7 +22,7 @@ from mkdocs.structure.files import File, Files
 from mkdocs.utils import get_relative_url
 
 from . import chart_theme, downloads, pages
-from .chart_output import CHARTS_SCRIPT, REGISTRY, VEGA_SCRIPT
+from .chart_output import CHARTS_SCRIPT, FIGURES, REGISTRY, VEGA_SCRIPT
 from .glossary import abbreviations_markdown
 from .labels import long_date
 from .audience import AUDIENCE_ENV, AUDIENCES, AudienceError, chosen_audience
@@ -136,6 +136,7 @@ class ImprovementSitePlugin(BasePlugin[_Options]):
     def on_pre_build(self, *, config) -> None:
         chart_theme.enable()
         REGISTRY.reset()
+        FIGURES.folder = self._cache_root() / "specs"
 
     def on_post_page(self, output: str, *, page, config) -> str:
         """Load the local Vega bundle on pages that have charts, and only on those."""
@@ -147,10 +148,12 @@ class ImprovementSitePlugin(BasePlugin[_Options]):
         head, sep, tail = output.rpartition("</body>")
         return head + scripts + sep + tail if sep else output + scripts
 
-    def on_post_build(self, *, config) -> None:
+    def _cache_root(self) -> Path:
         cache = os.environ.get(CACHE_ENV)
-        cache_dir = Path(cache) if cache else Path(config.docs_dir).parent / ".cache" / "charts"
-        REGISTRY.write(Path(config.site_dir), cache_dir)
+        return Path(cache) if cache else self.data.root / ".cache"
+
+    def on_post_build(self, *, config) -> None:
+        REGISTRY.write(Path(config.site_dir), self._cache_root() / "charts")
         downloads.write(self.data, Path(config.site_dir))
         # The build date we set is this build's only (pages and sitemap are written by
         # now): the next site built in the same process works it out afresh.

@@ -6,7 +6,7 @@ from __future__ import annotations
 from markupsafe import Markup
 
 from . import charts, status
-from .chart_output import CHARTS_DIR, REGISTRY, script_safe_json
+from .chart_output import CHARTS_DIR, FIGURES, REGISTRY, script_safe_json
 from .render import PageContext, render
 
 STATUS_HELP = {
@@ -20,7 +20,36 @@ STATUS_HELP = {
 HEADLINE_COUNT = 6
 
 
-def figure_html(ctx: PageContext, figure: charts.Figure | None) -> Markup:
+def _dump(record) -> dict:
+    return record.model_dump(mode="json")
+
+
+def _measure_key(data, measure) -> tuple:
+    """Everything a measure's chart is drawn from."""
+    return (_dump(measure), [_dump(v) for v in data.values_of(measure.id)],
+            str(data.site.reporting_date), [_dump(v) for v in data.visits_for_measure(measure.id)])
+
+
+def _strip(ctx: PageContext, measures, *, title: str, name: str, window=None, visits=None):
+    data = ctx.data
+    key = ("strip", [_measure_key(data, m) for m in measures], title, name,
+           [str(d) for d in window] if window else None,
+           [_dump(v) for v in visits] if visits else None)
+    return FIGURES.get(key, lambda: charts.measures_strip(
+        data, measures, title=title, name=name, window=window, visits=visits))
+
+
+def _status(counts, scope: str, name: str):
+    key = ("status", counts.counts, counts.overdue, scope, name)
+    return FIGURES.get(key, lambda: charts.status_figure(counts, scope, name))
+
+
+def _timeline(data, highlighted=None):
+    key = ("timeline", [_dump(v) for v in data.visits], highlighted.id if highlighted else None)
+    return FIGURES.get(key, lambda: charts.visits_timeline_figure(data, highlighted))
+
+
+def figure_html(ctx: PageContext, figure) -> Markup:
     """A chart as the page shows it: title, description, live chart over a static SVG, the
     data as a table and a CSV download. Empty when there is nothing to chart."""
     if figure is None:
@@ -47,11 +76,11 @@ def home_page(ctx: PageContext) -> str:
     return render("home.md.j2", ctx, areas=data.areas, counts=counts,
                   inspection=data.inspection, headline=_measure_rows(ctx, headline),
                   latest_visit=data.latest_visit,
-                  status_chart=figure_html(ctx, charts.status_figure(
-                      counts, "the whole plan", "plan-status")) if data.areas else "",
+                  status_chart=figure_html(ctx, _status(counts, "the whole plan", "plan-status"))
+                  if data.areas else "",
                   progress_chart=progress_chart(ctx) if data.areas else "",
-                  headline_chart=figure_html(ctx, charts.measures_strip(
-                      data, headline, title="Headline measures", name="headline-measures")))
+                  headline_chart=figure_html(ctx, _strip(
+                      ctx, headline, title="Headline measures", name="headline-measures")))
 
 
 def headline_measures(data) -> list:
@@ -81,10 +110,10 @@ def area_page(ctx: PageContext, area_id: str) -> str:
     return render("area.md.j2", ctx, area=area, counts=counts,
                   measures=_measure_rows(ctx, measures),
                   visits=data.visits_for_area(area_id),
-                  status_chart=figure_html(ctx, charts.status_figure(
-                      counts, f"area {area.number}", f"{area.id}-status")),
-                  measures_chart=figure_html(ctx, charts.measures_strip(
-                      data, measures, title=f"Measures for area {area.number}",
+                  status_chart=figure_html(ctx, _status(counts, f"area {area.number}",
+                                                        f"{area.id}-status")),
+                  measures_chart=figure_html(ctx, _strip(
+                      ctx, measures, title=f"Measures for area {area.number}",
                       name=f"{area.id}-measures")),
                   action_history=action_history(ctx, area))
 
@@ -112,7 +141,7 @@ def measure_page(ctx: PageContext, measure_id: str) -> str:
     rows = [(v, status.target_for(m, v.period), status.value_rag(m, v))
             for v in data.values_of(measure_id)]
     return render("measure.md.j2", ctx, m=m, st=status.measure_status(data, m), rows=rows,
-                  chart=figure_html(ctx, charts.measure_figure(data, m)),
+                  chart=measure_chart(ctx, measure_id),
                   rag_history=measure_history(ctx, m),
                   commentary=data.commentary_of(measure_id),
                   areas=data.areas_for_measure(measure_id),
@@ -121,7 +150,7 @@ def measure_page(ctx: PageContext, measure_id: str) -> str:
 
 def visits_page(ctx: PageContext) -> str:
     data = ctx.data
-    chart = figure_html(ctx, charts.visits_timeline_figure(data)) if data.visits else ""
+    chart = figure_html(ctx, _timeline(data)) if data.visits else ""
     return render("visits.md.j2", ctx, visits=list(reversed(data.visits)), chart=chart)
 
 
@@ -129,7 +158,8 @@ def visit_page(ctx: PageContext, visit_id: str) -> str:
     data = ctx.data
     v = data.visit(visit_id)
     j = data.site.judgements
-    figure = charts.visit_measures_figure(data, v) or charts.visits_timeline_figure(data, v)
+    figure = _strip(ctx, [data.measure(m) for m in v.measures],
+                    **charts.visit_strip_options(v)) or _timeline(data, v)
     return render("visit.md.j2", ctx, v=v, chart=figure_html(ctx, figure),
                   judgements=j if j and j.inspection == visit_id else None,
                   areas=[data.area(a) for a in v.areas],
@@ -165,25 +195,28 @@ def measure_summary(ctx: PageContext, *measure_ids: str) -> str:
 
 
 def measure_chart(ctx: PageContext, measure_id: str) -> Markup:
+    """A measure's chart with its description, data table and CSV."""
     data = ctx.data
-    return figure_html(ctx, charts.measure_figure(data, data.measure(measure_id)))
+    m = data.measure(measure_id)
+    return figure_html(ctx, FIGURES.get(("measure", _measure_key(data, m)),
+                                        lambda: charts.measure_figure(data, m)))
 
 
 def status_chart(ctx: PageContext, area_id: str | None = None) -> Markup:
+    """Actions by status as a chart, for the whole plan or one area."""
     data = ctx.data
     if area_id:
         area = data.area(area_id)
-        return figure_html(ctx, charts.status_figure(status.area_counts(data, area),
-                                                     f"area {area.number}", f"{area.id}-status"))
-    return figure_html(ctx, charts.status_figure(status.plan_counts(data), "the whole plan",
-                                                 "plan-status"))
+        return figure_html(ctx, _status(status.area_counts(data, area), f"area {area.number}",
+                                        f"{area.id}-status"))
+    return figure_html(ctx, _status(status.plan_counts(data), "the whole plan", "plan-status"))
 
 
 def measures_chart(ctx: PageContext, *measure_ids: str) -> Markup:
+    """Small multiples of the named measures (default: all)."""
     data = ctx.data
     measures = [data.measure(i) for i in measure_ids] if measure_ids else list(data.measures)
-    return figure_html(ctx, charts.measures_strip(data, measures, title="Measures",
-                                                  name="measures"))
+    return figure_html(ctx, _strip(ctx, measures, title="Measures", name="measures"))
 
 
 # -- releases and history ---------------------------------------------------------------------
@@ -228,8 +261,9 @@ def progress_chart(ctx: PageContext) -> Markup:
     snapshots = ctx.history.snapshots
     if len(snapshots) < 2:
         return Markup("")
-    return figure_html(ctx, charts.progress_figure(
-        [(snap.label, status.plan_counts(snap.data)) for snap in snapshots]))
+    points = [(snap.label, status.plan_counts(snap.data)) for snap in snapshots]
+    key = ("progress", [(label, c.counts, c.overdue) for label, c in points])
+    return figure_html(ctx, FIGURES.get(key, lambda: charts.progress_figure(points)))
 
 
 def downloads_page(ctx: PageContext) -> str:

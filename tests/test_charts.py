@@ -141,3 +141,25 @@ def test_registry_hashes_by_content(built):
     assert a.key == b.key and len(registry) == 1
     assert figure_csv(charts.measure_figure(data, data.measure("cp-rate"))).startswith(
         "Period,Value,Target in force,Note\nJanuary 2024,86,83,\n")
+
+
+def test_figure_cache_builds_once_and_survives_a_new_process(built, tmp_path):
+    from macros.chart_output import FigureCache
+    data = built("minimal").data
+    calls = []
+
+    def build():
+        calls.append(1)
+        return charts.measure_figure(data, data.measure("cp-rate"))
+
+    cache = FigureCache()
+    cache.folder = tmp_path
+    first = cache.get(("measure", "cp-rate", 1), build)
+    assert cache.get(("measure", "cp-rate", 1), build) is first and len(calls) == 1
+    fresh = FigureCache()  # as in the next build
+    fresh.folder = tmp_path
+    again = fresh.get(("measure", "cp-rate", 1), build)
+    assert len(calls) == 1 and again == first
+    assert again.spec == build().chart.to_dict(validate=False)
+    fresh.get(("measure", "cp-rate", 2), build)  # other inputs: built afresh
+    assert len(calls) == 3
