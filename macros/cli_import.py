@@ -79,8 +79,9 @@ def import_plan_command(ctx: click.Context, file: Path, site: Path, mapping: Pat
     done = _run(ctx, lambda: import_plan(file, site, out, mapping))
     target = out if out is not None else site / "data" / "plan"
     removed = f"; removed {', '.join(done.removed)}" if done.removed else ""
-    click.echo(f"Imported {done.areas} areas and {done.actions} actions from {file.name} into "
-               f"{target} ({done.changed} files changed{removed}). The site's data is valid.")
+    click.echo(f"Imported {_count(done.areas, 'area')} and {_count(done.actions, 'action')} "
+               f"from {file.name} into {target} ({_count(done.changed, 'file')} changed"
+               f"{removed}). The site's data is valid.")
 
 
 @import_group.command("measures")
@@ -110,7 +111,8 @@ def import_measures_command(ctx: click.Context, file: Path, site: Path, mapping:
     done = _run(ctx, lambda: import_measures(file, site, out, mapping, latest_date, latest_note,
                                              merge))
     state = "written" if done.changed else "unchanged"
-    click.echo(f"Imported {done.values} values for {done.measures} measures from {file.name}; "
+    click.echo(f"Imported {_count(done.values, 'value')} for {_count(done.measures, 'measure')} "
+               f"from {file.name}; "
                f"{done.path} {state}. The site's data is valid.")
 
 
@@ -134,4 +136,9 @@ def export_plan_command(ctx: click.Context, file: Path, site: Path) -> None:
                    f'".xlsx", e.g. plan.xlsx', err=True)
         sys.exit(1)
     done = _run(ctx, lambda: export_plan(site, file))
-    click.echo(f"Wrote {done.areas} areas and {done.actions} actions to {done.path}.")
+    click.echo(f"Wrote {_count(done.areas, 'area')} and {_count(done.actions, 'action')} to "
+               f"{done.path}.")
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}{'' if number == 1 else 's'}"

@@ -60,6 +60,9 @@ def export_plan(site: Path, dest: Path) -> PlanExport:
     import openpyxl
 
     data = load_site(Path(site) / "data")
+    if not data.areas:
+        raise ExportFailed(f"{Path(site) / 'data' / 'plan'} has no areas; there is no plan to "
+                           f"export")
     actions = [a for area in data.areas for o in area.outcomes for a in o.actions]
     extras = [(h, value) for h, needed, value in EXTRA_COLUMNS if any(map(needed, actions))]
     headings = [*BASE_COLUMNS, *(h for h, _ in extras), "Id"]

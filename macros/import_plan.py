@@ -134,8 +134,9 @@ class _PlanReader:
         self.statuses = {**STATUS_WORDS, **mapping.statuses}
 
     def problem(self, source: _Source | None, message: str, column: str | None = None) -> None:
-        self.problems.append(ImportProblem(self.file, message, sheet=source.sheet if source else None,
-                                           row=source.row if source else None, column=column))
+        self.problems.append(ImportProblem(
+            self.file, message, sheet=source.sheet if source else None,
+            row=source.row if source else None, column=column))
 
     # -- one sheet -----------------------------------------------------------------------
 
@@ -217,11 +218,11 @@ class _PlanReader:
         seen: dict[str, str] = {}
         for i, name in fields.items():
             if name is None:
-                self.problem(source, f"is not a column the import knows; rename it to one of "
-                                     f"Outcomes for Children and Families, Action needed, "
-                                     f"Responsible, Due Date, Progress, Impact, RAG, Revised due "
-                                     f"date, Reason for delay, Mitigation, Measures, Id, Area, or "
-                                     f'map it in the mapping file (use "skip" to leave it out)',
+                self.problem(source, "is not a column the import knows; rename it to one of "
+                                     "Outcomes for Children and Families, Action needed, "
+                                     "Responsible, Due Date, Progress, Impact, RAG, Revised due "
+                                     "date, Reason for delay, Mitigation, Measures, Id, Area, or "
+                                     'map it in the mapping file (use "skip" to leave it out)',
                              column=texts[i])
             elif name in seen and name != "skip":
                 self.problem(source, f'is a second column for {name} (the first is "{seen[name]}");'
@@ -317,14 +318,16 @@ class _PlanReader:
                                      f"date, DD/MM/YYYY", column=columns["revised_due"])
             values["revised_due"] = revised
         if values.get("status") == "delayed":
-            for name, label in (("delay_reason", "Reason for delay"), ("mitigation", "Mitigation")):
-                if not values.get(name):
-                    where = (f'column "{columns[name]}" is empty' if name in columns
-                             else f'there is no "{label}" column')
-                    self.problem(source, f'"{text["rag"] or "(fill colour)"}" means delayed, and '
-                                         f"a delayed action must say why and what is being done, "
-                                         f"but {where}; fill in Reason for delay and Mitigation "
-                                         f"for this row", column=columns["rag"])
+            missing = [f'"{columns[name]}" is empty' if name in columns
+                       else f'there is no "{label}" column'
+                       for name, label in (("delay_reason", "Reason for delay"),
+                                           ("mitigation", "Mitigation"))
+                       if not values.get(name)]
+            if missing:
+                self.problem(source, f'"{text["rag"] or "(fill colour)"}" means delayed, and a '
+                                     f"delayed action must say why and what is being done, but "
+                                     f"{' and '.join(missing)}; fill in Reason for delay and "
+                                     f"Mitigation for this row", column=columns["rag"])
         values = {k: v for k, v in values.items() if v is not None}
         try:
             schema.Action.model_validate({**values, "id": values.get("id", "x")})

@@ -60,8 +60,9 @@ def _read_csv(path: Path, problems: list[ImportProblem]) -> list[Table]:
             # en dash or a curly quote is one byte that is not valid UTF-8.
             text = raw.decode("cp1252")
         except UnicodeDecodeError as exc:
-            problems.append(ImportProblem(path.name, f"is not a text file (byte 0x{raw[exc.start]:02x}"
-                                                     f"); save it as CSV UTF-8"))
+            byte = raw[exc.start]
+            problems.append(ImportProblem(path.name, f"is not a text file (byte 0x{byte:02x}); "
+                                                     f"save it as CSV UTF-8"))
             return []
     table = Table(None)
     reader = csv.reader(io.StringIO(text, newline=""))

@@ -295,9 +295,9 @@ def load_mapping(path: Path | None, allowed: dict[str, tuple[str, ...] | None],
             meaning = str(meaning).strip() if isinstance(meaning, (str, int)) else None
             if meaning is None or (choices is not None and meaning not in choices):
                 allowed_text = ", ".join(choices) if choices else "an id"
-                problems.append(ImportProblem(name, f'{section}: "{key}" maps to '
-                                                    f'{"nothing" if meaning is None else repr(meaning)}'
-                                                    f"; allowed: {allowed_text}", line=key_line))
+                found = "nothing" if meaning is None else repr(meaning)
+                problems.append(ImportProblem(name, f'{section}: "{key}" maps to {found}; '
+                                                    f"allowed: {allowed_text}", line=key_line))
                 continue
             normal = word_key(str(key)) if section == "statuses" else heading_key(str(key))
             target[normal] = meaning
