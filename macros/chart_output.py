@@ -193,21 +193,11 @@ class FigureCache:
         return figure
 
 
-_code_digest: str | None = None
-
-
 def _chart_code() -> str:
     """The modules a figure depends on, so editing a builder invalidates the cache."""
-    global _code_digest
-    if _code_digest is None:
-        digest = hashlib.sha256()
-        root = Path(__file__).parent
-        for name in ("charts.py", "chart_theme.py", "describe.py", "labels.py", "status.py"):
-            digest.update((root / name).read_bytes())
-        import altair
-        digest.update(altair.__version__.encode())
-        _code_digest = digest.hexdigest()
-    return _code_digest
+    from .fingerprints import source_digest
+    return source_digest("charts.py", "chart_theme.py", "describe.py", "labels.py",
+                         "status.py")
 
 
 FIGURES = FigureCache()

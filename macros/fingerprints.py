@@ -18,20 +18,26 @@ from pathlib import Path
 from .model import SiteData
 from .pages import PageSpec, area_path, measure_path, visit_path
 
-_code_hash: str | None = None
+_digests: dict[tuple[str, ...], str] = {}
+
+
+def source_digest(*patterns: str) -> str:
+    """A hash of the package's own files matching the patterns (read once per process), so
+    caches keyed by it are dropped when the code that made them changes."""
+    if patterns not in _digests:
+        import altair
+        digest = hashlib.sha256(altair.__version__.encode())
+        root = Path(__file__).parent
+        for path in sorted(p for pattern in patterns for p in root.glob(pattern)):
+            digest.update(path.name.encode())
+            digest.update(path.read_bytes())
+        _digests[patterns] = digest.hexdigest()
+    return _digests[patterns]
 
 
 def _code() -> str:
     """The templates and modules that render pages: a code change re-renders every page."""
-    global _code_hash
-    if _code_hash is None:
-        digest = hashlib.sha256()
-        root = Path(__file__).parent
-        for path in sorted([*root.glob("*.py"), *(root / "templates").glob("*")]):
-            digest.update(path.name.encode())
-            digest.update(path.read_bytes())
-        _code_hash = digest.hexdigest()
-    return _code_hash
+    return source_digest("*.py", "templates/*")
 
 
 def _dump(records) -> list:
