@@ -96,7 +96,7 @@ class ChartRegistry:
                     tmp.write_text(svg, encoding="utf-8")
                     tmp.replace(cache_dir / f"{chart.key}.svg")
         if charts:
-            write_scripts(Path(site_dir))
+            write_scripts(Path(site_dir), cache_dir)
         return len(todo)
 
 
@@ -113,20 +113,31 @@ _bundle_lock = threading.Lock()
 _bundle: str | None = None
 
 
-def vega_bundle() -> str:
-    """Vega, Vega-Lite and vega-embed as one local script (no CDN), made once per process."""
+def vega_bundle(cache_dir: Path | None = None) -> str:
+    """Vega, Vega-Lite and vega-embed as one local script (no CDN). Bundling takes over a
+    second, so it is done once per vl-convert version and kept in the cache folder."""
     global _bundle
     with _bundle_lock:
         if _bundle is None:
             import vl_convert as vlc
-            _bundle = vlc.javascript_bundle(vl_version=VL_VERSION)
+            name = f"vega-bundle-{vlc.__version__}-{VL_VERSION}.js"
+            cached = cache_dir / name if cache_dir else None
+            if cached and cached.is_file():
+                _bundle = cached.read_text(encoding="utf-8")
+            else:
+                _bundle = vlc.javascript_bundle(vl_version=VL_VERSION)
+                if cached:
+                    cached.parent.mkdir(parents=True, exist_ok=True)
+                    tmp = cached.with_suffix(".tmp")
+                    tmp.write_text(_bundle, encoding="utf-8")
+                    tmp.replace(cached)
         return _bundle
 
 
-def write_scripts(site_dir: Path) -> None:
+def write_scripts(site_dir: Path, cache_dir: Path | None = None) -> None:
     vega = site_dir / VEGA_SCRIPT
     vega.parent.mkdir(parents=True, exist_ok=True)
-    vega.write_text(vega_bundle(), encoding="utf-8")
+    vega.write_text(vega_bundle(cache_dir), encoding="utf-8")
     src = Path(__file__).parent / "assets" / "improvement-site-charts.js"
     (site_dir / CHARTS_SCRIPT).write_text(src.read_text(encoding="utf-8"), encoding="utf-8")
 

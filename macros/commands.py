@@ -18,10 +18,9 @@ from typing import Iterator
 from mkdocs.config import load_config
 from mkdocs.config.defaults import MkDocsConfig
 
-from .load import load_site
 from .model import SiteData
 from .audience import AUDIENCE_ENV, chosen_audience
-from .site import DATA_ENV
+from .site import DATA_ENV, full_data
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 BASE_CONFIG = PROJECT_ROOT / "mkdocs.yml"
@@ -46,7 +45,8 @@ class Summary:
 
 def validate(site_dir: Path) -> Summary:
     """Load and check a site's data; raises DataError listing every problem."""
-    data = load_site(Path(site_dir) / "data")
+    # Through the cache, so the build that follows does not read the files again.
+    data = full_data(Path(site_dir) / "data")
     return summarise(data)
 
 

@@ -43,24 +43,22 @@ class AliasError(Exception):
         self.line = line
 
 
-class _Loader(yaml.SafeLoader):
-    def compose_node(self, parent, index):
-        # Aliases let a few lines expand into millions of values ("billion laughs"); data
-        # files never need them.
-        if self.check_event(yaml.AliasEvent):
-            raise AliasError(self.peek_event().start_mark.line + 1)
-        return super().compose_node(parent, index)
+def _loader(base: type) -> type:
+    class Loader(base):
+        pass
 
-
-# Keep the YAML 1.1 resolvers except bool and timestamp, then add a strict bool.
-_Loader.yaml_implicit_resolvers = {
-    first: [(tag, regexp) for tag, regexp in resolvers
-            if tag not in ("tag:yaml.org,2002:bool", "tag:yaml.org,2002:timestamp")]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
-_Loader.add_implicit_resolver(
-    "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
-)
+    # Keep the YAML 1.1 resolvers except bool and timestamp, then add a strict bool.
+    Loader.yaml_implicit_resolvers = {
+        first: [(tag, regexp) for tag, regexp in resolvers
+                if tag not in ("tag:yaml.org,2002:bool", "tag:yaml.org,2002:timestamp")]
+        for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+    }
+    Loader.add_implicit_resolver(
+        "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"),
+        list("tTfF"))
+    Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+    Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_sequence)
+    return Loader
 
 
 def _construct_mapping(loader: _Loader, node: MappingNode) -> LineDict:
@@ -69,6 +67,8 @@ def _construct_mapping(loader: _Loader, node: MappingNode) -> LineDict:
     result.line = node.start_mark.line + 1
     result.lines = {}
     for key_node, value_node in node.value:
+        _refuse_alias(loader, key_node, key_node)
+        _refuse_alias(loader, value_node, key_node)
         key = loader.construct_object(key_node, deep=True)
         try:
             hash(key)
@@ -83,20 +83,36 @@ def _construct_mapping(loader: _Loader, node: MappingNode) -> LineDict:
     return result
 
 
+def _refuse_alias(loader, node, where) -> None:
+    """A node met a second time is an alias (*name). Aliases let a few lines expand into
+    millions of values ("billion laughs"); data files never need them."""
+    if node in loader.constructed_objects or node in loader.recursive_objects:
+        raise AliasError(where.start_mark.line + 1)
+
+
 def _construct_sequence(loader: _Loader, node: SequenceNode) -> LineList:
+    for child in node.value:
+        _refuse_alias(loader, child, node)
     result = LineList(loader.construct_object(child, deep=True) for child in node.value)
     result.line = node.start_mark.line + 1
     result.lines = [child.start_mark.line + 1 for child in node.value]
     return result
 
 
-_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
-_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_sequence)
+# libyaml's parser is several times faster on a large plan; the pure-Python one words errors
+# the same everywhere, so a file that fails is parsed again by it for the message.
+_PyLoader = _loader(yaml.SafeLoader)
+_FastLoader = _loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader))
 
 
 def parse(text: str) -> Any:
     """Parse YAML text; raises yaml.YAMLError, DuplicateKeyError or AliasError."""
-    return yaml.load(text, Loader=_Loader)  # noqa: S506 - _Loader derives from SafeLoader
+    try:
+        return yaml.load(text, Loader=_FastLoader)  # noqa: S506 - both derive from SafeLoader
+    except yaml.YAMLError:
+        if _FastLoader is _PyLoader:
+            raise
+    return yaml.load(text, Loader=_PyLoader)  # noqa: S506
 
 
 def line_of(data: Any, path: tuple) -> int:
