@@ -59,8 +59,7 @@ class ChartRegistry:
             self._charts.clear()
 
     def add(self, figure: "Figure | CachedFigure") -> RenderedChart:
-        spec = spec_json(figure.spec if isinstance(figure, CachedFigure)
-                         else figure.chart.to_dict(validate=False))
+        spec = spec_json(figure.spec if isinstance(figure, CachedFigure) else figure.to_spec())
         csv_text = figure_csv(figure)
         key = hashlib.sha256((spec + csv_text).encode("utf-8")).hexdigest()[:20]
         chart = RenderedChart(key=key, spec=spec, csv=csv_text, name=figure.name)
@@ -156,11 +155,15 @@ class CachedFigure:
     rows: tuple
     name: str
 
+    def to_spec(self) -> dict:
+        # A copy: a strip removes its panels' config, and the cached panel must keep it.
+        return json.loads(json.dumps(self.spec))
+
     @classmethod
     def of(cls, figure: Figure) -> "CachedFigure":
         # Specs come from our builders, whose output the test suite validates against the
         # Vega-Lite schema; skipping validation here keeps builds fast.
-        return cls(figure.chart.to_dict(validate=False), figure.title, figure.description,
+        return cls(figure.to_spec(), figure.title, figure.description,
                    tuple(figure.columns), tuple(tuple(r) for r in figure.rows), figure.name)
 
 

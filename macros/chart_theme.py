@@ -49,7 +49,13 @@ def theme() -> alt.theme.ThemeConfig:
     }
 
 
-def enable() -> None:
-    """Make sure our theme is the active one (another library may have changed it)."""
+def enable(check_specs: bool = False) -> None:
+    """Make sure our theme is the active one (another library may have changed it).
+
+    Altair checks every object against the Vega-Lite schema as it is made; over hundreds of
+    charts that is several seconds a build. The builders' output is validated by the test
+    suite instead (tests/test_charts.py), so builds switch the checks off."""
     if alt.theme.active != THEME_NAME:
         alt.theme.enable(THEME_NAME)
+    if not check_specs:
+        alt.utils.schemapi.disable_debug_mode()

@@ -26,14 +26,24 @@ from .status import STATUS_LABELS, StatusCounts, target_for
 
 @dataclass(frozen=True)
 class Figure:
-    """A chart with everything needed to make it accessible."""
+    """A chart with everything needed to make it accessible.
 
-    chart: alt.TopLevelMixin
+    `chart` is the Altair chart; a composition of other figures (small multiples) carries its
+    Vega-Lite `spec` instead, put together from its panels' specs, because Altair deep-copies
+    every panel to concatenate them and that cost grows with every panel and data point.
+    """
+
+    chart: alt.TopLevelMixin | None
     title: str
     description: str
     columns: tuple[str, ...]
     rows: tuple[tuple, ...] = field(default_factory=tuple)
     name: str = "chart"  # used for the CSV file name readers download
+    spec: dict | None = None
+
+    def to_spec(self) -> dict:
+        """The Vega-Lite specification (not validated: tests validate the builders)."""
+        return self.spec if self.spec is not None else self.chart.to_dict(validate=False)
 
 
 def _month(d: date) -> date:
@@ -218,20 +228,31 @@ STRIP_KEY = ("Solid blue line and dots: values. Dashed orange line: target. Shad
 
 def measures_strip(data: SiteData, measures: list[Measure], *, title: str, name: str,
                    window: tuple[date, date] | None = None,
-                   visits: list[Visit] | None = None) -> Figure | None:
+                   visits: list[Visit] | None = None, panel=None) -> Figure | None:
     """Small multiples: one compact chart per measure (each with its own scale, as units
-    differ), for the home page's headline measures and an area's linked measures."""
-    figures = [f for f in (measure_figure(data, m, window=window, visits=visits, compact=True)
-                           for m in measures) if f is not None]
+    differ), for the home page's headline measures and an area's linked measures.
+
+    `panel(measure, window, visits)` gives a measure's compact figure; by default it is built
+    here, and a caller with a cache passes its own."""
+    panel = panel or (lambda m, w, v: measure_figure(data, m, window=w, visits=v, compact=True))
+    figures = [f for f in (panel(m, window, visits) for m in measures) if f is not None]
     if not figures:
         return None
-    rows_of_three = [alt.hconcat(*[f.chart for f in figures[i:i + 3]], spacing=30)
-                     for i in range(0, len(figures), 3)]
     description = " ".join(f.description for f in figures)
-    chart = alt.vconcat(*rows_of_three, spacing=30).properties(
-        title=alt.Title(title, subtitle=STRIP_KEY), description=description)
+    specs = [f.to_spec() for f in figures]
+    config = specs[0].get("config", {})
+    for spec in specs:  # a panel in a concatenation may not carry its own config or schema
+        spec.pop("config", None)
+        spec.pop("$schema", None)
+    spec = {
+        "$schema": alt.SCHEMA_URL, "config": config,
+        "title": {"text": title, "subtitle": STRIP_KEY}, "description": description,
+        "spacing": 30,
+        "vconcat": [{"hconcat": specs[i:i + 3], "spacing": 30}
+                    for i in range(0, len(specs), 3)],
+    }
     rows = tuple((f.title, *row) for f in figures for row in f.rows)
-    return Figure(chart=chart, title=title, description=description,
+    return Figure(chart=None, spec=spec, title=title, description=description,
                   columns=("Measure", "Period", "Value", "Target in force", "Note"),
                   rows=rows, name=name)
 

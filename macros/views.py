@@ -32,11 +32,18 @@ def _measure_key(data, measure) -> tuple:
 
 def _strip(ctx: PageContext, measures, *, title: str, name: str, window=None, visits=None):
     data = ctx.data
-    key = ("strip", [_measure_key(data, m) for m in measures], title, name,
-           [str(d) for d in window] if window else None,
-           [_dump(v) for v in visits] if visits else None)
+    window_key = [str(d) for d in window] if window else None
+    visits_key = [_dump(v) for v in visits] if visits else None
+
+    def panel(measure, w, v):  # each measure's small chart is built once, for every strip
+        return FIGURES.get(("panel", _measure_key(data, measure), window_key, visits_key),
+                           lambda: charts.measure_figure(data, measure, window=w, visits=v,
+                                                         compact=True))
+
+    key = ("strip", [_measure_key(data, m) for m in measures], title, name, window_key,
+           visits_key)
     return FIGURES.get(key, lambda: charts.measures_strip(
-        data, measures, title=title, name=name, window=window, visits=visits))
+        data, measures, title=title, name=name, window=window, visits=visits, panel=panel))
 
 
 def _status(counts, scope: str, name: str):

@@ -103,9 +103,13 @@ def test_every_bundled_chart_is_a_valid_spec(built):
             if figure:
                 figure.chart.to_dict(validate=True)
         for visit in data.visits:
-            figure = charts.visit_measures_figure(data, visit) or \
-                charts.visits_timeline_figure(data, visit)
-            figure.chart.to_dict(validate=True)
+            strip = charts.visit_measures_figure(data, visit)
+            if strip:
+                alt.VConcatChart.from_dict(strip.spec, validate=True)
+            charts.visits_timeline_figure(data, visit).chart.to_dict(validate=True)
+        measures = list(data.measures)[:5]
+        strip = charts.measures_strip(data, measures, title="Strip", name="strip")
+        alt.VConcatChart.from_dict(strip.spec, validate=True)
 
 
 def _contrast(a: str, b: str) -> float:
@@ -160,6 +164,6 @@ def test_figure_cache_builds_once_and_survives_a_new_process(built, tmp_path):
     fresh.folder = tmp_path
     again = fresh.get(("measure", "cp-rate", 1), build)
     assert len(calls) == 1 and again == first
-    assert again.spec == build().chart.to_dict(validate=False)
+    assert again.spec == build().to_spec()
     fresh.get(("measure", "cp-rate", 2), build)  # other inputs: built afresh
     assert len(calls) == 3
