@@ -10,9 +10,7 @@ from __future__ import annotations
 from functools import wraps
 
 from . import views
-from .audience import hidden_counts
 from .render import PageContext
-from .site import current_data, current_history, data_dir_for, full_data
 
 # Every macro a page can call, generated or hand-written (see docs/new-site.md, docs/charts.md).
 MACROS = (
@@ -29,16 +27,17 @@ def define_env(env) -> None:
     config = env.conf
 
     def ctx() -> PageContext:
+        # The data was loaded and checked once for this build by the improvement-site
+        # plugin; every page reads that copy.
+        site = config.plugins["improvement-site"]
         page = env.page
-        data_dir = data_dir_for(config, _plugin_data_dir(config))
-        audience = config.extra["improvement_site"]["audience"]
         return PageContext(
-            data=current_data(data_dir, audience),
+            data=site.data,
             page_url=page.url if page else "",
             use_directory_urls=config.use_directory_urls,
-            audience=audience,
-            hidden=hidden_counts(full_data(data_dir)) if audience == "committee" else {},
-            history_loader=lambda: current_history(data_dir, audience),
+            audience=site.audience,
+            hidden=site.hidden,
+            history_loader=site.history,
         )
 
     def bind(view):
@@ -50,7 +49,3 @@ def define_env(env) -> None:
     for view in MACROS:
         env.macro(bind(view), view.__name__)
 
-
-def _plugin_data_dir(config) -> str | None:
-    plugin = config.plugins.get("improvement-site")
-    return plugin.config.data_dir if plugin else None

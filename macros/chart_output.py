@@ -12,7 +12,8 @@ import hashlib
 import json
 import os
 import threading
-from concurrent.futures import ThreadPoolExecutor
+import multiprocessing
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -48,15 +49,26 @@ class RenderedChart:
 
 
 class ChartRegistry:
-    """The charts of one build."""
+    """The charts of one build.
+
+    A chart whose SVG is not in the cache starts rendering as soon as its page asks for it,
+    in worker processes, so rendering runs on the other cores while MkDocs writes the other
+    pages; `write` waits for what is left. (Threads would share Python's lock with the page
+    building; workers are started fresh, not forked, as vl-convert runs threads of its own.)
+    """
 
     def __init__(self):
         self._charts: dict[str, RenderedChart] = {}
+        self._jobs: dict[str, Future] = {}
         self._lock = threading.Lock()
+        self._pool: ProcessPoolExecutor | None = None
+        self.cache_dir: Path | None = None
 
-    def reset(self) -> None:
+    def reset(self, cache_dir: Path | None = None) -> None:
         with self._lock:
             self._charts.clear()
+            self._jobs.clear()
+            self.cache_dir = cache_dir
 
     def add(self, figure: "Figure | CachedFigure") -> RenderedChart:
         spec = spec_json(figure.spec if isinstance(figure, CachedFigure) else figure.to_spec())
@@ -64,39 +76,47 @@ class ChartRegistry:
         key = hashlib.sha256((spec + csv_text).encode("utf-8")).hexdigest()[:20]
         chart = RenderedChart(key=key, spec=spec, csv=csv_text, name=figure.name)
         with self._lock:
-            self._charts.setdefault(key, chart)
+            if key not in self._charts:
+                self._charts[key] = chart
+                if not self._cached(key):
+                    if self._pool is None:
+                        workers = max(1, (os.cpu_count() or 2) - 1)
+                        self._pool = ProcessPoolExecutor(
+                            max_workers=workers, mp_context=multiprocessing.get_context("spawn"))
+                    self._jobs[key] = self._pool.submit(render_svg, spec)
         return chart
+
+    def _cached(self, key: str) -> Path | None:
+        path = self.cache_dir / f"{key}.svg" if self.cache_dir else None
+        return path if path and path.is_file() else None
 
     def __len__(self) -> int:
         return len(self._charts)
 
-    def write(self, site_dir: Path, cache_dir: Path | None) -> int:
+    def write(self, site_dir: Path) -> int:
         """Write every chart's SVG and CSV, and the scripts. Returns SVGs rendered afresh."""
         out = Path(site_dir) / CHARTS_DIR
         out.mkdir(parents=True, exist_ok=True)
-        charts = list(self._charts.values())
-        todo = []
-        for chart in charts:
+        cache_dir = self.cache_dir
+        for chart in self._charts.values():
             (out / f"{chart.key}.csv").write_text(chart.csv, encoding="utf-8")
-            cached = cache_dir / f"{chart.key}.svg" if cache_dir else None
-            if cached and cached.is_file():
-                (out / f"{chart.key}.svg").write_bytes(cached.read_bytes())
-            else:
-                todo.append(chart)
-        if todo:
-            workers = max(1, min(len(todo), os.cpu_count() or 1))
-            with ThreadPoolExecutor(max_workers=workers) as pool:
-                svgs = list(pool.map(lambda c: render_svg(c.spec), todo))
-            for chart, svg in zip(todo, svgs):
-                (out / f"{chart.key}.svg").write_text(svg, encoding="utf-8")
-                if cache_dir:
-                    cache_dir.mkdir(parents=True, exist_ok=True)
-                    tmp = cache_dir / f".{chart.key}.svg.tmp"
-                    tmp.write_text(svg, encoding="utf-8")
-                    tmp.replace(cache_dir / f"{chart.key}.svg")
-        if charts:
+            job = self._jobs.get(chart.key)
+            if job is None:
+                (out / f"{chart.key}.svg").write_bytes(self._cached(chart.key).read_bytes())
+                continue
+            svg = job.result()
+            (out / f"{chart.key}.svg").write_text(svg, encoding="utf-8")
+            if cache_dir:
+                cache_dir.mkdir(parents=True, exist_ok=True)
+                tmp = cache_dir / f".{chart.key}.svg.tmp"
+                tmp.write_text(svg, encoding="utf-8")
+                tmp.replace(cache_dir / f"{chart.key}.svg")
+        if self._charts:
             write_scripts(Path(site_dir), cache_dir)
-        return len(todo)
+        if self._pool is not None:
+            self._pool.shutdown()
+            self._pool = None
+        return len(self._jobs)
 
 
 def render_svg(spec: str) -> str:

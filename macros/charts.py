@@ -123,7 +123,9 @@ def measure_figure(data: SiteData, measure: Measure, *, window: tuple[date, date
                           scale=alt.Scale(domain=series_domain,
                                           range=[[1, 0], [6, 4]][: len(series_domain)]),
                           legend=None if compact else alt.Legend())
-    base = alt.Chart(alt.Data(values=rows))
+    # The values and targets are the layer chart's own data, given once: layers that draw
+    # them inherit it (Altair copies each layer's data on every step of building a chart).
+    base = alt.Chart()
     tooltip = [alt.Tooltip("period:N", title="Period"), alt.Tooltip("label:N", title="Value"),
                alt.Tooltip("series:N", title="Series")]
     y = alt.Y("value:Q", title=y_title)
@@ -177,7 +179,8 @@ def measure_figure(data: SiteData, measure: Measure, *, window: tuple[date, date
     if visits:
         description += " Marked: " + "; ".join(
             f"{visit_label(v)} ({long_date(v.start)})" for v in visits) + "."
-    chart = alt.layer(*[layer for layer in layers if layer is not None]).properties(
+    chart = alt.layer(*[layer for layer in layers if layer is not None],
+                      data=alt.Data(values=rows)).properties(
         title=alt.Title(title, subtitle=subtitle) if subtitle else title,
         width=220 if compact else theme.WIDTH, height=120 if compact else theme.HEIGHT,
         description=description,

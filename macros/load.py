@@ -301,8 +301,10 @@ def _read_values(reader: _Reader, known_measures: set[str]) -> list[schema.Value
                 ok = False
             if ok:
                 seen[(measure, period)] = line
-                value = schema.Value(measure=measure, period=period, value=number,
-                                     note=cells.get("note") or None)
+                # Every cell was checked above; skipping pydantic's own pass matters with tens
+                # of thousands of rows.
+                value = schema.Value.model_construct(measure=measure, period=period,
+                                                     value=number, note=cells.get("note") or None)
                 value._where = (reader.rel(path), line)
                 values.append(value)
     except csv.Error as exc:

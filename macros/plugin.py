@@ -29,7 +29,8 @@ from .audience import AUDIENCE_ENV, AUDIENCES, AudienceError, chosen_audience
 from .problems import DataError
 from .release import VERSION_ENV
 from .fingerprints import page_hashes, write_stub
-from .site import current_data, current_history, data_dir_for
+from .audience import hidden_counts
+from .site import current_data, current_history, data_dir_for, full_data
 
 CACHE_ENV = "IMPROVEMENT_SITE_CACHE"
 # Benchmarks only: write every page's final Markdown (after the macros) into this folder.
@@ -59,6 +60,9 @@ class ImprovementSitePlugin(BasePlugin[_Options]):
             # The environment (set by the CLI) wins over the config file's option.
             audience = chosen_audience(os.environ.get(AUDIENCE_ENV) or self.config.audience)
             self.data = current_data(data_dir, audience)
+            self.audience, self.data_dir = audience, data_dir
+            self.hidden = (hidden_counts(full_data(data_dir)) if audience == "committee"
+                           else {})
         except DataError as exc:
             raise PluginError(exc.report()) from None
         except AudienceError as exc:
@@ -133,9 +137,13 @@ class ImprovementSitePlugin(BasePlugin[_Options]):
         return files
 
 
+    def history(self):
+        """Earlier releases, read from git when a page first asks (once per build)."""
+        return current_history(self.data_dir, self.audience)
+
     def on_pre_build(self, *, config) -> None:
         chart_theme.enable()
-        REGISTRY.reset()
+        REGISTRY.reset(self._cache_root() / "charts")
         FIGURES.folder = self._cache_root() / "specs"
 
     def on_post_page(self, output: str, *, page, config) -> str:
@@ -153,7 +161,7 @@ class ImprovementSitePlugin(BasePlugin[_Options]):
         return Path(cache) if cache else self.data.root / ".cache"
 
     def on_post_build(self, *, config) -> None:
-        REGISTRY.write(Path(config.site_dir), self._cache_root() / "charts")
+        REGISTRY.write(Path(config.site_dir))
         downloads.write(self.data, Path(config.site_dir))
         # The build date we set is this build's only (pages and sitemap are written by
         # now): the next site built in the same process works it out afresh.
