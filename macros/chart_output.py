@@ -8,12 +8,15 @@ the cache folder on the next build.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
+import shutil
+import subprocess
+import sys
+import tempfile
 import threading
-import multiprocessing
-from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -52,22 +55,23 @@ class ChartRegistry:
     """The charts of one build.
 
     A chart whose SVG is not in the cache starts rendering as soon as its page asks for it,
-    in worker processes, so rendering runs on the other cores while MkDocs writes the other
-    pages; `write` waits for what is left. (Threads would share Python's lock with the page
-    building; workers are started fresh, not forked, as vl-convert runs threads of its own.)
+    in worker processes (`svg_worker`) on the spare cores, while MkDocs writes the other
+    pages; `write` waits for them and renders anything they could not.
     """
 
     def __init__(self):
         self._charts: dict[str, RenderedChart] = {}
-        self._jobs: dict[str, Future] = {}
+        self._pending: list[str] = []
         self._lock = threading.Lock()
-        self._pool: ProcessPoolExecutor | None = None
+        self._workers: list[subprocess.Popen] = []
+        self._folder: Path | None = None
         self.cache_dir: Path | None = None
 
     def reset(self, cache_dir: Path | None = None) -> None:
         with self._lock:
+            self._stop_workers()
             self._charts.clear()
-            self._jobs.clear()
+            self._pending.clear()
             self.cache_dir = cache_dir
 
     def add(self, figure: "Figure | CachedFigure") -> RenderedChart:
@@ -79,12 +83,38 @@ class ChartRegistry:
             if key not in self._charts:
                 self._charts[key] = chart
                 if not self._cached(key):
-                    if self._pool is None:
-                        workers = max(1, (os.cpu_count() or 2) - 1)
-                        self._pool = ProcessPoolExecutor(
-                            max_workers=workers, mp_context=multiprocessing.get_context("spawn"))
-                    self._jobs[key] = self._pool.submit(render_svg, spec)
+                    self._pending.append(key)
+                    self._send(chart)
         return chart
+
+    def _send(self, chart: RenderedChart) -> None:
+        """Hand a chart to a worker (started on first need); never blocks the build."""
+        if self._folder is None:
+            self._folder = Path(tempfile.mkdtemp(prefix="improvement-site-svg-"))
+            count = max(1, (os.cpu_count() or 2) - 1)
+            for _ in range(count):
+                with contextlib.suppress(OSError):
+                    self._workers.append(subprocess.Popen(
+                        [sys.executable, "-m", "macros.svg_worker", str(self._folder),
+                         VL_VERSION], stdin=subprocess.PIPE, stdout=subprocess.DEVNULL,
+                        stderr=subprocess.DEVNULL, text=True))
+        (self._folder / f"{chart.key}.json").write_text(chart.spec, encoding="utf-8")
+        if self._workers:
+            worker = self._workers[len(self._pending) % len(self._workers)]
+            with contextlib.suppress(OSError, ValueError):
+                worker.stdin.write(chart.key + "\n")
+                worker.stdin.flush()
+
+    def _stop_workers(self) -> None:
+        for worker in self._workers:
+            with contextlib.suppress(OSError, ValueError):
+                worker.stdin.close()
+        for worker in self._workers:
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                worker.wait(timeout=600)
+            if worker.poll() is None:
+                worker.kill()
+        self._workers = []
 
     def _cached(self, key: str) -> Path | None:
         path = self.cache_dir / f"{key}.svg" if self.cache_dir else None
@@ -97,14 +127,17 @@ class ChartRegistry:
         """Write every chart's SVG and CSV, and the scripts. Returns SVGs rendered afresh."""
         out = Path(site_dir) / CHARTS_DIR
         out.mkdir(parents=True, exist_ok=True)
+        self._stop_workers()  # waits for every chart handed to them
         cache_dir = self.cache_dir
+        pending = set(self._pending)
         for chart in self._charts.values():
             (out / f"{chart.key}.csv").write_text(chart.csv, encoding="utf-8")
-            job = self._jobs.get(chart.key)
-            if job is None:
+            if chart.key not in pending:
                 (out / f"{chart.key}.svg").write_bytes(self._cached(chart.key).read_bytes())
                 continue
-            svg = job.result()
+            done = self._folder / f"{chart.key}.svg" if self._folder else None
+            svg = (done.read_text(encoding="utf-8") if done and done.is_file()
+                   else render_svg(chart.spec))
             (out / f"{chart.key}.svg").write_text(svg, encoding="utf-8")
             if cache_dir:
                 cache_dir.mkdir(parents=True, exist_ok=True)
@@ -113,10 +146,10 @@ class ChartRegistry:
                 tmp.replace(cache_dir / f"{chart.key}.svg")
         if self._charts:
             write_scripts(Path(site_dir), cache_dir)
-        if self._pool is not None:
-            self._pool.shutdown()
-            self._pool = None
-        return len(self._jobs)
+        if self._folder:
+            shutil.rmtree(self._folder, ignore_errors=True)
+            self._folder = None
+        return len(pending)
 
 
 def render_svg(spec: str) -> str:

@@ -265,6 +265,7 @@ def _read_values(reader: _Reader, known_measures: set[str]) -> list[schema.Value
         return []
     values: list[schema.Value] = []
     seen: dict[tuple[str, str], int] = {}
+    rel_path = reader.rel(path)
     line = 1
     try:
         for row in rows:
@@ -305,7 +306,7 @@ def _read_values(reader: _Reader, known_measures: set[str]) -> list[schema.Value
                 # of thousands of rows.
                 value = schema.Value.model_construct(measure=measure, period=period,
                                                      value=number, note=cells.get("note") or None)
-                value._where = (reader.rel(path), line)
+                value._where = (rel_path, line)
                 values.append(value)
     except csv.Error as exc:
         reader.problem(path, line + 1, "", f"cannot be read as CSV: {exc}")
