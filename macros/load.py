@@ -360,6 +360,34 @@ def _read_glossary(reader: _Reader) -> dict[str, str]:
     return out
 
 
+# Files already read and validated, by path, modification time and size: `serve` reloads the
+# data after every edit, and an edit touches one file, so the others are not parsed and
+# validated again. Records are frozen, so sharing them between loads is safe.
+_read_cache: dict[str, tuple[tuple, Any, list[Problem], dict[str, set[str]]]] = {}
+
+
+def _cached(reader: _Reader, path: Path, extra: Any, read):
+    """`read()`, or what it gave last time for this unchanged file (problems and ids too)."""
+    try:
+        stat = path.stat()
+    except OSError:
+        return read()
+    stamp = (stat.st_mtime_ns, stat.st_size, extra)
+    hit = _read_cache.get(str(path))
+    if hit and hit[0] == stamp:
+        _, result, problems, ids = hit
+        reader.problems.extend(problems)
+        for kind, found in ids.items():
+            reader.written_ids[kind] |= found
+        return result
+    count = len(reader.problems)
+    before = {kind: set(found) for kind, found in reader.written_ids.items()}
+    result = read()
+    ids = {kind: found - before[kind] for kind, found in reader.written_ids.items()}
+    _read_cache[str(path)] = (stamp, result, reader.problems[count:], ids)
+    return result
+
+
 def load_site(data_dir: Path | str) -> SiteData:
     """Read and validate a data folder. Raises DataError listing every problem found."""
     data_dir = Path(data_dir).resolve()
@@ -371,13 +399,18 @@ def load_site(data_dir: Path | str) -> SiteData:
     areas = []
     plan_dir = data_dir / "plan"
     for path in sorted(plan_dir.glob("*.yaml")) + sorted(plan_dir.glob("*.yml")):
-        area = _read_area(reader, path)
+        area = _cached(reader, path, None, lambda: _read_area(reader, path))
         if area is not None:
             areas.append(area)
-    measures = _read_list(reader, "measures.yaml", schema.Measure, "measure")
-    values = _read_values(reader, reader.written_ids["measure"])
-    commentary = _read_list(reader, "commentary.yaml", schema.Commentary, "commentary")
-    visits = _read_list(reader, "visits.yaml", schema.Visit, "visit")
+    measures = _cached(reader, data_dir / "measures.yaml", None, lambda: _read_list(
+        reader, "measures.yaml", schema.Measure, "measure"))
+    known = frozenset(reader.written_ids["measure"])
+    values = _cached(reader, data_dir / "measures.csv", known,
+                     lambda: _read_values(reader, known))
+    commentary = _cached(reader, data_dir / "commentary.yaml", None, lambda: _read_list(
+        reader, "commentary.yaml", schema.Commentary, "commentary"))
+    visits = _cached(reader, data_dir / "visits.yaml", None, lambda: _read_list(
+        reader, "visits.yaml", schema.Visit, "visit"))
     glossary = _read_glossary(reader)
 
     if site is None and not reader.problems:
