@@ -72,6 +72,7 @@ def measure_description(data: SiteData, measure: Measure, values: list) -> str:
 
 def status_description(counts: StatusCounts, scope: str) -> str:
     parts = [f"{n} {label.lower()}" for _, label, n in counts.items() if n]
+    scope = scope[:1].upper() + scope[1:]  # a sentence, read aloud as one
     if not counts.total:
         return f"{scope} has no actions yet."
     return (f"{scope} has {counts.total} action{'s' if counts.total != 1 else ''}: "

@@ -79,7 +79,7 @@ def test_status_chart_labels_every_status_in_words(built):
                                            "Planning: not yet commenced", "Not yet rated"]
     assert "text" in _marks(spec)  # counts written on the bars
     assert "color" not in spec["layer"][0].get("encoding", {})  # status is never a colour
-    assert figure.description == ("the whole plan has 75 actions: 10 completed, 16 in progress "
+    assert figure.description == ("The whole plan has 75 actions: 10 completed, 16 in progress "
                                   "and on schedule, 49 not yet rated. 44 overdue.")
 
 
