@@ -1,7 +1,9 @@
 """What changed between two releases, computed from their data, never written by hand.
 
 Each kind of change is listed once: an action that became complete is under "completed", not
-also under "status changes"; a new action is "added", not also "newly overdue".
+also under "status changes"; a new action is "added", not also "newly overdue". Edited text is
+its own kind: an action whose progress was rewritten is listed with the fields that changed,
+and a commentary block rewritten for the same measure and period is "edited", not "new".
 """
 
 from __future__ import annotations
@@ -20,6 +22,13 @@ class ActionChange:
     action: Action
     old: str | None = None  # old status, or old due date as ISO text
     new: str | None = None
+    fields: tuple[str, ...] = ()  # for edited text: the fields whose text changed
+
+    @property
+    def fields_text(self) -> str:
+        """The edited fields in words: "progress and impact"."""
+        words = [FIELD_WORDS.get(name, name) for name in self.fields]
+        return " and ".join(filter(None, [", ".join(words[:-1]), words[-1]])) if words else ""
 
 
 @dataclass(frozen=True)
@@ -48,6 +57,8 @@ class Changes:
     new_visits: list[Visit] = field(default_factory=list)
     updated_visits: list[Visit] = field(default_factory=list)
     new_commentary: list[tuple[Measure, str]] = field(default_factory=list)
+    text_edited: list[ActionChange] = field(default_factory=list)
+    edited_commentary: list[tuple[Measure, str]] = field(default_factory=list)
 
     @property
     def count(self) -> int:
@@ -60,6 +71,23 @@ def _actions(data: SiteData) -> dict[str, tuple[Area, Action]]:
 
 def _iso(value: date | None) -> str | None:
     return value.isoformat() if value else None
+
+
+# The text fields of an action a reader would want to re-read when they change. Status, dates
+# and links have their own lists above.
+ACTION_TEXT = ("action", "owner", "due_note", "progress", "impact", "delay_reason",
+               "mitigation")
+COMMENTARY_TEXT = ("working_well", "worried", "doing")
+FIELD_WORDS = {"action": "wording", "owner": "owner", "due_note": "due-date note",
+               "progress": "progress", "impact": "impact", "delay_reason": "reason for delay",
+               "mitigation": "mitigation"}
+
+
+def _edited(was, now, names: tuple[str, ...]) -> tuple[str, ...]:
+    """The named fields whose text differs, ignoring white space at the ends."""
+    def norm(value):
+        return (value or "").strip()
+    return tuple(n for n in names if norm(getattr(was, n)) != norm(getattr(now, n)))
 
 
 def compare(old: SiteData, new: SiteData) -> Changes:
@@ -85,6 +113,12 @@ def compare(old: SiteData, new: SiteData) -> Changes:
         if due_date(was) != due_date(action):
             changes.due_moved.append(ActionChange(area, action, _iso(due_date(was)),
                                                   _iso(due_date(action))))
+        edited = _edited(was, action, ACTION_TEXT)
+        if new_status == "delayed" and old_status != "delayed":
+            # A newly delayed action must give its reason and mitigation: already said.
+            edited = tuple(n for n in edited if n not in ("delay_reason", "mitigation"))
+        if edited:
+            changes.text_edited.append(ActionChange(area, action, fields=edited))
     for action_id, (area, action) in before.items():
         if action_id not in after:
             current_area = new.area(area.id) if new.has("area", area.id) else None
@@ -109,8 +143,13 @@ def compare(old: SiteData, new: SiteData) -> Changes:
         elif visit.model_dump() != old_visits[visit.id].model_dump():
             changes.updated_visits.append(visit)
 
-    seen = {(c.measure, str(c.period)) for c in old.commentary}
+    seen = {(c.measure, str(c.period)): c for c in old.commentary}
     for item in new.commentary:
-        if (item.measure, str(item.period)) not in seen and new.has("measure", item.measure):
+        if not new.has("measure", item.measure):
+            continue
+        key = (item.measure, str(item.period))
+        if key not in seen:
             changes.new_commentary.append((new.measure(item.measure), str(item.period)))
+        elif _edited(seen[key], item, COMMENTARY_TEXT):
+            changes.edited_commentary.append((new.measure(item.measure), str(item.period)))
     return changes
