@@ -18,11 +18,13 @@ FOLDER = "downloads"
 
 
 def csv_text(columns: tuple[str, ...] | list[str], rows) -> str:
-    """CSV that spreadsheet programs open safely: a text cell that starts with = + - or @
-    would run as a formula, so it gets a leading apostrophe (numbers are left alone)."""
+    """CSV that spreadsheet programs open safely: a text cell that starts with = + - @, or a
+    tab or carriage return (which spreadsheets skip before reading a formula), would run as a
+    formula, so it gets a leading apostrophe (numbers are left alone). Headers too: a chart's
+    columns can be named after a measure."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(columns)
+    writer.writerow([_safe_cell(c) for c in columns])
     for row in rows:
         writer.writerow([_safe_cell(c) for c in row])
     return out.getvalue()
@@ -35,9 +37,12 @@ def _plain(value):
     return value
 
 
+_FORMULA_STARTS = "=+-@\t\r"
+
+
 def _safe_cell(cell):
     cell = _plain(cell)
-    if isinstance(cell, str) and cell and cell[0] in "=+-@" and not _is_number(cell):
+    if isinstance(cell, str) and cell and cell[0] in _FORMULA_STARTS and not _is_number(cell):
         return "'" + cell
     return "" if cell is None else cell
 
