@@ -2,7 +2,8 @@
 
 A body is Markdown headings (so the table of contents and permalinks work) around HTML blocks
 (tables, summaries). All data text reaches the page through `text.TextRenderer`, so it is
-escaped or rendered as the safe Markdown subset; nothing from data is ever a template.
+escaped or rendered as the safe Markdown subset, then sanitised (nh3, one allowlist); URL fields
+go through `text.safe_url`, the same allowlist. Nothing from data is ever a template.
 """
 
 from __future__ import annotations
