@@ -49,6 +49,28 @@ class RenderedChart:
     spec: str  # canonical JSON
     csv: str
     name: str
+    page: str = ""  # the page that first asked for it, for messages
+
+
+class ChartRenderError(Exception):
+    """A chart's SVG could not be made; the message names the chart and its page."""
+
+
+def write_atomic(path: Path, text: str) -> None:
+    """Write a file another build may be reading or writing at the same moment: a uniquely
+    named temporary file in the same folder, then an atomic rename over the target, so a
+    reader sees the old file or the new one, never half of one."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as f:
+            f.write(text)
+        os.chmod(temp, 0o644)  # mkstemp makes it private; the file it replaces was not
+        os.replace(temp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temp)
+        raise
 
 
 class ChartRegistry:
@@ -66,19 +88,37 @@ class ChartRegistry:
         self._workers: list[subprocess.Popen] = []
         self._folder: Path | None = None
         self.cache_dir: Path | None = None
+        self.page = ""  # the page being rendered (set by the plugin), for messages
 
     def reset(self, cache_dir: Path | None = None) -> None:
         with self._lock:
-            self._stop_workers()
+            self.close()
             self._charts.clear()
             self._pending.clear()
             self.cache_dir = cache_dir
+
+    def close(self) -> None:
+        """Stop the workers at once and remove their temporary folder: the build is over,
+        whether it succeeded or not. Safe to call more than once."""
+        for worker in self._workers:
+            with contextlib.suppress(OSError):
+                worker.kill()
+        for worker in self._workers:
+            with contextlib.suppress(OSError, subprocess.TimeoutExpired):
+                worker.wait(timeout=10)
+            with contextlib.suppress(OSError, ValueError):
+                worker.stdin.close()
+        self._workers = []
+        if self._folder:
+            shutil.rmtree(self._folder, ignore_errors=True)
+            self._folder = None
 
     def add(self, figure: "Figure | CachedFigure") -> RenderedChart:
         spec = spec_json(figure.spec if isinstance(figure, CachedFigure) else figure.to_spec())
         csv_text = figure_csv(figure)
         key = hashlib.sha256((spec + csv_text).encode("utf-8")).hexdigest()[:20]
-        chart = RenderedChart(key=key, spec=spec, csv=csv_text, name=figure.name)
+        chart = RenderedChart(key=key, spec=spec, csv=csv_text, name=figure.name,
+                              page=self.page)
         with self._lock:
             if key not in self._charts:
                 self._charts[key] = chart
@@ -90,14 +130,12 @@ class ChartRegistry:
     def _send(self, chart: RenderedChart) -> None:
         """Hand a chart to a worker (started on first need); never blocks the build."""
         if self._folder is None:
-            self._folder = Path(tempfile.mkdtemp(prefix="improvement-site-svg-"))
+            from .commands import owned_temp_dir
+            self._folder = owned_temp_dir(SVG_PREFIX)
             count = max(1, (os.cpu_count() or 2) - 1)
             for _ in range(count):
                 with contextlib.suppress(OSError):
-                    self._workers.append(subprocess.Popen(
-                        [sys.executable, "-m", "macros.svg_worker", str(self._folder),
-                         VL_VERSION], stdin=subprocess.PIPE, stdout=subprocess.DEVNULL,
-                        stderr=subprocess.DEVNULL, text=True))
+                    self._workers.append(_start_worker(self._folder))
         (self._folder / f"{chart.key}.json").write_text(chart.spec, encoding="utf-8")
         if self._workers:
             worker = self._workers[len(self._pending) % len(self._workers)]
@@ -124,38 +162,98 @@ class ChartRegistry:
         return len(self._charts)
 
     def write(self, site_dir: Path) -> int:
-        """Write every chart's SVG and CSV, and the scripts. Returns SVGs rendered afresh."""
+        """Write every chart's SVG and CSV, and the scripts. Returns SVGs rendered afresh.
+
+        Raises ChartRenderError, naming the chart, if a chart cannot be rendered. The
+        renderer (vl-convert, a Rust library) can abort its whole process on input it cannot
+        handle, so it never runs in the build's own process: charts a worker did not finish
+        (because it failed or was killed) get one more try in a fresh worker.
+        """
         out = Path(site_dir) / CHARTS_DIR
         out.mkdir(parents=True, exist_ok=True)
-        self._stop_workers()  # waits for every chart handed to them
-        cache_dir = self.cache_dir
-        pending = set(self._pending)
-        for chart in self._charts.values():
-            (out / f"{chart.key}.csv").write_text(chart.csv, encoding="utf-8")
-            if chart.key not in pending:
-                (out / f"{chart.key}.svg").write_bytes(self._cached(chart.key).read_bytes())
-                continue
-            done = self._folder / f"{chart.key}.svg" if self._folder else None
-            svg = (done.read_text(encoding="utf-8") if done and done.is_file()
-                   else render_svg(chart.spec))
-            (out / f"{chart.key}.svg").write_text(svg, encoding="utf-8")
-            if cache_dir:
-                cache_dir.mkdir(parents=True, exist_ok=True)
-                tmp = cache_dir / f".{chart.key}.svg.tmp"
-                tmp.write_text(svg, encoding="utf-8")
-                tmp.replace(cache_dir / f"{chart.key}.svg")
-        if self._charts:
-            write_scripts(Path(site_dir), cache_dir)
-        if self._folder:
-            shutil.rmtree(self._folder, ignore_errors=True)
-            self._folder = None
+        try:
+            self._stop_workers()  # waits for every chart handed to them
+            cache_dir = self.cache_dir
+            pending = [key for key in dict.fromkeys(self._pending)]
+            missing = [key for key in pending
+                       if not (self._folder / f"{key}.svg").is_file()] if pending else []
+            if missing:
+                self._render_again(missing)
+            for chart in self._charts.values():
+                (out / f"{chart.key}.csv").write_text(chart.csv, encoding="utf-8")
+                if chart.key not in pending:
+                    cached = self._cached(chart.key)
+                    (out / f"{chart.key}.svg").write_bytes(cached.read_bytes())
+                    continue
+                svg = (self._folder / f"{chart.key}.svg").read_text(encoding="utf-8")
+                (out / f"{chart.key}.svg").write_text(svg, encoding="utf-8")
+                if cache_dir:
+                    write_atomic(cache_dir / f"{chart.key}.svg", svg)
+            if self._charts:
+                write_scripts(Path(site_dir), cache_dir)
+        finally:
+            self.close()
         return len(pending)
 
+    def _render_again(self, keys: list[str]) -> None:
+        """Render the charts no worker finished, in a fresh worker, one after the other; if
+        that fails too, say which chart it was on and why."""
+        for key in keys:  # a worker reads a spec only when told its key; write any not yet sent
+            spec = self._folder / f"{key}.json"
+            if not spec.is_file():
+                spec.write_text(self._charts[key].spec, encoding="utf-8")
+        errors = self._folder / "errors.txt"
+        with open(errors, "w", encoding="utf-8") as log:
+            worker = _start_worker(self._folder, stderr=log)
+            try:
+                worker.communicate("".join(f"{key}\n" for key in keys), timeout=600)
+            except subprocess.TimeoutExpired:
+                worker.kill()
+                worker.wait()
+        failed = next((key for key in keys if not (self._folder / f"{key}.svg").is_file()),
+                      None)
+        if failed is None:
+            return
+        chart = self._charts[failed]
+        where = f'chart "{chart.name}"' + (f" on page {chart.page}" if chart.page else "")
+        said = _said(errors.read_text(encoding="utf-8", errors="replace"), failed)
+        if worker.returncode and worker.returncode < 0:
+            raise ChartRenderError(f"the SVG renderer crashed on {where} "
+                                   f"({_signal_name(-worker.returncode)}){said}")
+        if worker.returncode:
+            raise ChartRenderError(f"the SVG renderer crashed on {where} "
+                                   f"(exit code {worker.returncode}){said}")
+        raise ChartRenderError(f"the SVG renderer could not draw {where}{said}")
 
-def render_svg(spec: str) -> str:
-    import vl_convert as vlc
 
-    return vlc.vegalite_to_svg(json.loads(spec), vl_version=VL_VERSION)
+SVG_PREFIX = "improvement-site-svg-"
+
+
+def _start_worker(folder: Path, stderr=subprocess.DEVNULL) -> subprocess.Popen:
+    return subprocess.Popen(
+        [sys.executable, "-m", "macros.svg_worker", str(folder), VL_VERSION],
+        stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=stderr, text=True,
+        cwd=str(Path(__file__).resolve().parent.parent))
+
+
+def _signal_name(number: int) -> str:
+    import signal
+    try:
+        return f"stopped by {signal.Signals(number).name}"
+    except ValueError:
+        return f"stopped by signal {number}"
+
+
+def _said(text: str, key: str) -> str:
+    """What the worker said about a chart, as one short clause (a Rust panic prints pages)."""
+    for line in text.splitlines():
+        if line.startswith(f"{key}: "):
+            message = " ".join(line[len(key) + 2:].split())
+            return f": {message[:200]}"
+    for line in text.splitlines():
+        if "panicked" in line or line.startswith("thread "):
+            return ": the renderer panicked"
+    return ""
 
 
 VL_VERSION = "6.4"
@@ -179,10 +277,7 @@ def vega_bundle(cache_dir: Path | None = None) -> str:
             else:
                 _bundle = vlc.javascript_bundle(vl_version=VL_VERSION)
                 if cached:
-                    cached.parent.mkdir(parents=True, exist_ok=True)
-                    tmp = cached.with_suffix(".tmp")
-                    tmp.write_text(_bundle, encoding="utf-8")
-                    tmp.replace(cached)
+                    write_atomic(cached, _bundle)
         return _bundle
 
 
@@ -238,26 +333,32 @@ class FigureCache:
         if key in self._memory:
             return self._memory[key]
         path = self.folder / f"{key}.json" if self.folder else None
-        figure: CachedFigure | None
-        if path and path.is_file():
-            raw = json.loads(path.read_text(encoding="utf-8"))
-            figure = None if raw is None else CachedFigure(
-                raw["spec"], raw["title"], raw["description"], tuple(raw["columns"]),
-                tuple(tuple(r) for r in raw["rows"]), raw["name"])
-        else:
+        figure: CachedFigure | None = _read_figure(path) if path else _MISSING
+        if figure is _MISSING:
             built = build()
             figure = CachedFigure.of(built) if built is not None else None
             if path:
-                path.parent.mkdir(parents=True, exist_ok=True)
-                tmp = path.with_suffix(".tmp")
-                tmp.write_text(json.dumps(None if figure is None else {
+                write_atomic(path, json.dumps(None if figure is None else {
                     "spec": figure.spec, "title": figure.title,
                     "description": figure.description, "columns": list(figure.columns),
                     "rows": [list(r) for r in figure.rows], "name": figure.name},
-                    ensure_ascii=False), encoding="utf-8")
-                tmp.replace(path)
+                    ensure_ascii=False))
         self._memory[key] = figure
         return figure
+
+
+_MISSING = object()
+
+
+def _read_figure(path: Path):
+    """A figure from the cache folder, or _MISSING (absent or unreadable: built afresh)."""
+    try:
+        raw = json.loads(path.read_text(encoding="utf-8"))
+        return None if raw is None else CachedFigure(
+            raw["spec"], raw["title"], raw["description"], tuple(raw["columns"]),
+            tuple(tuple(r) for r in raw["rows"]), raw["name"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return _MISSING
 
 
 def _chart_code() -> str:

@@ -1,12 +1,14 @@
 """The `improvement-site` command: a thin layer over `commands`.
 
-Every failure ends in a message a comms officer can act on and a non-zero exit code, never a
-Python traceback (use --debug to see one).
+Exit codes are a contract: 0 success, 1 the input has problems or the command could not
+finish (always one worded message, never a Python traceback; --debug adds the traceback), 2 a
+usage error (click's). Nothing else, whatever happens inside.
 """
 
 from __future__ import annotations
 
 import sys
+import traceback
 from pathlib import Path
 
 import click
@@ -23,29 +25,84 @@ AUDIENCE = click.option(
 SITE = click.argument("site", type=click.Path(file_okay=False, path_type=Path), default=".",
                       required=False)
 
+# What each command is doing, for the message when something fails that should not.
+DOING = {"validate": "checking the data", "build": "building the site",
+         "serve": "serving the preview", "release": "publishing the release",
+         "fields": "writing the field reference", "import": "importing",
+         "export": "exporting"}
+NOTHING_WRITTEN = {"validate", "build", "release", "import", "export"}
 
-def _run(debug: bool, action):
+
+def _one_line(text: str, limit: int = 300) -> str:
+    text = " ".join(str(text).split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _internal(doing: str, error: BaseException, debug: bool, wrote_nothing: bool = True):
+    """The single message for a failure that is not the input's fault; exits with 1."""
+    if debug:
+        traceback.print_exception(error)
+    what = _one_line(f"{error.__class__.__name__}: {error}")
+    nothing = "; nothing was written" if wrote_nothing else ""
+    click.echo(f"improvement-site: internal error while {doing} ({what}){nothing}. Run again "
+               f"with --debug for the details and report it.", err=True)
+    sys.exit(1)
+
+
+def _run(debug: bool, action, doing: str = "running the command"):
     try:
         return action()
     except DataError as exc:
         click.echo(exc.report(), err=True)
         sys.exit(1)
     except commands.BuildFailed as exc:
+        if debug and exc.__cause__ is not None:
+            traceback.print_exception(exc.__cause__)
         click.echo(f"Build failed; nothing was written: {exc}", err=True)
         sys.exit(1)
     except ReleaseError as exc:
         click.echo(f"Release failed; nothing was published: {exc}", err=True)
         sys.exit(1)
+    except commands.InternalError as exc:
+        _internal(exc.doing, exc.error, debug)
     except Exception as exc:  # noqa: BLE001 - the single exit point, as mike's driver
-        if debug:
+        _internal(doing, exc, debug)
+
+
+class _Guarded(click.Group):
+    """The last line of defence: whatever escapes a command (a library calling sys.exit with
+    its own code, an error nobody expected, a SIGTERM) ends as one line and exit code 1."""
+
+    def invoke(self, ctx: click.Context):
+        debug = bool(ctx.params.get("debug"))
+        rest = [*getattr(ctx, "_protected_args", []), *ctx.args]  # the command and its args
+        name = rest[0] if rest else ""
+        doing = DOING.get(name, "running the command")
+        try:
+            with commands.stop_cleanly():
+                return super().invoke(ctx)
+        except commands.Stopped as exc:
+            if name == "serve":  # the usual way to end a preview, as Ctrl-C is
+                sys.exit(0)
+            nothing = ("; nothing was written" if name in NOTHING_WRITTEN and not exc.finished
+                       else "")
+            click.echo(f"improvement-site: stopped by {exc.signal} while {doing}{nothing}.",
+                       err=True)
+            sys.exit(1)
+        except SystemExit as exc:
+            if exc.code in (None, 0, 1, 2):
+                raise
+            _internal(doing, RuntimeError(f"stopped with exit code {exc.code}"), debug,
+                      name in NOTHING_WRITTEN)
+        except (click.exceptions.Exit, click.ClickException, click.Abort):
             raise
-        click.echo(f"error: {exc.__class__.__name__}: {exc} (run with --debug for details)",
-                   err=True)
-        sys.exit(1)
+        except Exception as exc:  # noqa: BLE001
+            _internal(doing, exc, debug, name in NOTHING_WRITTEN)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.option("--debug", is_flag=True, help="Show Python tracebacks.")
+@click.group(cls=_Guarded, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--debug", is_flag=True,
+              help="When something fails, show the Python traceback as well.")
 @click.pass_context
 def main(ctx: click.Context, debug: bool) -> None:
     """Build a children's services improvement site from data/ and content/.
@@ -60,7 +117,7 @@ def main(ctx: click.Context, debug: bool) -> None:
 @click.pass_context
 def validate(ctx: click.Context, site: Path) -> None:
     """Check SITE's data and report every problem, with file and line."""
-    summary = _run(ctx.obj["debug"], lambda: commands.validate(site))
+    summary = _run(ctx.obj["debug"], lambda: commands.validate(site), DOING["validate"])
     click.echo(f"{site}/data is valid: {summary}.")
 
 
@@ -75,9 +132,10 @@ def validate(ctx: click.Context, site: Path) -> None:
 def build(ctx: click.Context, site: Path, out: Path | None, audience: str | None,
           no_strict: bool, verbose: bool) -> None:
     """Validate SITE's data and build the website into --out."""
-    commands.setup_logging(verbose)
+    commands.setup_logging(verbose, debug=ctx.obj["debug"])
     written = _run(ctx.obj["debug"], lambda: commands.build(site, out, strict=not no_strict,
-                                                            audience=audience))
+                                                            audience=audience),
+                   DOING["build"])
     click.echo(f"Built {written} for the {commands.chosen_audience(audience)} audience")
 
 
@@ -90,7 +148,7 @@ def build(ctx: click.Context, site: Path, out: Path | None, audience: str | None
 def serve(ctx: click.Context, site: Path, dev_addr: str, audience: str | None) -> None:
     """Preview SITE at http://127.0.0.1:8000, rebuilding on every change."""
     commands.setup_logging(True)
-    _run(ctx.obj["debug"], lambda: commands.serve(site, dev_addr, audience))
+    _run(ctx.obj["debug"], lambda: commands.serve(site, dev_addr, audience), DOING["serve"])
 
 
 @main.command()
@@ -106,9 +164,10 @@ def release(ctx: click.Context, site: Path, tag: str, branch: str, push: bool,
     """Validate, build and publish the site as it was at TAG, with mike."""
     from .release import release as publish
 
-    commands.setup_logging(False)
+    commands.setup_logging(False, debug=ctx.obj["debug"])
     done = _run(ctx.obj["debug"],
-                lambda: publish(site, tag, branch=branch, push=push, remote=remote))
+                lambda: publish(site, tag, branch=branch, push=push, remote=remote),
+                DOING["release"])
     click.echo(f"Published {done.tag} as {done.version}/ ({done.title}) on the {done.branch} "
                f"branch{' and pushed it' if done.pushed else ''}; latest/ now points to the "
                f"newest release.")

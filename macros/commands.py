@@ -9,8 +9,10 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
+import re
 import shutil
 import tempfile
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
@@ -19,6 +21,7 @@ from mkdocs.config import load_config
 from mkdocs.config.defaults import MkDocsConfig
 
 from .model import SiteData
+from .problems import DataError
 from .audience import AUDIENCE_ENV, chosen_audience
 from .site import DATA_ENV, full_data
 
@@ -28,6 +31,68 @@ BASE_CONFIG = PROJECT_ROOT / "mkdocs.yml"
 
 class BuildFailed(Exception):
     """The build did not complete; the message says why. Nothing was written."""
+
+
+class InternalError(Exception):
+    """Something failed that no input should make fail: a bug, worded by the CLI as one."""
+
+    def __init__(self, doing: str, error: BaseException):
+        self.doing, self.error = doing, error
+        super().__init__(f"{error.__class__.__name__}: {error}")
+
+
+# -- folders a build owns, and those left by builds that died -----------------------------------
+#
+# Every folder a build makes for itself (the staging folder beside the output, the old output
+# while it is swapped out, the SVG workers' folder in the temp dir) carries its process id:
+# `.site.building-1234-k3j2`. A build that is killed outright (SIGKILL, power cut) cannot
+# remove its folders, so the next build removes those whose process is no longer running, and
+# never those of a build that is still going.
+
+OWNED = re.compile(r"(\d+)-[A-Za-z0-9_]+")  # what follows the prefix: pid-random
+LEGACY_AGE = 24 * 3600  # folders named before they carried a pid: removed after a day
+
+
+def owned_temp_dir(prefix: str, parent: Path | None = None) -> Path:
+    """A new folder `{prefix}{pid}-{random}` in `parent` (default: the temp dir), after
+    removing the ones of the same kind whose build has died."""
+    parent = Path(parent) if parent else Path(tempfile.gettempdir())
+    remove_dead(parent, prefix)
+    return Path(tempfile.mkdtemp(prefix=f"{prefix}{os.getpid()}-", dir=parent))
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # PermissionError: another user's process; leave its folders alone
+        return True
+    return True
+
+
+def _dead(folder: Path, prefix: str) -> bool:
+    match = OWNED.fullmatch(folder.name[len(prefix):])
+    if match:
+        return not _alive(int(match.group(1)))
+    try:  # made by a version that did not name its folders after their process
+        return time.time() - folder.stat().st_mtime > LEGACY_AGE
+    except OSError:
+        return False
+
+
+def remove_dead(parent: Path, prefix: str) -> list[Path]:
+    """Remove the folders `{prefix}*` in `parent` whose build is no longer running."""
+    removed = []
+    try:
+        entries = [e for e in Path(parent).iterdir() if e.name.startswith(prefix)]
+    except OSError:
+        return removed
+    for entry in entries:
+        if entry.is_dir() and not entry.is_symlink() and _dead(entry, prefix):
+            shutil.rmtree(entry, ignore_errors=True)
+            removed.append(entry)
+    return removed
 
 
 @dataclass(frozen=True)
@@ -79,7 +144,7 @@ def site_config(site: Path, audience: str | None = None, **overrides) -> Iterato
         else:
             docs = site / "content"
             if not docs.is_dir():  # a site of data only still gets every generated page
-                empty_docs = tempfile.mkdtemp(prefix="improvement-site-content-")
+                empty_docs = owned_temp_dir("improvement-site-content-")
                 docs = Path(empty_docs)
             config = load_config(config_file=str(BASE_CONFIG), docs_dir=str(docs), **overrides)
         yield config
@@ -98,37 +163,215 @@ def build(site_dir: Path, out_dir: Path | None = None, *, strict: bool = True,
     """Validate, then build the site into `out_dir` (default: SITE/site).
 
     The site is built in a temporary folder beside `out_dir` and moved into place only when
-    the whole build succeeded, so a failed build never leaves a half-written site.
+    the whole build succeeded, so a failed build never leaves a half-written site. Raises
+    DataError (the data), BuildFailed (the pages or a chart, worded) or InternalError (a
+    bug); whatever happens, the build's temporary folders are gone when it returns.
     """
-    from mkdocs.commands.build import build as mkdocs_build
-    from mkdocs.exceptions import Abort, MkDocsException
+    from .chart_output import REGISTRY
 
     site_dir = Path(site_dir).resolve()
     validate(site_dir)  # raises DataError with every problem before anything is written
     out_dir = Path(out_dir).resolve() if out_dir else site_dir / "site"
-    out_dir.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.building-", dir=out_dir.parent))
+    staging = None
     try:
+        out_dir.parent.mkdir(parents=True, exist_ok=True)
+        remove_dead(out_dir.parent, f".{out_dir.name}.old-")
+        staging = owned_temp_dir(f".{out_dir.name}.building-", out_dir.parent)
         with site_config(site_dir, audience, site_dir=str(staging), strict=strict) as config:
-            try:
-                mkdocs_build(config)
-            except (Abort, MkDocsException) as exc:
-                raise BuildFailed(str(exc)) from None
-        _replace(staging, out_dir)
+            _mkdocs_build(config, site_dir)
+        with _uninterrupted():
+            _replace(staging, out_dir)
+    except OSError as exc:  # the disk, not the data: full, read-only, a file in the way
+        where = f"{exc.filename}: " if exc.filename else ""
+        raise BuildFailed(f"{where}{exc.strerror or exc}") from exc
     finally:
-        shutil.rmtree(staging, ignore_errors=True)
+        REGISTRY.close()  # the SVG workers and their folder, if the build stopped early
+        if staging:
+            shutil.rmtree(staging, ignore_errors=True)
     return out_dir
 
 
+class _FailedPage(logging.Handler):
+    """Notes the page MkDocs was reading or building when an error stopped it."""
+
+    PATTERN = re.compile(r"Error (?:reading|building) page '(.+?)':")
+
+    def __init__(self):
+        super().__init__(logging.ERROR)
+        self.page: str | None = None
+
+    def emit(self, record: logging.LogRecord) -> None:
+        match = self.PATTERN.match(record.getMessage())
+        if match:
+            self.page = match.group(1)
+
+
+def _mkdocs_build(config: MkDocsConfig, site_dir: Path) -> None:
+    from mkdocs.commands.build import build as mkdocs_build
+    from mkdocs.exceptions import Abort, BuildError, MkDocsException
+
+    failed = _FailedPage()
+    logger = logging.getLogger("mkdocs.commands.build")
+    logger.addHandler(failed)
+    try:
+        mkdocs_build(config)
+    except Abort as exc:
+        # A plugin's BuildError is logged by MkDocs and replaced by "Aborted with a
+        # BuildError!"; the error itself says what was wrong.
+        cause = exc.__context__
+        said = str(cause if isinstance(cause, BuildError) else exc)
+        raise BuildFailed(f"{failed.page}: {said}" if failed.page else said) from None
+    except MkDocsException as exc:
+        raise BuildFailed(str(exc)) from None
+    except (Stopped, OSError, DataError, BuildFailed, InternalError):
+        raise
+    except Exception as exc:  # noqa: BLE001 - a plugin's or our own bug, worded once
+        from .chart_output import ChartRenderError
+        if isinstance(exc, ChartRenderError):
+            raise BuildFailed(str(exc)) from exc
+        doing = f"building the page {failed.page}" if failed.page else "building the site"
+        raise InternalError(doing, exc) from exc
+    except SystemExit as exc:
+        # mkdocs-macros ends the process (exit code 100) when a macro fails on a page;
+        # MkDocs tells the plugins only of an Exception, so they are told here.
+        failure = _macro_failure(config, site_dir, exc)
+        with contextlib.suppress(Exception):
+            config.plugins.on_build_error(error=failure)
+        raise failure from exc.__context__
+    finally:
+        logger.removeHandler(failed)
+
+
+def _macro_failure(config: MkDocsConfig, site_dir: Path, exc: SystemExit) -> Exception:
+    """What a failed macro was: a mistake in a hand-written page (its file and line), or a
+    bug in a generated page."""
+    error = exc.__context__
+    macros = config.plugins.get("macros")
+    page = getattr(macros, "_page", None) if macros else None
+    if error is None or page is None:
+        return InternalError("building the site", RuntimeError(
+            f"a plugin stopped the build with exit code {exc.code}"))
+    file = page.file
+    if file.generated_by is not None or not file.abs_src_path:
+        return InternalError(f"building the page {file.src_uri}", error)
+    source = Path(file.abs_src_path)
+    with contextlib.suppress(ValueError):
+        source = source.relative_to(site_dir)
+    line = _template_line(error)
+    if line:
+        line += _front_matter_lines(file, page.markdown)
+    where = f"{source}:{line}" if line else str(source)
+    said = " ".join(f"{error.__class__.__name__}: {error}".split())
+    return BuildFailed(f"{where}: a macro on this page failed ({said[:300]})")
+
+
+def _template_line(error: BaseException) -> int | None:
+    """The line of the page's Markdown (as the macros saw it) where the error happened."""
+    line = getattr(error, "lineno", None)  # a Jinja syntax error
+    if isinstance(line, int):
+        return line
+    tb, found = error.__traceback__, None
+    while tb is not None:
+        if tb.tb_frame.f_code.co_filename == "<template>":
+            found = tb.tb_lineno
+        tb = tb.tb_next
+    return found
+
+
+def _front_matter_lines(file, markdown: str | None) -> int:
+    """Lines of front matter above the Markdown the macros rendered (it is removed first)."""
+    try:
+        source = Path(file.abs_src_path).read_text(encoding="utf-8-sig")
+    except (OSError, ValueError):
+        return 0
+    start = source.find(markdown[:200]) if markdown else -1
+    return source[:start].count("\n") if start > 0 else 0
+
+
 def _replace(staging: Path, out_dir: Path) -> None:
-    """Swap the finished build into place, keeping the old one until the new one is there."""
-    old = None
-    if out_dir.exists():
-        old = out_dir.with_name(f".{out_dir.name}.old-{os.getpid()}")
-        out_dir.rename(old)
-    staging.rename(out_dir)
-    if old:
-        shutil.rmtree(old, ignore_errors=True)
+    """Swap the finished build into place, keeping the old one until the new one is there.
+
+    Another build may be swapping its own site into the same place at the same moment: the
+    last one wins, and whichever it is, the output is always one complete build.
+    """
+    import errno
+    for attempt in range(50):
+        old = None
+        if out_dir.exists() or out_dir.is_symlink():
+            old = out_dir.with_name(f".{out_dir.name}.old-{os.getpid()}-{os.urandom(4).hex()}")
+            try:
+                out_dir.rename(old)
+            except FileNotFoundError:  # another build moved it first
+                old = None
+        try:
+            staging.rename(out_dir)
+        except OSError as exc:
+            raced = exc.errno in (errno.EEXIST, errno.ENOTEMPTY) and attempt < 49
+            if old and not raced:
+                with contextlib.suppress(OSError):
+                    old.rename(out_dir)  # put the previous site back
+                old = None  # and if that failed, keep it rather than lose it
+            if not raced:
+                raise
+            continue  # another build put its site there in between: move it aside too
+        finally:
+            if old:
+                shutil.rmtree(old, ignore_errors=True)
+        return
+
+
+# -- stopping cleanly ---------------------------------------------------------------------------
+
+
+class Stopped(SystemExit):
+    """The process was asked to stop (SIGTERM, SIGHUP): raised where it is, so that every
+    `finally` removes what the build made. Exits with 1."""
+
+    def __init__(self, signum: int, finished: bool = False):
+        import signal
+        self.signal = signal.Signals(signum).name
+        self.finished = finished  # the signal came as the finished site was moved into place
+        super().__init__(1)
+
+
+_critical = {"depth": 0, "pending": None}
+
+
+def _on_signal(signum, frame) -> None:
+    if _critical["depth"]:
+        _critical["pending"] = signum  # raised when the swap is over
+        return
+    raise Stopped(signum)
+
+
+@contextlib.contextmanager
+def _uninterrupted():
+    """A signal that arrives while the output is being swapped takes effect just after."""
+    _critical["depth"] += 1
+    try:
+        yield
+    finally:
+        _critical["depth"] -= 1
+        pending, _critical["pending"] = _critical["pending"], None
+        if pending and not _critical["depth"]:
+            raise Stopped(pending, finished=True)
+
+
+@contextlib.contextmanager
+def stop_cleanly():
+    """While inside, SIGTERM and SIGHUP raise Stopped instead of ending the process at once."""
+    import signal
+    import threading
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    names = [n for n in ("SIGTERM", "SIGHUP") if hasattr(signal, n)]
+    previous = {n: signal.signal(getattr(signal, n), _on_signal) for n in names}
+    try:
+        yield
+    finally:
+        for n, handler in previous.items():
+            signal.signal(getattr(signal, n), handler)
 
 
 def serve(site_dir: Path, dev_addr: str = "127.0.0.1:8000", audience: str | None = None) -> None:
@@ -150,11 +393,26 @@ def serve(site_dir: Path, dev_addr: str = "127.0.0.1:8000", audience: str | None
         mkdocs_serve(config_file=str(BASE_CONFIG), docs_dir=str(site_dir / "content"), **options)
 
 
-def setup_logging(verbose: bool = False) -> None:
-    """Show MkDocs' warnings (and info with --verbose) the way `mkdocs build` does."""
+def setup_logging(verbose: bool = False, debug: bool = False) -> None:
+    """Show MkDocs' warnings (and info with --verbose) the way `mkdocs build` does.
+
+    A failing macro makes mkdocs-macros log the page's Python traceback before it stops the
+    build; the build reports that failure in one line of its own, so without --debug the
+    traceback is not shown.
+    """
     handler = logging.StreamHandler()
     handler.setFormatter(logging.Formatter("%(levelname)-7s -  %(message)s"))
+    if not debug:
+        handler.addFilter(_not_macro_traceback)
     logger = logging.getLogger("mkdocs")
     logger.handlers = [handler]
     logger.setLevel(logging.INFO if verbose else logging.WARNING)
     logger.propagate = False
+
+
+def _not_macro_traceback(record: logging.LogRecord) -> bool:
+    """Leave out what the build's own one-line message says: a failing macro's traceback,
+    and MkDocs' errors about the page that failed (the message names the page)."""
+    if record.name.startswith("mkdocs.plugins.mkdocs_macros"):
+        return "Macro Rendering Error" not in record.getMessage()
+    return not (record.name == "mkdocs.commands.build" and record.levelno >= logging.ERROR)

@@ -92,6 +92,7 @@ def write_stub(folder: Path, spec: PageSpec, digest: str) -> Path:
     # A Jinja comment: mkdocs-macros removes it, so it never reaches the page.
     content = f"{{# inputs {digest} #}}\n{spec.markdown()}"
     if not path.is_file() or path.read_text(encoding="utf-8") != content:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(content, encoding="utf-8")
+        # Atomic: a build of the same site running at the same moment reads these stubs.
+        from .chart_output import write_atomic
+        write_atomic(path, content)
     return path

@@ -146,6 +146,10 @@ class ImprovementSitePlugin(BasePlugin[_Options]):
         REGISTRY.reset(self._cache_root() / "charts")
         FIGURES.folder = self._cache_root() / "specs"
 
+    def on_pre_page(self, page, *, config, files):
+        REGISTRY.page = page.file.src_uri  # so a chart that fails to render names its page
+        return page
+
     def on_post_page(self, output: str, *, page, config) -> str:
         """Load the local Vega bundle on pages that have charts, and only on those."""
         if 'class="ims-chart"' not in output:
@@ -168,9 +172,11 @@ class ImprovementSitePlugin(BasePlugin[_Options]):
         self._restore_epoch()
 
     def on_build_error(self, *, error) -> None:
+        REGISTRY.close()  # stop the SVG workers and remove their folder
         self._restore_epoch()
 
     def on_shutdown(self) -> None:
+        REGISTRY.close()
         self._restore_epoch()
 
     def _restore_epoch(self) -> None:

@@ -3,13 +3,16 @@
 The build starts one of these per spare core (`python -m macros.svg_worker FOLDER VERSION`)
 and writes each spec to FOLDER as `<key>.json`; the worker reads the key names from its
 standard input and writes `<key>.svg`. A plain subprocess rather than multiprocessing: it
-never re-imports the script that started the build, and a worker that fails only means the
-build renders those charts itself.
+never re-imports the script that started the build. The renderer (vl-convert, Rust) can abort
+the process it runs in on input it cannot handle; that takes down only a worker, and the build
+then says which chart it was (see `ChartRegistry.write`).
 """
 
 from __future__ import annotations
 
+import os
 import sys
+import tempfile
 from pathlib import Path
 
 
@@ -26,12 +29,14 @@ def main() -> int:
         try:
             spec = json.loads((folder / f"{key}.json").read_text(encoding="utf-8"))
             svg = vlc.vegalite_to_svg(spec, vl_version=version)
-        except Exception as exc:  # noqa: BLE001 - the build renders this chart itself
-            print(f"{key}: {exc}", file=sys.stderr)
+        except Exception as exc:  # noqa: BLE001 - the build reports this chart
+            message = " ".join(f"{exc.__class__.__name__}: {exc}".split())
+            print(f"{key}: {message}", file=sys.stderr, flush=True)
             continue
-        tmp = folder / f".{key}.svg.tmp"
-        tmp.write_text(svg, encoding="utf-8")
-        tmp.replace(folder / f"{key}.svg")
+        handle, tmp = tempfile.mkstemp(prefix=f".{key}.", suffix=".tmp", dir=folder)
+        with os.fdopen(handle, "w", encoding="utf-8") as f:
+            f.write(svg)
+        os.replace(tmp, folder / f"{key}.svg")
     return 0
 
 
