@@ -157,11 +157,15 @@ def test_templates_in_data_are_shown_not_run(hostile):
     assert "<script>window.__pwned=1</script>" in text  # shown as text
 
 
-def test_downloads_do_not_start_with_formulas(hostile):
-    for csv in (hostile / "assets" / "charts").glob("*.csv"):
-        for line in csv.read_text(encoding="utf-8").splitlines():
-            for cell in line.split(","):
-                assert not cell.startswith(("=", "+", "@")), f"{csv}: {line}"
+def test_an_unsafe_papers_link_is_left_out_not_emptied(hostile):
+    """A rejected papers_url must not become <a href="">, a link to the page itself.
+    (Spreadsheet formulas in the downloads are tested in test_downloads.py.)"""
+    for page in ("index.html", "releases.html"):
+        path = hostile / page
+        soup = BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+        papers = [a for a in soup.find_all("a") if "Committee papers" in a.get_text()]
+        assert papers == [], f"{page}: {papers}"
+        assert not soup.select('article a[href=""]'), page
 
 
 @pytest.mark.browser
