@@ -71,3 +71,125 @@ def test_status_description_counts():
     assert status_description(counts, "the plan") == \
         "The plan has 3 actions: 2 completed, 1 in progress and on schedule. 1 overdue."
     assert status_description(StatusCounts({}, 0), "area 2") == "Area 2 has no actions yet."
+
+
+# -- whole sentences ------------------------------------------------------------------------
+# A screen-reader user hears the description instead of seeing the chart, so each case below
+# is the whole sentence: a wrong word, a lost clause or a missing full stop fails.
+
+
+def _site(measure: Measure, values: list[Value], reporting_date: str = "2024-03-31"):
+    from macros.model import SiteData
+    from macros.schema import Site
+    return SiteData.create(
+        root=FIXTURE, site=Site(council="C", service="S", title="T",
+                                reporting_date=reporting_date),
+        areas=[], measures=[measure], values=values, commentary=[], visits=[], glossary={})
+
+
+def test_a_single_value_is_stated_with_its_month(data):
+    assert measure_description(data, _measure(), _values(("2024-01", 70))) == \
+        "Visits on time was 70% in January 2024."
+
+
+def test_no_values_says_there_is_nothing_to_plot(data):
+    assert measure_description(data, _measure(), _values(("2024-01", None))) == \
+        "Visits on time: no values have been published, so there is nothing to plot."
+
+
+def test_the_same_value_at_both_ends_is_neither_a_rise_nor_a_fall(data):
+    text = measure_description(data, _measure(target=70),
+                               _values(("2024-01", 70), ("2024-02", 90), ("2024-03", 70)))
+    assert text == "Visits on time was 70% in both January 2024 and March 2024, " \
+        "on the target of 70%."
+
+
+@pytest.mark.parametrize("last, clause", [
+    (71, "above the target of 70%"), (70, "on the target of 70%"), (69, "below the target of 70%"),
+])
+def test_above_on_or_below_the_target(data, last, clause):
+    text = measure_description(data, _measure(target=70), _values(("2024-01", 50),
+                                                                  ("2024-02", last)))
+    assert text == f"Visits on time rose from 50% in January 2024 to {last}% in February 2024, " \
+        f"{clause}."
+
+
+@pytest.mark.parametrize("last, inside", [(74, "outside"), (75, "inside"), (95, "inside"),
+                                          (96, "outside")])
+def test_the_edges_of_the_tolerance_are_inside_it(data, last, inside):
+    measure = _measure(tolerance={"low": 75, "high": 95})
+    text = measure_description(data, measure, _values(("2024-01", last)))
+    assert text == f"Visits on time was {last}% in January 2024, {inside} the tolerance of 75%–95%."
+
+
+@pytest.mark.parametrize("tolerance, last, clause", [
+    ({"low": 60}, 59, "below the lower tolerance of 60%"),
+    ({"low": 60}, 60, "above the lower tolerance of 60%"),  # on the edge is acceptable
+    ({"high": 40}, 40, "below the upper tolerance of 40%"),
+    ({"high": 40}, 41, "above the upper tolerance of 40%"),
+])
+def test_a_one_sided_tolerance_is_named_as_lower_or_upper(data, tolerance, last, clause):
+    text = measure_description(data, _measure(tolerance=tolerance), _values(("2024-01", last)))
+    assert text == f"Visits on time was {last}% in January 2024, {clause}."
+
+
+def test_target_and_tolerance_are_joined_with_and(data):
+    text = measure_description(data, _measure(target=80, tolerance={"low": 75}),
+                               _values(("2024-01", 78)))
+    assert text == "Visits on time was 78% in January 2024, below the target of 80% and " \
+        "above the lower tolerance of 75%."
+
+
+def test_gaps_and_comparators_follow_the_sentence(data):
+    measure = _measure(comparators=[{"name": "England", "value": 43.2, "period": "2022-23"},
+                                    {"name": "Neighbours", "value": 50}])
+    text = measure_description(data, measure, _values(("2024-01", 60), ("2024-02", None),
+                                                      ("2024-03", None), ("2024-04", 61)))
+    assert text == ("Visits on time rose from 60% in January 2024 to 61% in April 2024. "
+                    "No value for February 2024, March 2024 (shown as a gap). "
+                    "Comparators: England 43.2% (2022-23); Neighbours 50%.")
+
+
+def test_direction_of_travel_is_said_when_the_chart_ends_at_the_latest_value():
+    measure = _measure(target=80)
+    values = _values(("2024-02", 85), ("2024-03", 82))
+    text = measure_description(_site(measure, values), measure, values)
+    assert text == "Visits on time fell from 85% in February 2024 to 82% in March 2024, " \
+        "above the target of 80%; worsening."
+
+
+def test_no_direction_when_the_chart_stops_before_the_latest_value():
+    # The chart shows January to February; the latest value (March) is not on it, so the
+    # direction of travel (March against February) is not this chart's to state.
+    measure = _measure(target=80)
+    values = _values(("2024-01", 85), ("2024-02", 82), ("2024-03", 90))
+    text = measure_description(_site(measure, values), measure, values[:2])
+    assert text == "Visits on time fell from 85% in January 2024 to 82% in February 2024, " \
+        "above the target of 80%."
+
+
+def test_no_direction_is_claimed_from_a_single_value():
+    measure = _measure(target=80)
+    values = _values(("2024-03", 82))
+    assert measure_description(_site(measure, values), measure, values) == \
+        "Visits on time was 82% in March 2024, above the target of 80%."
+
+
+@pytest.mark.parametrize("counts, text", [
+    ({"delayed": 1}, "Area 1 has 1 action: 1 delayed / not on schedule. 0 overdue."),
+    ({"complete": 1, "not_started": 1},
+     "Area 1 has 2 actions: 1 completed, 1 planning: not yet commenced. 0 overdue."),
+])
+def test_status_description_says_action_or_actions(counts, text):
+    assert status_description(StatusCounts(counts, 0), "area 1") == text
+
+
+def test_visits_description_lists_each_visit_and_marks_this_pages(data):
+    from macros.describe import visits_description
+    assert visits_description(data.visits, data.visits[1]) == (
+        "2 inspections and visits on a timeline: Full inspection: Inspection of local "
+        "authority children's services (8 May 2023); Monitoring visit 1: The front door "
+        "(20 February 2024). This page's visit, Monitoring visit 1: The front door, is marked "
+        "with a diamond.")
+    one = visits_description(data.visits[:1])
+    assert one.startswith("1 inspection ") and one.endswith("services (8 May 2023).")
