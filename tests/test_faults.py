@@ -265,15 +265,33 @@ def _wait_for_staging(parent: Path, process: subprocess.Popen) -> Path:
     raise AssertionError("the build never started writing")
 
 
+def _processes_mentioning(text: str) -> list[int]:
+    found = []
+    for proc in Path("/proc").iterdir():
+        try:
+            if proc.name.isdigit() and text.encode() in (proc / "cmdline").read_bytes():
+                found.append(int(proc.name))
+        except OSError:
+            continue
+    return found
+
+
 def test_sigterm_stops_a_build_cleanly(tmp_path, env):
+    """Stopped while its SVG workers are drawing: the workers end too, and every folder the
+    build made is removed."""
     site = site_copy(tmp_path)
     build = start(["build", site, "--out", tmp_path / "out"], env)
     _wait_for_staging(tmp_path, build)
+    deadline = time.monotonic() + 120
+    while not any(Path(env["TMPDIR"]).glob("improvement-site-svg-*")):
+        assert build.poll() is None and time.monotonic() < deadline, "no SVG worker started"
+        time.sleep(0.01)
     build.send_signal(signal.SIGTERM)
     _, stderr = build.communicate(timeout=120)
     assert build.returncode == 1
     assert "stopped by SIGTERM while building the site" in one_line(stderr)
     assert not (tmp_path / "out").exists() and not leftovers(env, tmp_path)
+    assert not _processes_mentioning(env["TMPDIR"]), "an SVG worker outlived its build"
 
 
 def test_a_build_killed_outright_is_cleaned_up_by_the_next(tmp_path, env):
@@ -345,11 +363,12 @@ def test_two_sites_built_into_the_same_folder_at_once(tmp_path, env):
 
 
 WRITER = """
-import sys
+import sys, time
 from pathlib import Path
 from macros.chart_output import write_atomic
-target = Path(sys.argv[1])
-for i in range(300):
+target, start = Path(sys.argv[1]), float(sys.argv[3])
+time.sleep(max(0.0, start - time.time()))  # both begin together, once imported
+while time.time() < start + 1.0:
     write_atomic(target, sys.argv[2] * 5000)
     assert target.read_text(encoding="utf-8") in ("a" * 5000, "b" * 5000)
 """
@@ -359,11 +378,42 @@ def test_cache_files_written_by_two_processes_at_once(tmp_path):
     """The chart cache is shared by every build of a site: two writers of the same file must
     both succeed, and a reader always sees a whole file."""
     target = tmp_path / "cache" / "chart.svg"
-    writers = [subprocess.Popen([sys.executable, "-c", WRITER, str(target), letter], cwd=ROOT,
-                                stderr=subprocess.PIPE, text=True) for letter in "ab"]
+    start = str(time.time() + 3)
+    writers = [subprocess.Popen([sys.executable, "-c", WRITER, str(target), letter, start],
+                                cwd=ROOT, stderr=subprocess.PIPE, text=True) for letter in "ab"]
     for writer in writers:
         _, stderr = writer.communicate(timeout=120)
         assert writer.returncode == 0, stderr
     assert [p.name for p in target.parent.iterdir()] == ["chart.svg"]  # no temporary files
     write_atomic(target, "done")
     assert oct(target.stat().st_mode & 0o777) == oct(0o644)
+
+
+SWAPPER = """
+import sys, tempfile, time
+from pathlib import Path
+from macros.commands import _replace
+out, start = Path(sys.argv[1]), float(sys.argv[3])
+time.sleep(max(0.0, start - time.time()))  # both begin together, once imported
+while time.time() < start + 1.0:
+    staging = Path(tempfile.mkdtemp(prefix=".out.building-", dir=out.parent))
+    (staging / "index.html").write_text(sys.argv[2] * 100)
+    _replace(staging, out)
+"""
+
+
+def test_output_swapped_by_two_processes_at_once(tmp_path):
+    """Two builds finishing at the same moment both move their site into place: neither
+    fails, the output is one whole site, and no old output is left beside it."""
+    out = tmp_path / "out"
+    start = str(time.time() + 3)
+    swappers = [subprocess.Popen([sys.executable, "-c", SWAPPER, str(out), letter, start],
+                                 cwd=ROOT, stderr=subprocess.PIPE, text=True)
+                for letter in "ab"]
+    for swapper in swappers:
+        _, stderr = swapper.communicate(timeout=120)
+        assert swapper.returncode == 0, stderr
+    assert [p.name for p in tmp_path.iterdir()] == ["out"]
+    assert [p.name for p in out.iterdir()] == ["index.html"]
+    assert (out / "index.html").read_text() in ("a" * 100, "b" * 100)
+
