@@ -158,19 +158,24 @@ def serve(ctx: click.Context, site: Path, dev_addr: str, audience: str | None) -
               help="The publishing branch the releases are committed to.")
 @click.option("--push", is_flag=True, help="Push the publishing branch when done.")
 @click.option("--remote", default="origin", show_default=True, help="Where to push.")
+@click.option("--allow-date-mismatch", is_flag=True,
+              help="Publish even if the tag's date is not the meeting date in the data at "
+                   "that tag (data/site.yaml, meeting: date:); a warning says so.")
 @click.pass_context
 def release(ctx: click.Context, site: Path, tag: str, branch: str, push: bool,
-            remote: str) -> None:
+            remote: str, allow_date_mismatch: bool) -> None:
     """Validate, build and publish the site as it was at TAG, with mike."""
     from .release import release as publish
 
     commands.setup_logging(False, debug=ctx.obj["debug"])
     done = _run(ctx.obj["debug"],
-                lambda: publish(site, tag, branch=branch, push=push, remote=remote),
+                lambda: publish(site, tag, branch=branch, push=push, remote=remote,
+                                allow_date_mismatch=allow_date_mismatch),
                 DOING["release"])
+    for warning in done.warnings:
+        click.echo(f"warning: {warning}", err=True)
     click.echo(f"Published {done.tag} as {done.version}/ ({done.title}) on the {done.branch} "
-               f"branch{' and pushed it' if done.pushed else ''}; latest/ now points to the "
-               f"newest release.")
+               f"branch{' and pushed it' if done.pushed else ''}; {done.latest_sentence()}")
 
 
 @main.command()

@@ -256,3 +256,177 @@ def test_release_refuses_bad_tags(repo):
     assert result.exit_code == 1 and "meeting-YYYY-MM-DD" in result.output
     result = CliRunner().invoke(main, ["release", str(site), "--tag", "meeting-2030-01-01"])
     assert result.exit_code == 1 and "there is no tag" in result.output
+
+
+# -- correcting a release, latest/, the tag's date, the released pages in a browser ------------
+#
+# A second, small repository (the minimal fixture) keeps these fast: each release is a build.
+
+SMALL = ("2024-04-10", "2024-05-08")  # meeting dates; the fixture's meeting is 2024-04-10
+
+
+def _latest(repo: Path) -> str:
+    versions = json.loads(git(repo, "show", "gh-pages:versions.json"))
+    return next(v["version"] for v in versions if "latest" in v["aliases"])
+
+
+@pytest.fixture(scope="module")
+def small(tmp_path_factory):
+    repo = tmp_path_factory.mktemp("small") / "repo"
+    shutil.copytree(ROOT / "tests" / "fixtures" / "minimal", repo / "site")
+    git(repo, "init", "-q", "-b", "main")
+    git(repo, "config", "user.email", "comms@example.org")
+    git(repo, "config", "user.name", "Comms Officer")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "Data for the meeting of 10 April 2024")
+    git(repo, "tag", f"meeting-{SMALL[0]}")
+    set_meeting(repo / "site", SMALL[1])
+    commit_and_tag(repo, SMALL[1])
+    return repo
+
+
+def publish(repo: Path, day: str, *extra: str):
+    return CliRunner().invoke(main, ["release", str(repo / "site"), "--tag", f"meeting-{day}",
+                                     *extra])
+
+
+def test_correcting_an_older_release_leaves_latest_on_the_newest(small, monkeypatch):
+    repo = small
+    result = publish(repo, SMALL[1])
+    assert result.exit_code == 0, result.output
+    assert f"latest/ now points to the newest release, meeting-{SMALL[1]}" in result.output
+
+    result = publish(repo, SMALL[0])  # an older meeting, published after the newer one
+    assert result.exit_code == 0, result.output
+    assert f"latest/ still points to meeting-{SMALL[1]}, the newest release" in result.output
+    assert _latest(repo) == SMALL[1]
+    # Never moved away and back: no commit on the branch touched latest/ for it.
+    assert "latest/" not in git(repo, "log", "-3", "--format=%s", "gh-pages", "--", "latest")
+    assert len(git(repo, "log", "--format=%s", "gh-pages", "--", "latest").splitlines()) == 1
+    assert f"{SMALL[1]}/index.html" in git(repo, "show", "gh-pages:latest/index.html")
+    newest = tree(repo, "gh-pages", SMALL[1])
+
+    # A branch published before this fix left latest/ on the meeting published last.
+    from mike import commands as mike
+    monkeypatch.chdir(repo)
+    mike.alias({"use_directory_urls": False}, SMALL[0], ["latest"], update_aliases=True,
+               alias_type=mike.AliasType.redirect, branch="gh-pages")
+    assert _latest(repo) == SMALL[0]
+
+    # The documented correction: fix the data at the older tag, move the tag, publish again.
+    git(repo, "checkout", "-q", f"meeting-{SMALL[0]}")
+    glossary = repo / "site" / "data" / "glossary.yaml"
+    glossary.write_text(glossary.read_text(encoding="utf-8") + "CORR: Corrected Term\n",
+                        encoding="utf-8")
+    git(repo, "commit", "-q", "-am", "Correct the glossary of 10 April 2024")
+    git(repo, "tag", "-f", f"meeting-{SMALL[0]}")
+    git(repo, "checkout", "-q", "main")
+    result = publish(repo, SMALL[0])
+    assert result.exit_code == 0, result.output
+    assert (f"latest/ now points to meeting-{SMALL[1]}, the newest release (it pointed to "
+            f"meeting-{SMALL[0]})") in result.output
+    assert _latest(repo) == SMALL[1]
+    assert f"{SMALL[1]}/index.html" in git(repo, "show", "gh-pages:latest/index.html")
+    assert "Corrected Term" in git(repo, "show", f"gh-pages:{SMALL[0]}/glossary.html")
+    assert tree(repo, "gh-pages", SMALL[1]) == newest  # the newest release is untouched
+    versions = json.loads(git(repo, "show", "gh-pages:versions.json"))
+    assert [v["version"] for v in versions] == [SMALL[1], SMALL[0]]
+
+
+def test_a_tag_whose_date_is_not_the_meetings_is_refused(small):
+    repo = small
+    git(repo, "tag", "-f", "meeting-2024-06-05", f"meeting-{SMALL[1]}")  # the wrong commit
+    before = git(repo, "for-each-ref", "refs/heads/gh-pages")
+    result = publish(repo, "2024-06-05")
+    assert result.exit_code == 1
+    message = result.output
+    assert "5 June 2024" in message and "8 May 2024" in message, message
+    assert "site/data/site.yaml:7:" in message and "--allow-date-mismatch" in message
+    assert "Traceback" not in message
+    assert git(repo, "for-each-ref", "refs/heads/gh-pages") == before  # nothing published
+
+
+def test_a_date_mismatch_can_be_published_on_purpose(small):
+    repo = small
+    git(repo, "tag", "-f", "meeting-2024-06-05", f"meeting-{SMALL[1]}")
+    result = publish(repo, "2024-06-05", "--allow-date-mismatch")
+    assert result.exit_code == 0, result.output
+    assert "warning:" in result.stderr and "5 June 2024" in result.stderr
+    assert "8 May 2024" in result.stderr
+    assert "latest/ now points to the newest release, meeting-2024-06-05" in result.stdout
+    assert _latest(repo) == "2024-06-05"
+
+
+def _published(repo: Path) -> Path:
+    """Both meetings on the publishing branch (already there when run after the tests above)."""
+    done = [v["version"] for v in json.loads(git(repo, "show", "gh-pages:versions.json"))] \
+        if git(repo, "branch", "--list", "gh-pages") else []
+    for day in SMALL:
+        if day not in done:
+            assert publish(repo, day).exit_code == 0
+    return repo
+
+
+def test_released_pages_build_urls_material_can_parse(small):
+    """Material's outdated-banner script built `new URL(base_url)` from a relative base_url
+    ("." or ".."), which throws "Failed to construct 'URL'" on every released page."""
+    import re
+    repo = _published(small)
+    for page in (f"{SMALL[0]}/index.html", f"{SMALL[0]}/plan/front-door.html"):
+        html = git(repo, "show", f"gh-pages:{page}")
+        assert 'data-md-component="outdated"' in html
+        calls = re.findall(r"new URL\(([^()]*)\)", html)
+        assert calls, page
+        for args in calls:
+            assert "," in args, f"{page}: new URL({args}) has no base"
+
+
+@pytest.mark.browser
+def test_released_pages_have_no_console_errors(small, tmp_path):
+    """The publishing branch served over HTTP, as GitHub Pages would: no page throws, the
+    older release shows the outdated banner and the newest does not."""
+    import functools
+    import http.server
+    import io
+    import tarfile
+    import threading
+    from playwright.sync_api import sync_playwright
+
+    from test_browser import ARGS, CHROMIUM
+
+    export = tmp_path / "gh-pages"
+    _published(small)
+    archive = subprocess.run(["git", "archive", "gh-pages"], cwd=small, check=True,
+                             capture_output=True).stdout
+    tarfile.open(fileobj=io.BytesIO(archive)).extractall(export)
+
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(
+        ("127.0.0.1", 0), functools.partial(Quiet, directory=str(export)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{server.server_address[1]}/"
+    latest = _latest(small)
+    try:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+            for path, outdated in ((f"{SMALL[0]}/index.html", True),
+                                   (f"{SMALL[0]}/plan/front-door.html", True),
+                                   (f"{latest}/plan/index.html", False),
+                                   ("latest/index.html", False), ("", False)):
+                page = browser.new_context().new_page()
+                errors = []
+                page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+                page.on("pageerror", lambda e: errors.append(str(e)))
+                page.goto(base + path)
+                page.wait_for_load_state("networkidle")
+                assert not errors, f"{path}: {errors}"
+                banner = page.locator("[data-md-component=outdated]")
+                assert banner.evaluate("e => !e.hidden") is outdated, path
+                assert page.locator(".md-version__current").count() == 1, path
+                page.context.close()
+            browser.close()
+    finally:
+        server.shutdown()
