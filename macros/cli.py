@@ -147,7 +147,8 @@ def build(ctx: click.Context, site: Path, out: Path | None, audience: str | None
 @click.pass_context
 def serve(ctx: click.Context, site: Path, dev_addr: str, audience: str | None) -> None:
     """Preview SITE at http://127.0.0.1:8000, rebuilding on every change."""
-    commands.setup_logging(True)
+    # The preview's own messages stay whole: it has no one-line summary of a failed page.
+    commands.setup_logging(True, debug=True)
     _run(ctx.obj["debug"], lambda: commands.serve(site, dev_addr, audience), DOING["serve"])
 
 

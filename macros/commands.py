@@ -387,10 +387,22 @@ def serve(site_dir: Path, dev_addr: str = "127.0.0.1:8000", audience: str | None
     # carries a hash of its inputs), so an edit shows in about a second even on a large site.
     # Not strict: MkDocs warns on every dirty build, and a preview should not stop on it.
     options = {"dev_addr": dev_addr, "livereload": True, "build_type": "dirty", "strict": False}
-    if own.is_file():
-        mkdocs_serve(config_file=str(own), **options)
-    else:
-        mkdocs_serve(config_file=str(BASE_CONFIG), docs_dir=str(site_dir / "content"), **options)
+    try:
+        if own.is_file():
+            mkdocs_serve(config_file=str(own), **options)
+        else:
+            mkdocs_serve(config_file=str(BASE_CONFIG), docs_dir=str(site_dir / "content"),
+                         **options)
+    except Stopped:
+        raise
+    except SystemExit as exc:
+        # mkdocs-macros ends the process (exit code 100) when a macro fails; its message,
+        # with the page, was logged just before (serve shows it, see setup_logging).
+        error = exc.__context__
+        if error is None:
+            raise
+        said = " ".join(f"{error.__class__.__name__}: {error}".split())
+        raise BuildFailed(f"a macro failed ({said[:300]}); the page is named above") from error
 
 
 def setup_logging(verbose: bool = False, debug: bool = False) -> None:
