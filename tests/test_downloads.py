@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import shutil
 from pathlib import Path
 
@@ -99,3 +100,190 @@ def test_no_download_cell_starts_a_formula(built):
     assert any(c.startswith("'@SUM") for c in seen)
     assert any(c.startswith("'+SUM") for c in seen)
     assert any(c.startswith("'-2+3") for c in seen)
+
+
+# -- what each download holds ---------------------------------------------------------------
+# A small plan made in memory, with the cases the minimal fixture lacks: a RAG set by hand,
+# a one-sided tolerance, a measure with no values or polarity, a value after the reporting
+# date, a revised due date, linked measures and a visit with several strengths. The files are
+# written as a build writes them and read back whole.
+
+
+def _site():
+    from macros.model import SiteData
+    from macros.schema import Area, Commentary, Measure, Site, Value, Visit
+    return SiteData.create(
+        root=FIXTURE,
+        site=Site(council="Example Council", service="Children's Services", title="Plan – 2024",
+                  reporting_date="2024-03-31"),
+        areas=[
+            Area(id="two", number=2, title="Care leavers", outcomes=[{"text": "Homes", "actions": [
+                {"id": "two-01", "action": "Open a hub", "due": "2024-01-01", "status": "delayed",
+                 "revised_due": "2024-06-30", "delay_reason": "Building work.",
+                 "mitigation": "A temporary room."}]}]),
+            Area(id="one", number=1, title="Front door", outcomes=[{"text": "Help early",
+                                                                    "actions": [
+                {"id": "one-01", "action": "Audit decisions", "owner": "Head of Service",
+                 "due": "2024-01-31", "status": "on_track", "measures": ["m-a", "m-b"]},
+                {"id": "one-02", "action": "Recruit", "due": "2023-01-01", "status": "complete",
+                 "progress": "Done.", "impact": "Fewer changes of worker."}]}]),
+        ],
+        measures=[
+            Measure(id="m-a", name="Visits – on time", group="Safety", unit="percent",
+                    polarity="higher_is_better", target=80, tolerance={"low": 75},
+                    rag_override={"rag": "green", "reason": "Small numbers."},
+                    comparators=[{"name": "England", "value": 62.5},
+                                 {"name": "Neighbours", "value": 70, "period": "2022-23"}],
+                    definition="Visits within 10 days.", source="Case system"),
+            Measure(id="m-b", name="Referrals"),
+            Measure(id="m-c", name="Repeat referrals", polarity="lower_is_better",
+                    targets=[{"by": "2024-01", "value": 14}, {"by": "2024-06", "value": 10}],
+                    tolerance={"low": 5, "high": 12}),
+        ],
+        values=[Value(measure="m-a", period="2024-04", value=90),
+                Value(measure="m-a", period="2024-02", value=70.0),
+                Value(measure="m-a", period="2024-03", value=76, note="provisional"),
+                Value(measure="m-c", period="2024-01", value=13),
+                Value(measure="m-c", period="2024-03", value=12)],
+        commentary=[Commentary(measure="m-a", period="2024-03", working_well="Audits.",
+                               worried="Turnover.", doing="Recruiting.")],
+        visits=[Visit(id="mv-1", kind="monitoring_visit", number=3, start="2024-02",
+                      end="2024-02-21", published="2024-03-15", focus="Front door",
+                      inspectors=["A One", "B Two"], areas=["one", "two"],
+                      measures=["m-a", "m-c"], summary="Better.", strengths=["Quick.", "Kind."],
+                      development=["Records.", "Supervision."])],
+        glossary={})
+
+
+PLAN_HEADER = ("area_id,area_number,area_title,outcome,action_id,action,owner,due,due_note,"
+               "revised_due,status,status_label,overdue,progress,impact,delay_reason,mitigation,"
+               "measures\n")
+PLAN_ONE = (
+    "one,1,Front door,Help early,one-01,Audit decisions,Head of Service,2024-01-31,,,on_track,"
+    "In progress and on schedule,yes,,,,,m-a;m-b\n"
+    "one,1,Front door,Help early,one-02,Recruit,,2023-01-01,,,complete,Completed,no,Done.,"
+    "Fewer changes of worker.,,,\n")
+PLAN_TWO = (
+    "two,2,Care leavers,Homes,two-01,Open a hub,,2024-01-01,,2024-06-30,delayed,"
+    "Delayed / not on schedule,no,,,Building work.,A temporary room.,\n")
+EXPECTED = {
+    "plan.csv": PLAN_HEADER + PLAN_ONE + PLAN_TWO,
+    "plan/one.csv": PLAN_HEADER + PLAN_ONE,
+    "plan/two.csv": PLAN_HEADER + PLAN_TWO,
+    # Latest is March (April is after the reporting date): 76 is amber by the rules, shown
+    # green by hand, and both are given with the reason; a measure with nothing is blank;
+    # m-c's RAG is the rules' own, so no computed RAG is repeated beside it.
+    "measures.csv": (
+        "measure_id,name,group,unit,polarity,latest_period,latest_value,target,tolerance_low,"
+        "tolerance_high,rag,computed_rag,rag_reason,direction,comparators,definition,source\n"
+        "m-a,Visits – on time,Safety,percent,higher_is_better,2024-03,76,80,75,,green,amber,"
+        "Small numbers.,improving,England=62.5;Neighbours=70 (2022-23),"
+        "Visits within 10 days.,Case system\n"
+        "m-b,Referrals,,count,,,,,,,,,,,,,\n"
+        "m-c,Repeat referrals,,count,lower_is_better,2024-03,12,10,5,12,amber,,,improving,,,\n"),
+    "values.csv": (
+        "measure_id,period,value,note,target,rag\n"
+        "m-a,2024-02,70,,80,red\n"
+        "m-a,2024-03,76,provisional,80,amber\n"  # each value's own RAG: no override
+        "m-a,2024-04,90,,80,green\n"
+        "m-c,2024-01,13,,14,green\n"  # the milestone in force in January
+        "m-c,2024-03,12,,10,amber\n"),
+    "visits.csv": (
+        "visit_id,kind,number,start,end,published,focus,inspectors,areas,measures,summary,"
+        "strengths,development\n"
+        'mv-1,monitoring_visit,3,2024-02,2024-02-21,2024-03-15,Front door,A One;B Two,one;two,'
+        'm-a;m-c,Better.,"Quick.\n\nKind.","Records.\n\nSupervision."\n'),
+    "commentary.csv": ("measure_id,period,working_well,worried,doing\n"
+                       "m-a,2024-03,Audits.,Turnover.,Recruiting.\n"),
+}
+
+
+@pytest.fixture
+def written(tmp_path):
+    from macros import downloads
+    site = tmp_path / "site"  # not there yet: a build makes it
+    paths = downloads.write(_site(), site)
+    return site / "downloads", paths
+
+
+def test_every_download_is_written_and_listed(written):
+    folder, paths = written
+    assert sorted(p.relative_to(folder).as_posix() for p in paths) == sorted(
+        [*EXPECTED, "data.json"])
+    assert sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*.*")) == \
+        sorted([*EXPECTED, "data.json"])
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_each_csv_holds_exactly_its_rows(written, name):
+    folder, _ = written
+    assert (folder / name).read_text(encoding="utf-8") == EXPECTED[name]
+
+
+def test_rewriting_into_an_existing_build_replaces_the_files(written):
+    from macros import downloads
+    folder, _ = written
+    (folder / "plan.csv").write_text("stale", encoding="utf-8")
+    downloads.write(_site(), folder.parent)
+    assert (folder / "plan.csv").read_text(encoding="utf-8") == EXPECTED["plan.csv"]
+
+
+def test_data_json_holds_the_site_and_every_table_as_the_csvs_do(written):
+    from macros import downloads
+    folder, _ = written
+    text = (folder / "data.json").read_text(encoding="utf-8")
+    assert text == downloads.data_json(_site())  # the same, given rows or not
+    document = json.loads(text)
+    assert list(document) == ["commentary", "measures", "plan", "site", "values", "visits"]
+    assert document["site"] == {"contact": None, "council": "Example Council",
+                                "judgements": None, "meeting": None,
+                                "reporting_date": "2024-03-31",
+                                "service": "Children's Services", "title": "Plan – 2024"}
+    for name in ("plan", "measures", "values", "visits", "commentary"):
+        rows = list(csv.DictReader(io.StringIO(EXPECTED[f"{name}.csv"])))
+        as_text = [{k: "" if v is None else str(v) for k, v in r.items()}
+                   for r in document[name]]
+        assert as_text == rows, name
+    # Whole numbers are numbers without a decimal point; others keep theirs.
+    values = document["values"]
+    assert [v["value"] for v in values] == [70, 76, 90, 13, 12]
+    assert all(type(v["value"]) is int for v in values)
+    assert document["measures"][1]["latest_value"] is None
+    assert document["measures"][0]["rag_reason"] == "Small numbers."
+
+
+def test_data_json_is_one_record_a_line_with_sorted_keys(written):
+    folder, _ = written
+    lines = (folder / "data.json").read_text(encoding="utf-8").split("\n")
+    assert lines[:2] == ["{", '"commentary": ['] and lines[-3:] == ["]", "}", ""]
+    assert lines[lines.index('"measures": [') - 1] == "],"
+    records = [line.rstrip(",") for line in lines if line.startswith("{\"")]
+    assert len(records) == 1 + 3 + 3 + 5 + 1  # commentary, measures, plan, values, visits
+    for line in records:
+        keys = list(json.loads(line))
+        assert keys == sorted(keys)
+    site = next(line for line in lines if line.startswith('"site": '))
+    assert site.endswith("},") and list(json.loads(site[8:-1])) == sorted(json.loads(site[8:-1]))
+    # Readable as written: no \u escapes for a dash.
+    assert '"Visits – on time"' in "\n".join(lines) and '"Plan – 2024"' in "\n".join(lines)
+
+
+def test_row_counts_match_the_files(written):
+    from macros import downloads
+    assert downloads.row_counts(_site()) == {"plan": 3, "measures": 3, "values": 5,
+                                             "visits": 1, "commentary": 1}
+
+
+def test_csv_lines_end_with_a_line_feed_and_empty_cells_are_empty():
+    assert csv_text(["a", "b"], [(None, 1.0), ("x", None)]) == "a,b\n,1\nx,\n"
+
+
+@pytest.mark.parametrize("cell", ["-5%", "-1,234", "+3.5", "-0.25%", "-1,234.5%"])
+def test_signed_numbers_as_a_spreadsheet_reads_them_are_left_alone(cell):
+    # A spreadsheet reads these as numbers, not formulas: an apostrophe would turn them to text.
+    assert list(csv.reader(io.StringIO(csv_text(["v"], [(cell,)])))) == [["v"], [cell]]
+
+
+@pytest.mark.parametrize("cell", ["-5 days", "+44 20 7946 0000", "-5X", "=5"])
+def test_text_that_only_starts_like_a_number_is_made_inert(cell):
+    assert list(csv.reader(io.StringIO(csv_text(["v"], [(cell,)])))) == [["v"], ["'" + cell]]
