@@ -8,6 +8,7 @@ the cache folder on the next build.
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import hashlib
 import json
@@ -89,6 +90,7 @@ class ChartRegistry:
         self._folder: Path | None = None
         self.cache_dir: Path | None = None
         self.page = ""  # the page being rendered (set by the plugin), for messages
+        self._exit_hook = False
 
     def reset(self, cache_dir: Path | None = None) -> None:
         with self._lock:
@@ -131,6 +133,9 @@ class ChartRegistry:
         """Hand a chart to a worker (started on first need); never blocks the build."""
         if self._folder is None:
             from .commands import owned_temp_dir
+            if not self._exit_hook:  # `mkdocs build` itself exits on a failed macro
+                atexit.register(self.close)
+                self._exit_hook = True
             self._folder = owned_temp_dir(SVG_PREFIX)
             count = max(1, (os.cpu_count() or 2) - 1)
             for _ in range(count):
