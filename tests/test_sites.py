@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from conftest import SITES, BuiltSite
 from macros import status
 from macros.labels import long_date
 
@@ -111,6 +112,25 @@ def test_scorecard_groups_and_commentary(built):
     for heading in ("What's working well?", "What are we worried about?",
                     "What are we doing about it?"):
         assert heading in text
+
+
+def test_a_snapshot_value_is_on_its_day_and_a_monthly_one_in_its_month(tmp_path):
+    """A page read "17 in 5 March 2025": a value is in a month but on a day."""
+    import shutil
+
+    from macros import commands
+    from macros.labels import at_period
+    assert at_period("2023-06") == "in June 2023"
+    assert at_period("2023-07-17") == "on 17 July 2023"
+    site = tmp_path / "site"
+    shutil.copytree(SITES["minimal"], site, ignore=shutil.ignore_patterns(".cache"))
+    with (site / "data" / "measures.csv").open("a", encoding="utf-8") as csv:
+        csv.write("cp-rate,2024-03-29,95,snapshot\n")
+    built = BuiltSite(site, commands.build(site, tmp_path / "out"))
+    text = built.text("performance/cp-rate/")
+    assert "(97 in March 2024, 95 on 29 March 2024)" in text  # direction of travel
+    assert "rose from 86 in January 2024 to 95 on 29 March 2024" in text  # chart description
+    assert " in 29 March" not in text
 
 
 def test_measure_page_shows_values_targets_and_missing_values(built):
@@ -245,3 +265,28 @@ def test_downloads_hold_the_whole_data_set(built):
         assert f"{name}.csv" in text
         for column in columns:
             assert column.name in text
+
+
+def test_a_rebuild_replaces_the_output_and_leaves_nothing_beside_it(tmp_path):
+    """The library call the CLI makes: the new site replaces the old one whole, and the
+    staging and old-output folders are gone; a failed rebuild keeps the old site."""
+    import shutil
+
+    from macros import commands
+    from macros.chart_output import REGISTRY
+    site = tmp_path / "site"
+    shutil.copytree(ROOT / "tests" / "fixtures" / "minimal", site)
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "stale.html").write_text("from an older build", encoding="utf-8")
+    commands.build(site, out)
+    assert (out / "index.html").is_file() and not (out / "stale.html").exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out", "site"]
+
+    (site / "content" / "broken.md").write_text("# Broken\n\n{{ measure_chart('nope') }}\n",
+                                                encoding="utf-8")
+    with pytest.raises(commands.BuildFailed, match=r"content/broken\.md:3: .*'nope'"):
+        commands.build(site, out)
+    assert (out / "index.html").is_file() and not (out / "broken.html").exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out", "site"]
+    assert REGISTRY._folder is None and not REGISTRY._workers  # workers stopped, folder gone
