@@ -27,18 +27,14 @@ def _run(ctx: click.Context, action: Callable[[], Any]) -> Any:
     from .export_plan import ExportFailed
     from .importing import ImportFailed
 
-    root = ctx.find_root().obj or {}
     try:
         return action()
     except (ImportFailed, DataError) as exc:
         click.echo(exc.report(), err=True)
     except ExportFailed as exc:
         click.echo(f"Export failed; nothing was written: {exc}", err=True)
-    except Exception as exc:  # noqa: BLE001 - the single exit point, as in cli.py
-        if root.get("debug"):
-            raise
-        click.echo(f"error: {exc.__class__.__name__}: {exc} (run with --debug for details)",
-                   err=True)
+    # Anything else is not the input's fault: it escapes to the CLI's guard, which words it
+    # as an internal error in one line (with a traceback under --debug) and exits 1.
     sys.exit(1)
 
 

@@ -417,3 +417,25 @@ def test_output_swapped_by_two_processes_at_once(tmp_path):
     assert [p.name for p in out.iterdir()] == ["index.html"]
     assert (out / "index.html").read_text() in ("a" * 100, "b" * 100)
 
+
+
+def test_import_internal_error_is_one_worded_line(tmp_path, monkeypatch):
+    """An import that fails for a reason that is not the workbook's says so in the CLI's
+    internal-error line (import and export share the CLI's guard), exit 1, no traceback."""
+    from click.testing import CliRunner
+
+    import macros.import_plan
+    from macros.cli import main
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setattr(macros.import_plan, "import_plan", broken)
+    book = tmp_path / "plan.csv"
+    book.write_text("id,action\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["import", "plan", str(book), "--site", str(tmp_path)])
+    assert result.exit_code == 1, result.output
+    lines = [line for line in result.output.splitlines() if line.strip()]
+    assert lines == ["improvement-site: internal error while importing (RuntimeError: disk on "
+                     "fire); nothing was written. Run again with --debug for the details and "
+                     "report it."], result.output
