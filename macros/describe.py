@@ -7,7 +7,7 @@ chart's ARIA label and is printed beside it.
 
 from __future__ import annotations
 
-from .labels import measure_number, period_label
+from .labels import at_period, measure_number, period_label
 from .model import SiteData
 from .schema import Measure
 from .status import DIRECTION_LABELS, StatusCounts, measure_status, target_for
@@ -23,16 +23,19 @@ def measure_description(data: SiteData, measure: Measure, values: list) -> str:
     first, last = known[0], known[-1]
     fmt = lambda x: measure_number(measure, x)  # noqa: E731
     if len(known) == 1:
-        text = f"{name} was {fmt(last.value)} in {period_label(last.period)}"
+        text = f"{name} was {fmt(last.value)} {at_period(last.period)}"
     elif last.value > first.value:
-        text = (f"{name} rose from {fmt(first.value)} in {period_label(first.period)} to "
-                f"{fmt(last.value)} in {period_label(last.period)}")
+        text = (f"{name} rose from {fmt(first.value)} {at_period(first.period)} to "
+                f"{fmt(last.value)} {at_period(last.period)}")
     elif last.value < first.value:
-        text = (f"{name} fell from {fmt(first.value)} in {period_label(first.period)} to "
-                f"{fmt(last.value)} in {period_label(last.period)}")
+        text = (f"{name} fell from {fmt(first.value)} {at_period(first.period)} to "
+                f"{fmt(last.value)} {at_period(last.period)}")
+    elif len(first.period) == len(last.period):  # in both June and July; on both 3 and 17 July
+        text = (f"{name} was {fmt(last.value)} {at_period(first.period)[:3]}both "
+                f"{period_label(first.period)} and {period_label(last.period)}")
     else:
-        text = (f"{name} was {fmt(last.value)} in both {period_label(first.period)} and "
-                f"{period_label(last.period)}")
+        text = (f"{name} was {fmt(last.value)} both {at_period(first.period)} and "
+                f"{at_period(last.period)}")
     target = target_for(measure, last.period)
     clauses = []
     if target is not None:

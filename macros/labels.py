@@ -53,6 +53,11 @@ def period_label(period: str) -> str:
     return long_date(period)
 
 
+def at_period(period: str) -> str:
+    """A value is *in* a month and *on* a day: 'in June 2023', 'on 17 July 2023'."""
+    return ("on " if len(str(period)) > 7 else "in ") + period_label(str(period))
+
+
 def short_period(period: str) -> str:
     """Jun 2023 / 17 Jul 2023, for table columns and chart axes."""
     if len(period) == 7:
