@@ -88,3 +88,57 @@ def test_public_is_the_default_and_bad_values_are_refused(monkeypatch):
     assert chosen_audience("public") == "public"  # the CLI option wins
     with pytest.raises(AudienceError):
         chosen_audience("everyone")
+
+
+def test_committee_build_labels_committee_material_wherever_it_is_listed(tmp_path):
+    """The exceptions page listed a committee-only action with no "Committee only" label
+    (its area page had one). Every list that names such a record labels it, and an action
+    in a committee-only area counts as committee-only."""
+    from bs4 import BeautifulSoup
+
+    site = tmp_path / "site"
+    write_site(site, {"a1-01", "a2", "m2", "v2"})
+    import yaml
+    plan = site / "data" / "plan" / "01-a1.yaml"
+    area = yaml.safe_load(plan.read_text(encoding="utf-8"))
+    first, second = area["outcomes"][0]["actions"]
+    first.update(status="delayed", delay_reason="Staff.", mitigation="Agency cover.")  # zqxa101
+    second.update(due="2024-01-31")  # a1-02 is overdue too
+    plan.write_text(yaml.safe_dump(area, sort_keys=False), encoding="utf-8")
+    out = commands.build(site, tmp_path / "out", audience="committee")
+
+    def page(path: str) -> BeautifulSoup:
+        return BeautifulSoup((out / path).read_text(encoding="utf-8"), "html.parser")
+
+    def labelled(element) -> bool:
+        return "Committee only" in element.get_text()
+
+    exceptions = page("plan/exceptions.html")
+    row = exceptions.find("tr", id="zqxa101")
+    assert labelled(row.find("th")) and not labelled(row.find_all("td")[0])  # area a1: public
+    overdue = {li.find("a").get_text(): labelled(li)
+               for li in exceptions.select("ul.ims-overdue-list li")}
+    # a2-01 is public but its area is committee-only; a1-02 is public in a public area.
+    assert overdue == {"zqxa101": True, "a2-01": True, "a1-02": False}
+
+    def links(path: str, label: str) -> dict[str, bool]:
+        """Each link in the facts list `label` of a page, and whether it is labelled."""
+        facts = page(path).find("dt", string=label).find_next_sibling("dd")
+        out = {}
+        for a in facts.find_all("a"):
+            after = a.next_sibling
+            while isinstance(after, str) and not after.strip():
+                after = after.next_sibling
+            out[a["href"].rsplit("/", 1)[-1].removesuffix(".html")] = bool(
+                getattr(after, "name", None) == "strong" and labelled(after))
+        return out
+
+    assert links("performance/m1.html", "Improvement areas") == {"a1": False, "zqxa2": True}
+    assert links("performance/m1.html", "Inspections and visits") == {"v1": False, "zqxv2": True}
+    assert links("inspections/v1.html", "Measures") == {"m1": False, "zqxm2": True, "m3": False}
+    area = page("plan/a1.html")
+    visits = {li.find("a")["href"].rsplit("/", 1)[-1]: labelled(li)
+              for li in area.find(id="inspection-findings-for-this-area").find_next("ul")("li")}
+    assert visits == {"v1.html": False, "zqxv2.html": True}
+    assert "Committee only" in page("index.html").find(
+        id="latest-inspection-visit").find_next("p").get_text()
