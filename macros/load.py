@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from pydantic import ValidationError
+from pydantic import TypeAdapter, ValidationError
 
 from . import schema
 from .checks import check_site
@@ -27,7 +27,9 @@ from .yamlfile import AliasError, DuplicateKeyError, LineDict, LineList, line_of
 MAX_FILE_BYTES = 20 * 1024 * 1024
 
 CSV_COLUMNS = ("measure", "period", "value", "note")
-_PERIOD = re.compile(r"^\d{4}-(0[1-9]|1[0-2])(-\d{2})?$")
+_PERIOD = re.compile(r"^\d{4}-\d{2}(-\d{2})?$")
+# A file full of control characters is reported with a few of them, not thousands of lines.
+MAX_CHARACTER_PROBLEMS = 5
 
 
 class _Reader:
@@ -100,6 +102,7 @@ class _Reader:
             self.problem(path, 0, "", "is empty; fill it in (see docs/data-contract.md) or "
                          "delete the file")
             return None
+        text = self.refuse_characters(path, text)
         try:
             raw = parse(text)
             if kind:
@@ -128,6 +131,23 @@ class _Reader:
         if kind:
             self.note_ids(kind, None, text)
         return None
+
+    def refuse_characters(self, path: Path, text: str) -> str:
+        """Report every control character written in the file itself, and go on reading with
+        each replaced by U+FFFD (one character for one, so lines and positions stay), so the
+        file's other problems are found in the same run."""
+        found = list(schema.FORBIDDEN_CHARACTERS.finditer(text))
+        for match in found[:MAX_CHARACTER_PROBLEMS]:
+            start = match.start()
+            line = text.count("\n", 0, start) + 1
+            column = start - (text.rfind("\n", 0, start) + 1) + 1
+            self.problem(path, line, "", f"contains a control character "
+                         f"(U+{ord(match.group()):04X}) at column {column} that a text file "
+                         f"cannot hold; delete it")
+        if len(found) > MAX_CHARACTER_PROBLEMS:
+            self.problem(path, 0, "", f"contains {len(found) - MAX_CHARACTER_PROBLEMS:,} more "
+                         f"control characters; delete them")
+        return schema.FORBIDDEN_CHARACTERS.sub("\ufffd", text) if found else text
 
     # -- records -------------------------------------------------------------------------
 
@@ -276,26 +296,42 @@ def _read_values(reader: _Reader, known_measures: set[str]) -> list[schema.Value
                 reader.problem(path, line, "", f"has {len(row)} cells but the header has "
                                f"{len(header)}; quote text containing commas")
                 continue
-            cells = dict(zip(header, (c.strip() for c in row)))
-            measure, period = cells.get("measure", ""), cells.get("period", "")
-            record = f"measure {measure or '(blank)'}"
             ok = True
+            raw_cells = dict(zip(header, row))
+            cells = {column: cell.strip() for column, cell in raw_cells.items()}
+            measure, period = cells.get("measure", ""), cells.get("period", "")
+            record = f"measure {_short(measure) or '(blank)'}"
+            for column, cell in raw_cells.items():
+                problem = schema.character_problem(cell)
+                if problem:
+                    reader.problem(path, line, record, f"{column} {problem}")
+                    ok = False
+            if not ok:
+                continue
             if measure not in known_measures:
-                reader.problem(path, line, record, f'measure "{measure}" is not an id in '
+                reader.problem(path, line, record, f"measure {describe(measure)} is not an id in "
                                f"data/measures.yaml")
                 ok = False
-            if not _PERIOD.match(period) or not _valid_period(period):
-                reader.problem(path, line, record, f'period "{period}" is not YYYY-MM (a month) '
-                               f"or YYYY-MM-DD (a snapshot date)")
+            if not _PERIOD.match(period):
+                reader.problem(path, line, record, f"period {describe(period)} is not YYYY-MM "
+                               f"(a month) or YYYY-MM-DD (a snapshot date)")
+                ok = False
+            elif schema.date_problem(period):
+                reader.problem(path, line, record, f"period {schema.date_problem(period)}")
                 ok = False
             raw_value = cells.get("value", "")
             number = None
             if raw_value:
-                number = _number(raw_value)
-                if number is None:
-                    reader.problem(path, line, record, f'value "{raw_value}" is not a number; '
-                                   f"leave it empty for \"not available\" (put words in note)")
+                number, problem = _number(raw_value)
+                if problem:
+                    reader.problem(path, line, record, f"value {describe(raw_value)} {problem}")
                     ok = False
+            note = cells.get("note") or None
+            if note and len(note) > schema.TEXT.limit:
+                reader.problem(path, line, record, pydantic_message({
+                    "type": "string_too_long", "loc": ("note",), "input": note,
+                    "ctx": {"max_length": schema.TEXT.limit}}))
+                ok = False
             if ok and (measure, period) in seen:
                 reader.problem(path, line, record, f"period {period} is given twice (also at "
                                f"line {seen[(measure, period)]}); keep one row")
@@ -305,7 +341,7 @@ def _read_values(reader: _Reader, known_measures: set[str]) -> list[schema.Value
                 # Every cell was checked above; skipping pydantic's own pass matters with tens
                 # of thousands of rows.
                 value = schema.Value.model_construct(measure=measure, period=period,
-                                                     value=number, note=cells.get("note") or None)
+                                                     value=number, note=note)
                 value._where = (rel_path, line)
                 values.append(value)
     except csv.Error as exc:
@@ -313,29 +349,28 @@ def _read_values(reader: _Reader, known_measures: set[str]) -> list[schema.Value
     return values
 
 
-def _valid_period(period: str) -> bool:
-    from datetime import date
-    try:
-        if len(period) == 7:
-            date.fromisoformat(period + "-01")
-        else:
-            date.fromisoformat(period)
-    except ValueError:
-        return False
-    return True
+def _short(text: str, limit: int = 60) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def _number(text: str) -> float | None:
+def _number(text: str) -> tuple[float | None, str | None]:
+    """A value cell as a number, or what is wrong with it. The range is the schema's rule for
+    every number (schema.number_problem)."""
     cleaned = text.replace(",", "").strip()
     if cleaned.endswith("%"):  # a percentage typed with its sign means the same number
         cleaned = cleaned[:-1]
+    not_a_number = 'is not a number; leave it empty for "not available" (put words in note)'
     try:
         value = float(cleaned)
     except ValueError:
-        return None
-    if value != value or value in (float("inf"), float("-inf")):
-        return None
-    return value
+        return None, not_a_number
+    problem = schema.number_problem(value)
+    if problem == "is too large" or (problem == "is infinite" and any(
+            c.isdigit() for c in cleaned)):  # digits too many for a float: not "inf" written
+        return None, f"is too large; {schema.NUMBER_ADVICE}"
+    if problem:
+        return None, not_a_number
+    return value, None
 
 
 def _read_glossary(reader: _Reader) -> dict[str, str]:
@@ -352,12 +387,25 @@ def _read_glossary(reader: _Reader) -> dict[str, str]:
     out = {}
     for key, value in raw.items():
         line = raw.lines.get(key, 0)
+        name = f"glossary entry {_short(str(key))}"
         if not isinstance(value, str) or not value.strip():
-            reader.problem(path, line, f"glossary entry {key}",
-                           f"meaning should be text, found {describe(value)}")
+            reader.problem(path, line, name, f"meaning should be text, found {describe(value)}")
             continue
-        out[str(key)] = value.strip()
+        ok = True
+        for what, adapter, item in (("term", _TERM, str(key)), ("meaning", _MEANING, value)):
+            try:
+                adapter.validate_python(item)
+            except ValidationError as exc:
+                for error in exc.errors():
+                    reader.problem(path, line, name, pydantic_message({**error, "loc": (what,)}))
+                ok = False
+        if ok:
+            out[str(key)] = value.strip()
     return out
+
+
+_TERM = TypeAdapter(schema.Name)
+_MEANING = TypeAdapter(schema.Text)
 
 
 # Files already read and validated, by path, modification time and size: `serve` reloads the

@@ -6,8 +6,19 @@ allowed, so a comms officer can open the file and fix it without asking a develo
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
+
+# Characters a terminal would act on, or that hide or reorder text: a message shows them as
+# escapes (\x1b, \u202e), so a found value cannot colour, move or rewrite the report.
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2066-\u2069"
+                          "\ud800-\udfff\ufeff\ufffe\uffff]")
+
+
+def _visible(text: str) -> str:
+    return _UNPRINTABLE.sub(lambda m: "\\u%04x" % ord(m.group()) if ord(m.group()) > 0xff
+                            else "\\x%02x" % ord(m.group()), text)
 
 
 @dataclass(frozen=True, order=True)
@@ -19,7 +30,8 @@ class Problem:
 
     def __str__(self) -> str:
         where = f"{self.file}:{self.line}" if self.line else self.file
-        return f"{where}: {self.record}: {self.message}" if self.record else f"{where}: {self.message}"
+        text = f"{where}: {self.record}: " if self.record else f"{where}: "
+        return _visible(text + self.message)
 
 
 class DataError(Exception):
@@ -93,4 +105,17 @@ def pydantic_message(error: dict, allowed_fields: list[str] | None = None) -> st
         return f"{field} should be a set of fields (a mapping), found {describe(found)}"
     if kind == "string_too_short":
         return f"{field} is empty; write some text or remove the field"
+    if kind in ("string_too_long", "too_long") and isinstance(found, str):
+        limit = ctx.get("max_length", 0)
+        return (f"{field} is {len(found):,} characters long; {_kind_of_limit(limit)} may be at "
+                f"most {limit:,} characters, so shorten it")
     return f"{field}: {error['msg']} (found {describe(found)})"
+
+
+def _kind_of_limit(limit: int) -> str:
+    from .schema import TEXT_KINDS
+    for kind in TEXT_KINDS:
+        if kind.limit == limit:
+            return {"id": "an id", "name": "a name or title", "text": "a short text",
+                    "link": "a link", "Markdown": "a Markdown text"}.get(kind.name, "it")
+    return "it"

@@ -5,16 +5,26 @@ loader validates against these classes, the `validate` command reports against t
 `docs/data-contract.md` is checked against them by a test, so a field cannot exist in one
 place and not the others.
 
+The kinds of value (an id, a name, a short text, Markdown, a number...) carry their own limits:
+how long a text may be, which characters it may hold, how large a number may be. They are
+checked here, before anything is built, because a page, a chart or the Markdown renderer that
+meets such a value fails later with no file or line to point at.
+
 Models are frozen: once loaded, data flows one way and nothing downstream can change it.
 """
 
 from __future__ import annotations
 
+import bisect
+import calendar
+import math
 import re
+from dataclasses import dataclass
 from datetime import date
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PrivateAttr
+from pydantic import (AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field,
+                      PrivateAttr)
 
 ID_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 
@@ -28,6 +38,133 @@ AUDIENCES = ("public", "committee")
 
 _MONTH = re.compile(r"^\d{4}-\d{2}$")
 _DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_MONTH_NAMES = ["January", "February", "March", "April", "May", "June", "July", "August",
+                "September", "October", "November", "December"]
+
+
+# --- kinds of value and their limits ------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Kind:
+    """What a field holds, as the docs name it, with the longest text it may be."""
+
+    name: str
+    limit: int | None = None
+    examples: str = ""
+
+
+ID = Kind("id", 100, "`front-door-07`, `cp-rate`")
+NAME = Kind("name", 500, "council, titles, measure name, group, comparator name, inspectors, "
+            "glossary terms")
+TEXT = Kind("text", 1_500, "action, owner, lead, due_note, outcome, source, focus, periods, "
+            "notes in measures.csv, glossary meanings")
+LINK = Kind("link", 2_000, "papers_url, letter_url")
+MARKDOWN = Kind("Markdown", 20_000, "progress, impact, summaries, commentary, findings")
+TEXT_KINDS = (ID, NAME, TEXT, LINK, MARKDOWN)
+NUMBER = Kind("number")
+WHOLE_NUMBER = Kind("whole number")
+DATE = Kind("date")
+MONTH = Kind("month (YYYY-MM)")
+DATE_OR_MONTH = Kind("date, or month (YYYY-MM)")
+
+# Every number in the data (targets, tolerances, comparators, values, area numbers) is at most
+# a million million either way: past that it is a typing slip or a pasted cell reference, and
+# charts and arithmetic stop meaning anything.
+NUMBER_LIMIT = 10**12
+NUMBER_ADVICE = "write a number from -1,000,000,000,000 to 1,000,000,000,000"
+
+# Characters no text may hold: control characters other than tab and line feed (a carriage
+# return is only ever part of a line ending, and the loader reads line endings as line feeds),
+# halves of surrogate pairs, and U+FFFE/U+FFFF. XML cannot hold them, so the SVG renderer
+# aborts on them; none of them can be seen on a page.
+FORBIDDEN_CHARACTERS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+
+
+def character_problem(text: str) -> str | None:
+    """What is wrong with the characters of a text, or None: the first bad one, where it is."""
+    found = FORBIDDEN_CHARACTERS.search(text)
+    if not found:
+        return None
+    code = ord(found.group())
+    more = len(FORBIDDEN_CHARACTERS.findall(text)) - 1
+    where = f"at position {found.start() + 1}" + (f" (and {more} more)" if more else "")
+    if code < 0xD800:
+        return f"contains a control character (U+{code:04X}) {where}; remove it"
+    return f"contains U+{code:04X}, which is not a character, {where}; remove it"
+
+
+def _characters(value: Any) -> Any:
+    if isinstance(value, str):
+        problem = character_problem(value)
+        if problem:
+            raise ValueError(problem)
+    return value
+
+
+def number_problem(value: int | float) -> str | None:
+    """The one rule for every number in the data, in YAML fields and in measures.csv: finite
+    and within NUMBER_LIMIT. Returns what is wrong ("is infinite") or None."""
+    if isinstance(value, float):
+        if math.isnan(value):
+            return "is NaN (not a number)"
+        if math.isinf(value):
+            return "is infinite"
+    if abs(value) > NUMBER_LIMIT:
+        return "is too large"
+    return None
+
+
+_DIGITS = re.compile(r"[-+]?[0-9][0-9_]*")
+
+
+def _number_check(whole: bool):
+    what = "a whole number" if whole else "a number"
+
+    def check(value: Any) -> Any:
+        if isinstance(value, bool):
+            raise ValueError(f"should be {what}, found {'true' if value else 'false'}")
+        if isinstance(value, str) and _DIGITS.fullmatch(value.strip()):
+            # YAML hands over an integer too long for Python to convert as its digits.
+            digits = sum(c.isdigit() for c in value)
+            if digits > 15:
+                raise ValueError(f"has {digits:,} digits, far too many; {NUMBER_ADVICE}")
+        if isinstance(value, (int, float)):
+            problem = number_problem(value)
+            if problem == "is too large":
+                shown = f"{value:,}" if isinstance(value, int) and abs(value) < 10**24 else (
+                    f"{value:g}" if isinstance(value, float) else "")
+                if not shown:
+                    raise ValueError(f"has {len(str(abs(value))):,} digits, far too many; "
+                                     f"{NUMBER_ADVICE}")
+                raise ValueError(f"{shown} is too large; {NUMBER_ADVICE}")
+            if problem:
+                raise ValueError(f"{problem}; {NUMBER_ADVICE}")
+        return value
+
+    check.__name__ = "_whole_number" if whole else "_number"
+    return check
+
+
+# --- dates --------------------------------------------------------------------------------
+
+
+def date_problem(text: str) -> str | None:
+    """Why text shaped YYYY-MM or YYYY-MM-DD is not a real month or day, or None."""
+    year, month = int(text[:4]), int(text[5:7])
+    what = "date" if len(text) > 7 else "month"
+    if year < 1:
+        return f'"{text}" is not a real {what}: there is no year 0'
+    if not 1 <= month <= 12:
+        return f'"{text}" is not a real {what}: there is no month {month}'
+    if len(text) > 7:
+        day, days = int(text[8:10]), calendar.monthrange(year, month)[1]
+        if day == 0:
+            return f'"{text}" is not a real date: there is no day 0'
+        if day > days:
+            return (f'"{text}" is not a real date: {_MONTH_NAMES[month - 1]} {year} has '
+                    f"{days} days")
+    return None
 
 
 def _iso_date(value: Any) -> Any:
@@ -39,10 +176,11 @@ def _iso_date(value: Any) -> Any:
     if isinstance(value, date):
         return value
     if isinstance(value, str) and _DAY.match(value.strip()):
-        try:
-            return date.fromisoformat(value.strip())
-        except ValueError:
-            pass
+        text = value.strip()
+        problem = date_problem(text)
+        if problem:
+            raise ValueError(problem)
+        return date.fromisoformat(text)
     raise ValueError(f'"{value}" is not a date; write it as YYYY-MM-DD, e.g. 2024-09-11')
 
 
@@ -52,9 +190,10 @@ def _month(value: Any) -> Any:
         return value.strftime("%Y-%m")
     text = str(value).strip()
     if _MONTH.match(text):
-        year, month = text.split("-")
-        if 1 <= int(month) <= 12:
-            return text
+        problem = date_problem(text)
+        if problem:
+            raise ValueError(problem)
+        return text
     raise ValueError(f'"{value}" is not a month; write it as YYYY-MM, e.g. 2023-09')
 
 
@@ -62,6 +201,8 @@ def _date_or_month(value: Any) -> Any:
     """A day, or only a month when the source gives no day (visits reported as 'July 2023')."""
     if isinstance(value, str) and _MONTH.match(value.strip()):
         return _month(value)
+    if isinstance(value, str) and _DAY.match(value.strip()):
+        return _iso_date(value)
     try:
         return _iso_date(value)
     except ValueError:
@@ -69,19 +210,170 @@ def _date_or_month(value: Any) -> Any:
                          f"only the month is known") from None
 
 
-IsoDate = Annotated[date, BeforeValidator(_iso_date)]
-DateOrMonth = Annotated[date | str, BeforeValidator(_date_or_month)]
-Month = Annotated[str, BeforeValidator(_month)]
-Id = Annotated[str, Field(pattern=ID_PATTERN)]
-Text = Annotated[str, Field(min_length=1)]
+# --- Markdown that renders in good time -----------------------------------------------------
+#
+# Python-Markdown takes time that grows with the square of some constructs, so a field of a few
+# thousand well-chosen characters can hold a build for minutes (20,000 "[" took 43 seconds).
+# These rules refuse those constructs while accepting anything a person writes; together with
+# the length limit they keep every Markdown field to a small fraction of a second
+# (tests/test_load.py renders the worst inputs the rules allow and times them).
+
+MARKDOWN_MAX_NESTING = 10  # list and quote markers starting one line (1. - > ...)
+MARKDOWN_MAX_BLANK_LINES = 20  # blank lines in a row
+MARKDOWN_MAX_RULE_LINES = 50  # lines of only -, =, * or _ (rules, underlines) in one paragraph
+MARKDOWN_MAX_ABBREVIATIONS = 20  # *[ABC]: definitions (the glossary is the place for them)
+# How many characters the link parser may read in all: it reads from every "[" to its "]" and
+# from every "](" to its ")", or to the end when there is none. About a tenth of a second of
+# rendering; ten "[" without a "]" in a text of 20,000 characters, or 600 in a short one.
+MARKDOWN_LINK_BUDGET = 200_000
+
+_ESCAPABLE = frozenset("\\`*_{}[]()>#+-.!")
+_LINE_MARKERS = re.compile(r"^(?:[ \t]*(?:>|[-*+](?=[ \t])|\d{1,9}[.)](?=[ \t])))+", re.M)
+_ONE_MARKER = re.compile(r">|[-*+](?=[ \t])|\d{1,9}[.)](?=[ \t])")
+_BLANK_RUN = re.compile(r"\n{%d,}" % (MARKDOWN_MAX_BLANK_LINES + 2))
+_RULE_LINE = re.compile(r"^[ \t]*[-=*_][-=*_ \t]*$", re.M)
+_BLOCK_BREAK = re.compile(r"\n[ \t]*\n")
+_ABBREVIATION = re.compile(r"^[ \t]*\*\[[^\]\n]*\][ \t]*:", re.M)
+_SLOW = "Markdown this tangled takes too long to show"
 
 
-class MarkdownText:
-    """Marks a text field rendered as the safe Markdown subset (for the docs' field table)."""
+def markdown_problem(text: str) -> str | None:
+    """Why a Markdown field would take the renderer too long (or crash it), or None."""
+    for found in _LINE_MARKERS.finditer(text):
+        depth = len(_ONE_MARKER.findall(found.group()))
+        if depth > MARKDOWN_MAX_NESTING:
+            return (f"has a line starting with {depth} list or quote markers (-, *, +, 1., >) "
+                    f"at position {found.start() + 1}; lists and quotes may be nested at most "
+                    f"{MARKDOWN_MAX_NESTING} deep")
+    found = _BLANK_RUN.search(text)
+    if found:
+        return (f"has {len(found.group()) - 1:,} blank lines in a row at position "
+                f"{found.start() + 1}; leave at most {MARKDOWN_MAX_BLANK_LINES}")
+    start = 0
+    for block in _BLOCK_BREAK.split(text):
+        rules = len(_RULE_LINE.findall(block))
+        if rules > MARKDOWN_MAX_RULE_LINES:
+            return (f"has {rules:,} lines made only of -, =, * or _ (rules and heading "
+                    f"underlines) in one paragraph, from position {text.index(block, start) + 1}; "
+                    f"{_SLOW}: keep at most {MARKDOWN_MAX_RULE_LINES} together, or put blank "
+                    f"lines between them")
+        start += len(block)
+    abbreviations = _ABBREVIATION.findall(text)
+    if len(abbreviations) > MARKDOWN_MAX_ABBREVIATIONS:
+        return (f"defines {len(abbreviations):,} abbreviations (*[...]: lines); keep at most "
+                f"{MARKDOWN_MAX_ABBREVIATIONS}, and put the rest in data/glossary.yaml")
+    return _link_problem(text)
 
 
-Markdown = Annotated[str, MarkdownText()]
+def _link_problem(text: str) -> str | None:
+    """Estimate the characters Python-Markdown's link parser reads; refuse past the budget.
+
+    The parser replaces backslash escapes and code spans by placeholders of up to 16
+    characters before it looks for links, so those count 16 here.
+    """
+    n = len(text)
+    if "[" not in text:
+        return None
+    heavy = text.count("\\") + text.count("`")
+    if (text.count("[") + text.count("](")) * (n + 15 * heavy) <= MARKDOWN_LINK_BUDGET:
+        return None  # even reading to the end from every bracket stays within the budget
+    weight = [0] * (n + 1)  # weight[i]: characters read before position i
+    marks: list[int] = []  # positions of unescaped brackets, parentheses and quote marks
+    i = total = 0
+    while i < n:
+        c = text[i]
+        if c == "\\" and i + 1 < n and text[i + 1] in _ESCAPABLE:
+            weight[i + 1] = total + 8
+            total += 16
+            weight[i + 2] = total
+            i += 2
+            continue
+        total += 16 if c == "`" else 1
+        weight[i + 1] = total
+        if c in "[]()\"'":
+            marks.append(i)
+        i += 1
+
+    def read(start: int, end: int) -> int:
+        return weight[end] - weight[start]
+
+    brackets: list[int] = []
+    closed: list[int] = []  # "]" that close a "["
+    nested = deepest = deepest_at = 0
+    parens: list[int] = []
+    paren_end: dict[int, int] = {}
+    quotes: list[int] = []
+    for i in marks:
+        c = text[i]
+        if c == "[":
+            brackets.append(i)
+            if len(brackets) > deepest:
+                deepest, deepest_at = len(brackets), i
+        elif c == "]" and brackets:
+            nested += read(brackets.pop(), i)
+            closed.append(i)
+        elif c == "(":
+            parens.append(i)
+        elif c == ")" and parens:
+            paren_end[parens.pop()] = i
+        elif c in "\"'":
+            quotes.append(i)
+    unmatched = sum(read(i, n) for i in brackets)
+    addresses = open_addresses = 0
+    first_open = -1
+
+    for j in closed:
+        start = j + 1
+        if start >= n or text[start] != "(":
+            continue
+        end = paren_end.get(start, n)
+        q = bisect.bisect_right(quotes, start)
+        if q < len(quotes) and quotes[q] < end:
+            end = n  # a quote mark in the address: the parser may read to the end
+        if end == n:
+            open_addresses += 1
+            first_open = start if first_open < 0 else first_open
+        addresses += read(start, end)
+    if unmatched + nested + addresses <= MARKDOWN_LINK_BUDGET:
+        return None
+    advice = (f"{_SLOW}: write \\[ for a bracket that is not a link, and write links as "
+              f"[text](address)")
+    if unmatched >= max(nested, addresses):
+        return (f'has {len(brackets):,} "[" without a matching "]" (the first at position '
+                f"{brackets[0] + 1}); {advice}")
+    if addresses >= nested:
+        return (f'has {open_addresses:,} links whose address, after "](", is not closed by ")" '
+                f"or holds a quote mark (the first at position {first_open + 1}); {advice}")
+    return (f'has brackets "[ ]" nested {deepest} deep, or links within links (at position '
+            f"{deepest_at + 1}); {advice}")
+
+
+def _markdown(value: str) -> str:
+    problem = markdown_problem(value)
+    if problem:
+        raise ValueError(problem)
+    return value
+
+
+IsoDate = Annotated[date, BeforeValidator(_iso_date), DATE]
+DateOrMonth = Annotated[date | str, BeforeValidator(_date_or_month), DATE_OR_MONTH]
+Month = Annotated[str, BeforeValidator(_month), MONTH]
+Id = Annotated[str, BeforeValidator(_characters), Field(pattern=ID_PATTERN, max_length=ID.limit),
+               ID]
+Name = Annotated[str, BeforeValidator(_characters), Field(max_length=NAME.limit), NAME]
+Text = Annotated[str, BeforeValidator(_characters), Field(max_length=TEXT.limit), TEXT]
+Link = Annotated[str, BeforeValidator(_characters), Field(max_length=LINK.limit), LINK]
+Markdown = Annotated[str, BeforeValidator(_characters), Field(max_length=MARKDOWN.limit),
+                     AfterValidator(_markdown), MARKDOWN]
+Number = Annotated[float, BeforeValidator(_number_check(False)),
+                   AfterValidator(_number_check(False)), NUMBER]
+WholeNumber = Annotated[int, BeforeValidator(_number_check(True)), WHOLE_NUMBER]
 Audience = Literal["public", "committee"]
+
+
+def required(description: str) -> Any:
+    """A required text field, which may not be empty."""
+    return Field(min_length=1, description=description)
 
 
 class Record(BaseModel):
@@ -105,17 +397,17 @@ class Record(BaseModel):
 
 
 class Meeting(Record):
-    committee: Text = Field(description="The committee the release is presented to.")
+    committee: Name = required("The committee the release is presented to.")
     date: IsoDate = Field(description="The date of the meeting.")
-    title: Text = Field(description="The title of the report or agenda item.")
-    papers_url: str | None = Field(None, description="Link to the committee papers.")
+    title: Name = required("The title of the report or agenda item.")
+    papers_url: Link | None = Field(None, description="Link to the committee papers.")
     recommendations: list[Markdown] = Field(
         default_factory=list, description="The report's recommendations, in order."
     )
 
 
 class Grade(Record):
-    area: Text = Field(description="The judgement, e.g. Overall effectiveness.")
+    area: Name = required("The judgement, e.g. Overall effectiveness.")
     grade: Literal["outstanding", "good", "requires_improvement", "inadequate"] = Field(
         description="The grade given."
     )
@@ -128,16 +420,16 @@ class Judgements(Record):
 
 
 class Site(Record):
-    council: Text = Field(description="The council's name.")
-    service: Text = Field(description="The service, e.g. Children's Integrated Services.")
-    title: Text = Field(description="The site title.")
+    council: Name = required("The council's name.")
+    service: Name = required("The service, e.g. Children's Integrated Services.")
+    title: Name = required("The site title.")
     reporting_date: IsoDate = Field(
         description="The 'as at' date: overdue, latest value and direction of travel are judged "
         "against it, never against the clock."
     )
     meeting: Meeting | None = Field(None, description="The committee meeting this release is for.")
     judgements: Judgements | None = Field(None, description="The last full inspection's grades.")
-    contact: str | None = Field(
+    contact: Text | None = Field(
         None, description="Contact email, shown in the footer and the accessibility statement."
     )
 
@@ -147,10 +439,10 @@ class Site(Record):
 
 class Action(Record):
     id: Id = Field(description="Unique across the plan and stable across releases.")
-    action: Text = Field(description="What will be done.")
-    owner: str | None = Field(None, description="Who is responsible.")
+    action: Text = required("What will be done.")
+    owner: Text | None = Field(None, description="Who is responsible.")
     due: IsoDate | None = Field(None, description="The due date.")
-    due_note: str | None = Field(None, description="Free text when no single due date fits.")
+    due_note: Text | None = Field(None, description="Free text when no single due date fits.")
     status: Literal["complete", "on_track", "delayed", "not_started"] | None = Field(
         None, description="Omitted means not yet rated."
     )
@@ -164,16 +456,16 @@ class Action(Record):
 
 
 class Outcome(Record):
-    text: Text = Field(description="The outcome for children and families.")
+    text: Text = required("The outcome for children and families.")
     actions: list[Action] = Field(default_factory=list, description="The actions towards it.")
 
 
 class Area(Record):
     id: Id = Field(description="Unique and stable across releases; the page address.")
-    number: int = Field(description="Orders the areas.")
-    title: Text = Field(description="The area for improvement.")
+    number: WholeNumber = Field(description="Orders the areas.")
+    title: Name = required("The area for improvement.")
     summary: Markdown | None = Field(None, description="An introduction to the area.")
-    lead: str | None = Field(None, description="The lead officer.")
+    lead: Text | None = Field(None, description="The lead officer.")
     measures: list[Id] = Field(default_factory=list, description="Measure ids tracked for it.")
     outcomes: list[Outcome] = Field(default_factory=list, description="Outcomes and actions.")
     audience: Audience = Field("public", description="public (default) or committee.")
@@ -184,53 +476,54 @@ class Area(Record):
 
 class Milestone(Record):
     by: Month = Field(description="The month the target applies up to, YYYY-MM.")
-    value: float = Field(description="The target value.")
+    value: Number = Field(description="The target value.")
 
 
 class Tolerance(Record):
-    low: float | None = Field(None, description="Lowest acceptable value.")
-    high: float | None = Field(None, description="Highest acceptable value.")
+    low: Number | None = Field(None, description="Lowest acceptable value.")
+    high: Number | None = Field(None, description="Highest acceptable value.")
 
 
 class Comparator(Record):
-    name: Text = Field(description="e.g. Statistical neighbours, England.")
-    value: float = Field(description="The comparator's value.")
-    period: str | int | None = Field(None, description="The period it speaks for, e.g. 2022-23.")
+    name: Name = required("e.g. Statistical neighbours, England.")
+    value: Number = Field(description="The comparator's value.")
+    period: Text | WholeNumber | None = Field(
+        None, description="The period it speaks for, e.g. 2022-23.")
 
 
 class RagOverride(Record):
     rag: Literal["green", "amber", "red"] = Field(description="The RAG to show.")
-    reason: Text = Field(description="Why the computed RAG is not shown; shown to readers.")
+    reason: Text = required("Why the computed RAG is not shown; shown to readers.")
 
 
 class Measure(Record):
     id: Id = Field(description="Unique; the page address.")
-    name: Text = Field(description="The measure as readers know it.")
-    group: str | None = Field(None, description="The scorecard section.")
+    name: Name = required("The measure as readers know it.")
+    group: Name | None = Field(None, description="The scorecard section.")
     unit: Literal["count", "percent", "rate_per_10000", "days"] = Field(
         "count", description="count, percent, rate_per_10000 or days."
     )
     polarity: Literal["higher_is_better", "lower_is_better", "in_range"] | None = Field(
         None, description="Which direction is good."
     )
-    target: float | None = Field(None, description="A single target.")
+    target: Number | None = Field(None, description="A single target.")
     targets: list[Milestone] = Field(default_factory=list, description="Target milestones.")
     tolerance: Tolerance | None = Field(None, description="The tolerance band.")
     comparators: list[Comparator] = Field(default_factory=list, description="Benchmarks.")
     definition: Markdown | None = Field(None, description="How the measure is defined.")
-    source: str | None = Field(None, description="Where the figures come from.")
+    source: Text | None = Field(None, description="Where the figures come from.")
     note: Markdown | None = Field(None, description="A short note shown with the measure.")
     rag_override: RagOverride | None = Field(None, description="A RAG set by hand, with reason.")
     audience: Audience = Field("public", description="public (default) or committee.")
 
 
 class Value(Record):
-    """One row of measures.csv."""
+    """One row of measures.csv (checked cell by cell by the loader, with the same rules)."""
 
     measure: Id
     period: str
-    value: float | None
-    note: str | None = None
+    value: Number | None
+    note: Text | None = None
 
 
 # --- commentary.yaml ---------------------------------------------------------------------
@@ -238,7 +531,7 @@ class Value(Record):
 
 class Commentary(Record):
     measure: Id = Field(description="The measure id it speaks about.")
-    period: str | int = Field(description="YYYY-MM or YYYY-MM-DD, as in measures.csv.")
+    period: Text | WholeNumber = Field(description="YYYY-MM or YYYY-MM-DD, as in measures.csv.")
     working_well: Markdown | None = Field(None, description="What's working well?")
     worried: Markdown | None = Field(None, description="What are we worried about?")
     doing: Markdown | None = Field(None, description="What are we doing about it?")
@@ -256,15 +549,15 @@ class Visit(Record):
     kind: Literal["full_inspection", "monitoring_visit", "focused_visit", "jtai"] = Field(
         description="full_inspection, monitoring_visit, focused_visit or jtai."
     )
-    number: int | None = Field(None, description="e.g. 5 for the fifth monitoring visit.")
+    number: WholeNumber | None = Field(None, description="e.g. 5 for the fifth monitoring visit.")
     start: DateOrMonth = Field(
         description="First day on site, YYYY-MM-DD (or YYYY-MM when only the month is known)."
     )
     end: IsoDate | None = Field(None, description="Last day on site.")
     published: IsoDate | None = Field(None, description="When the letter was published.")
-    focus: Text = Field(description="What the visit looked at.")
-    inspectors: list[str] = Field(default_factory=list, description="Inspectors' names.")
-    letter_url: str | None = Field(None, description="Link to the published letter or report.")
+    focus: Text = required("What the visit looked at.")
+    inspectors: list[Name] = Field(default_factory=list, description="Inspectors' names.")
+    letter_url: Link | None = Field(None, description="Link to the published letter or report.")
     areas: list[Id] = Field(default_factory=list, description="Plan area ids it concerns.")
     measures: list[Id] = Field(default_factory=list, description="Measure ids it concerns.")
     summary: Markdown | None = Field(None, description="Headline findings.")

@@ -25,22 +25,18 @@ SECTIONS = [
 ]
 
 
+def _kind(meta) -> schema.Kind | None:
+    return next((m for m in meta if isinstance(m, schema.Kind)), None)
+
+
 def _type_name(annotation) -> str:
     origin = typing.get_origin(annotation)
     args = typing.get_args(annotation)
     if origin is typing.Literal:
         return " \\| ".join(f"`{a}`" for a in args)
     if origin is typing.Annotated:
-        base, *meta = args
-        for m in meta:
-            validator = getattr(m, "func", None)
-            if validator is not None:
-                return _VALIDATED.get(validator.__name__, "text")
-        if any("pattern" in repr(m) for m in meta):
-            return "id"
-        if any(isinstance(m, schema.MarkdownText) for m in meta):
-            return "Markdown"
-        return _type_name(base)
+        kind = _kind(args[1:])
+        return kind.name if kind else _type_name(args[0])
     if origin in (typing.Union, getattr(__import__("types"), "UnionType")):
         names = [_type_name(a) for a in args if a is not type(None)]
         return " or ".join(dict.fromkeys(names))
@@ -58,26 +54,10 @@ def _required(info: FieldInfo) -> str:
     return "required" if info.is_required() else "optional"
 
 
-_VALIDATED = {"_iso_date": "date", "_month": "month (YYYY-MM)",
-              "_date_or_month": "date, or month (YYYY-MM)"}
-
-
 def _field_type(info: FieldInfo) -> str:
-    if any("pattern" in repr(m) for m in info.metadata):
-        return "id"
-    for m in info.metadata:
-        func = getattr(getattr(m, "func", None), "__name__", "")
-        if func in _VALIDATED:
-            return _VALIDATED[func]
-    name = _type_name(info.annotation)
-    return "Markdown" if name == "text" and _is_markdown(info.annotation) else name
-
-
-def _is_markdown(annotation) -> bool:
-    if any(isinstance(m, schema.MarkdownText) for m in typing.get_args(annotation)[1:]):
-        return True
-    return any(_is_markdown(a) for a in typing.get_args(annotation)
-               if typing.get_origin(a) is typing.Annotated)
+    # Pydantic keeps a field's outer Annotated as metadata; nested ones stay in the annotation.
+    kind = _kind(info.metadata)
+    return kind.name if kind else _type_name(info.annotation)
 
 
 def field_rows(model: type[schema.Record], prefix: str) -> list[str]:
@@ -89,8 +69,30 @@ def field_rows(model: type[schema.Record], prefix: str) -> list[str]:
     return rows
 
 
+def limits_table() -> str:
+    """The kinds of value and their limits, from the schema."""
+    rows = ["| kind | at most | fields |", "| --- | --- | --- |"]
+    for kind in schema.TEXT_KINDS:
+        rows.append(f"| {kind.name} | {kind.limit:,} characters | {kind.examples} |")
+    limit = f"{schema.NUMBER_LIMIT:,}"
+    rows.append(f"| number, whole number | from -{limit} to {limit} | every number, "
+                f"in measures.csv too |")
+    budget = f"{schema.MARKDOWN_LINK_BUDGET:,}"
+    rules = (
+        f"No text may hold a control character (tab and line breaks are fine). A Markdown "
+        f"text may also not have: a line starting with more than "
+        f"{schema.MARKDOWN_MAX_NESTING} list or quote markers; more than "
+        f"{schema.MARKDOWN_MAX_BLANK_LINES} blank lines in a row; more than "
+        f"{schema.MARKDOWN_MAX_RULE_LINES} lines made only of `-`, `=`, `*` or `_` in one "
+        f"paragraph; more than {schema.MARKDOWN_MAX_ABBREVIATIONS} abbreviation lines (`*[ABC]: ...`); or brackets so "
+        f"unmatched or deeply nested that finding the links means reading more than {budget} "
+        f"characters (about ten `[` without their `]` in a text of 20,000 characters). Each would "
+        f"make the page take seconds or minutes to build.")
+    return "\n".join(rows) + "\n\n" + rules + "\n"
+
+
 def field_reference() -> str:
-    out = []
+    out = ["### Limits\n", limits_table()]
     for file, parts in SECTIONS:
         out.append(f"### `{file}`\n")
         out.append("| field | type | | meaning |")

@@ -5,7 +5,9 @@ PyYAML's safe loader is close to what we need, with three changes:
 - a key written twice is an error (PyYAML silently keeps the last one);
 - only `true`/`false` are booleans and dates stay text: YAML 1.1 would read `NO` (Norway, or
   "No further action") as False and turn `2022-13-01` into a crash; the schema parses dates
-  itself and says what is wrong.
+  itself and says what is wrong;
+- an integer too long for Python to convert (over 4,300 digits) stays text, so the schema can
+  say which field it is in instead of the whole file failing with no line.
 """
 
 from __future__ import annotations
@@ -56,6 +58,7 @@ def _loader(base: type) -> type:
     Loader.add_implicit_resolver(
         "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"),
         list("tTfF"))
+    Loader.add_constructor("tag:yaml.org,2002:int", _construct_int)
     Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
     Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_sequence)
     return Loader
@@ -81,6 +84,13 @@ def _construct_mapping(loader: _Loader, node: MappingNode) -> LineDict:
         result[key] = loader.construct_object(value_node, deep=True)
         result.lines[key] = line
     return result
+
+
+def _construct_int(loader, node) -> int | str:
+    try:
+        return yaml.SafeLoader.construct_yaml_int(loader, node)
+    except ValueError:  # "Exceeds the limit (4300 digits) for integer string conversion"
+        return str(node.value)
 
 
 def _refuse_alias(loader, node, where) -> None:
