@@ -79,8 +79,10 @@ def site_problems(file: str, problems: Iterable[Problem],
     for problem in problems:
         extra = f" (from {origin[problem.record]})" if origin and problem.record in origin else ""
         if "is not an area id" in problem.message:
-            extra += ('; give the areas the ids the site uses, with an "Area id:" row under '
-                      "each area heading or areas: in the mapping file")
+            # After the loader's `did you mean "..."?`, the advice is a sentence of its own.
+            extra += (" Or give" if problem.message.endswith("?") else "; give") + (
+                ' the areas the ids the site uses, with an "Area id:" row under each area '
+                "heading or areas: in the mapping file")
         out.append(ImportProblem(file, f"after import, {problem}{extra}"))
     return out
 

@@ -16,10 +16,10 @@ import yaml
 from pydantic import TypeAdapter, ValidationError
 
 from . import schema
-from .checks import check_site
+from .checks import Salvage, check_site, salvage
 from .glossary import merged_glossary
 from .model import SiteData
-from .problems import DataError, Problem, describe, pydantic_message
+from .problems import DataError, Problem, describe, did_you_mean, pydantic_message
 from .yamlfile import AliasError, DuplicateKeyError, LineDict, LineList, line_of, parse
 
 # A data file larger than this is almost certainly a mistake (a pasted export, a binary);
@@ -42,6 +42,11 @@ class _Reader:
         # Ids written in the files, valid or not: a reference to a record that failed its own
         # validation is not reported again as dangling.
         self.written_ids: dict[str, set[str]] = {"area": set(), "measure": set(), "visit": set()}
+        # Ids and references of records that failed validation, for the cross-file checks.
+        self.salvaged = Salvage()
+
+    def salvage(self, kind: str, raw: Any, path: Path) -> None:
+        self.salvaged.extend(salvage(kind, raw, self.rel(path)))
 
     def note_ids(self, kind: str, raw: Any, text: str | None = None) -> None:
         items = raw if isinstance(raw, list) else [raw]
@@ -207,7 +212,10 @@ def _read_site(reader: _Reader) -> schema.Site | None:
     raw = reader.read_yaml(path)
     if raw is None:
         return None
-    return reader.validate(schema.Site, raw, path, "site")
+    site = reader.validate(schema.Site, raw, path, "site")
+    if site is None:
+        reader.salvage("site", raw, path)
+    return site
 
 
 def _read_area(reader: _Reader, path: Path) -> schema.Area | None:
@@ -231,7 +239,10 @@ def _read_area(reader: _Reader, path: Path) -> schema.Area | None:
             return area_name, loc, list(schema.Outcome.model_fields)
         return area_name, loc, list(schema.Area.model_fields)
 
-    return reader.validate(schema.Area, raw, path, area_name, namer)
+    area = reader.validate(schema.Area, raw, path, area_name, namer)
+    if area is None:
+        reader.salvage("area", raw, path)
+    return area
 
 
 def _read_list(reader: _Reader, name: str, model: type[schema.Record], kind: str,
@@ -258,6 +269,8 @@ def _read_list(reader: _Reader, name: str, model: type[schema.Record], kind: str
         obj = reader.validate(model, item, path, record)
         if obj is not None:
             out.append(obj)
+        else:
+            reader.salvage(kind, item, path)
     return out
 
 
@@ -310,7 +323,7 @@ def _read_values(reader: _Reader, known_measures: set[str]) -> list[schema.Value
                 continue
             if measure not in known_measures:
                 reader.problem(path, line, record, f"measure {describe(measure)} is not an id in "
-                               f"data/measures.yaml")
+                               f"data/measures.yaml{did_you_mean(measure, known_measures)}")
                 ok = False
             if not _PERIOD.match(period):
                 reader.problem(path, line, record, f"period {describe(period)} is not YYYY-MM "
@@ -411,11 +424,12 @@ _MEANING = TypeAdapter(schema.Text)
 # Files already read and validated, by path, modification time and size: `serve` reloads the
 # data after every edit, and an edit touches one file, so the others are not parsed and
 # validated again. Records are frozen, so sharing them between loads is safe.
-_read_cache: dict[str, tuple[tuple, Any, list[Problem], dict[str, set[str]]]] = {}
+_read_cache: dict[str, tuple[tuple, Any, list[Problem], dict[str, set[str]], Salvage]] = {}
 
 
 def _cached(reader: _Reader, path: Path, extra: Any, read):
-    """`read()`, or what it gave last time for this unchanged file (problems and ids too)."""
+    """`read()`, or what it gave last time for this unchanged file (problems, ids and the
+    salvaged ids and references too)."""
     try:
         stat = path.stat()
     except OSError:
@@ -423,16 +437,20 @@ def _cached(reader: _Reader, path: Path, extra: Any, read):
     stamp = (stat.st_mtime_ns, stat.st_size, extra)
     hit = _read_cache.get(str(path))
     if hit and hit[0] == stamp:
-        _, result, problems, ids = hit
+        _, result, problems, ids, salvaged = hit
         reader.problems.extend(problems)
         for kind, found in ids.items():
             reader.written_ids[kind] |= found
+        reader.salvaged.extend(salvaged)
         return result
     count = len(reader.problems)
     before = {kind: set(found) for kind, found in reader.written_ids.items()}
+    mark = reader.salvaged
+    counts = (len(mark.ids), len(mark.refs), len(mark.numbers))
     result = read()
     ids = {kind: found - before[kind] for kind, found in reader.written_ids.items()}
-    _read_cache[str(path)] = (stamp, result, reader.problems[count:], ids)
+    salvaged = Salvage(mark.ids[counts[0]:], mark.refs[counts[1]:], mark.numbers[counts[2]:])
+    _read_cache[str(path)] = (stamp, result, reader.problems[count:], ids, salvaged)
     return result
 
 
@@ -463,14 +481,14 @@ def load_site(data_dir: Path | str) -> SiteData:
 
     if site is None and not reader.problems:
         reader.problem("data/site.yaml", 0, "", "could not be read")
-    data = None
-    if site is not None:
-        data = SiteData.create(
-            root=data_dir.parent, site=site, areas=areas, measures=measures, values=values,
-            commentary=commentary, visits=visits, glossary=merged_glossary(glossary),
-        )
-        reader.problems.extend(check_site(data, reader.written_ids))
-    if reader.problems or data is None:
+    # The cross-file checks run even when site.yaml failed (the model is then only theirs to
+    # see), so a duplicate id elsewhere is reported in the same run.
+    data = SiteData.create(
+        root=data_dir.parent, site=site, areas=areas, measures=measures, values=values,
+        commentary=commentary, visits=visits, glossary=merged_glossary(glossary),
+    )
+    reader.problems.extend(check_site(data, reader.written_ids, reader.salvaged))
+    if reader.problems or site is None:
         raise DataError(reader.problems)
     return data
 

@@ -6,6 +6,7 @@ allowed, so a comms officer can open the file and fix it without asking a develo
 
 from __future__ import annotations
 
+import difflib
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -61,6 +62,12 @@ def describe(value: Any, limit: int = 60) -> str:
     if len(text) > limit:
         text = text[: limit - 1] + "…"
     return f'"{text}"'
+
+
+def did_you_mean(value: str, known) -> str:
+    """`; did you mean "front-door"?` for a mistyped id, or "" when nothing is close."""
+    close = difflib.get_close_matches(value, sorted(known), n=1, cutoff=0.75)
+    return f'; did you mean "{close[0]}"?' if close else ""
 
 
 def field_path(loc: tuple) -> str:

@@ -410,8 +410,8 @@ def test_output_that_would_not_validate_is_not_written(site: Path):
     assert result.exit_code == 1
     assert lines(result)[1] == (
         'plan.xlsx: after import, data/visits.yaml:5: visit mv-1: areas "front-door" is not an '
-        'area id in data/plan/; give the areas the ids the site uses, with an "Area id:" row '
-        "under each area heading or areas: in the mapping file")
+        'area id in data/plan/; did you mean "the-front-door"? Or give the areas the ids the site '
+        'uses, with an "Area id:" row under each area heading or areas: in the mapping file')
     assert not (site / "data" / "plan").exists()
 
 

@@ -316,7 +316,47 @@ def test_the_bundled_sites_are_well_inside_the_limits(site):
     assert max(ratios) < (0.5, "")
 
 
-# -- what is wrong with a date ------------------------------------------------------------------
+# -- every problem in one run -------------------------------------------------------------------
+
+
+def test_cross_file_checks_see_records_that_failed_their_own_validation(tmp_path):
+    """A field error in plan file A used to hide A's records from the cross-file checks, so a
+    duplicate id across A and B, or a dangling reference in A, appeared only on the next run."""
+    site = _copy_minimal(tmp_path)
+    data = site / "data"
+    plan = data / "plan" / "01-front-door.yaml"
+    _edit(plan, "status: on_track", "status: amber")  # the field error: the area fails
+    _edit(plan, "progress: All eight posts filled.",
+          "progress: All eight posts filled.\n        measures: [cp-rte]")
+    (data / "plan" / "02-workforce.yaml").write_text(
+        "id: workforce\nnumber: 1\ntitle: A stable workforce\noutcomes:\n"
+        "  - text: Children keep their social worker.\n    actions:\n"
+        "      - id: workforce-01\n        action: Recruit\n"
+        "      - id: front-door-02\n        action: Retain\n", encoding="utf-8")
+    _edit(data / "site.yaml", "reporting_date: 2024-03-31", "reporting_date: 2024-02-30")
+    _edit(data / "site.yaml", "inspection: ilacs-2023", "inspection: ilacs-2032")
+    assert _problems(site) == [
+        "data/plan/01-front-door.yaml:15: action front-door-01: measures \"cp-rte\" is not a "
+        "measure id in data/measures.yaml; did you mean \"cp-rate\"?",
+        "data/plan/01-front-door.yaml:20: action front-door-02: status \"amber\" is not one of "
+        "complete, on_track, delayed, not_started",
+        "data/plan/02-workforce.yaml:2: area workforce: number 1 is also used by area "
+        "front-door; each area needs its own number",
+        "data/plan/02-workforce.yaml:9: action front-door-02: id \"front-door-02\" is used twice "
+        "(first at data/plan/01-front-door.yaml:16); ids must be unique",
+        "data/site.yaml:4: site: reporting_date \"2024-02-30\" is not a real date: February 2024 "
+        "has 29 days",
+        "data/site.yaml:12: site: judgements.inspection \"ilacs-2032\" is not a visit id in "
+        "data/visits.yaml; did you mean \"ilacs-2023\"?",
+    ]
+
+
+def test_a_reference_to_a_record_with_its_own_error_is_not_reported_again(tmp_path):
+    site = _copy_minimal(tmp_path)
+    _edit(site / "data" / "measures.yaml", "unit: rate_per_10000", "unit: rate")
+    assert _problems(site) == [
+        'data/measures.yaml:4: measure cp-rate: unit "rate" is not one of count, percent, '
+        "rate_per_10000, days"]
 
 
 @pytest.mark.parametrize("written, message", [
@@ -344,6 +384,18 @@ def test_an_impossible_month_is_told_what_is_wrong_with_it(tmp_path):
         "there is no month 13",
         'data/visits.yaml:3: visit ilacs-2023: start "2023-00" is not a real month: there is no '
         "month 0",
+    ]
+
+
+def test_did_you_mean_only_for_a_close_id(tmp_path):
+    site = _copy_minimal(tmp_path)
+    _edit(site / "data" / "visits.yaml", "areas: [front-door]\n  measures: [cp-rate]",
+          "areas: [front-dor]\n  measures: [placements]")
+    assert _problems(site) == [
+        'data/visits.yaml:15: visit mv-2024-02: areas "front-dor" is not an area id in '
+        'data/plan/; did you mean "front-door"?',
+        'data/visits.yaml:16: visit mv-2024-02: measures "placements" is not a measure id in '
+        "data/measures.yaml",
     ]
 
 
