@@ -8,34 +8,24 @@
 
 from __future__ import annotations
 
-import functools
-import http.server
 import shutil
-import threading
 from pathlib import Path
 
 import pytest
 
+from browsing import ARGS, CHROMIUM, base_url, start_server
 from conftest import html_path
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = "/usr/bin/chromium"
 ROOT = Path(__file__).resolve().parent.parent
 AXE = Path(__file__).resolve().parent / "vendor" / "axe-core-4.14.1" / "axe.min.js"
 ARTIFACTS = ROOT / "test-artifacts"
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
 
 if not Path(CHROMIUM).exists():  # pragma: no cover - scripts/test.sh installs it
     pytest.fail("Browser tests need Debian's chromium at /usr/bin/chromium: "
                 "run `bash scripts/test.sh`, which installs it", pytrace=False)
-
-
-class _Quiet(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
 
 
 @pytest.fixture(scope="module")
@@ -54,11 +44,8 @@ def served(built):
 
     def serve(name: str) -> str:
         if name not in servers:
-            handler = functools.partial(_Quiet, directory=str(built(name).out))
-            server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-            threading.Thread(target=server.serve_forever, daemon=True).start()
-            servers[name] = server
-        return f"http://127.0.0.1:{servers[name].server_address[1]}/"
+            servers[name] = start_server(built(name).out)
+        return base_url(servers[name])
 
     yield serve
     for server in servers.values():

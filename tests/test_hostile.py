@@ -9,12 +9,9 @@ dialog or script side effect.
 
 from __future__ import annotations
 
-import functools
 import html
-import http.server
 import re
 import shutil
-import threading
 from pathlib import Path
 
 import pytest
@@ -170,35 +167,17 @@ def test_an_unsafe_papers_link_is_left_out_not_emptied(hostile):
 
 @pytest.mark.browser
 def test_no_script_runs_and_no_dialog_opens(hostile):
-    from playwright.sync_api import sync_playwright
+    from browsing import watched_page
 
-    from test_browser import ARGS, CHROMIUM
-
-    class Quiet(http.server.SimpleHTTPRequestHandler):
-        def log_message(self, *args):
-            pass
-
-    server = http.server.ThreadingHTTPServer(
-        ("127.0.0.1", 0), functools.partial(Quiet, directory=str(hostile)))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    base = f"http://127.0.0.1:{server.server_address[1]}/"
-    dialogs: list[str] = []
-    try:
-        with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-            page = browser.new_page()
-            page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
-            for path in _pages(hostile):
-                page.goto(base + path.relative_to(hostile).as_posix(), wait_until="load")
-                page.wait_for_timeout(50)
-                page.mouse.move(300, 300)  # would trigger an onmouseover payload
-                for link in page.locator("article a").all()[:40]:
-                    href = link.get_attribute("href") or ""
-                    assert not href.lower().startswith("javascript:")
-                assert page.evaluate("() => window.__pwned === undefined"), path
-            browser.close()
-    finally:
-        server.shutdown()
+    with watched_page(hostile) as (base, page, dialogs):
+        for path in _pages(hostile):
+            page.goto(base + path.relative_to(hostile).as_posix(), wait_until="load")
+            page.wait_for_timeout(50)
+            page.mouse.move(300, 300)  # would trigger an onmouseover payload
+            for link in page.locator("article a").all()[:40]:
+                href = link.get_attribute("href") or ""
+                assert not href.lower().startswith("javascript:")
+            assert page.evaluate("() => window.__pwned === undefined"), path
     assert dialogs == []
 
 
@@ -279,50 +258,32 @@ def test_action_is_plain_text(hostile):
 
 @pytest.mark.browser
 def test_clicking_links_from_data_runs_nothing(hostile):
-    from playwright.sync_api import sync_playwright
+    from browsing import watched_page
 
-    from test_browser import ARGS, CHROMIUM
-
-    class Quiet(http.server.SimpleHTTPRequestHandler):
-        def log_message(self, *args):
-            pass
-
-    server = http.server.ThreadingHTTPServer(
-        ("127.0.0.1", 0), functools.partial(Quiet, directory=str(hostile)))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    base = f"http://127.0.0.1:{server.server_address[1]}/"
-    dialogs: list[str] = []
     clicked: set[str] = set()
-    try:
-        with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-            page = browser.new_page()
-            page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
-            for path in _pages(hostile):
-                url = base + path.relative_to(hostile).as_posix()
-                page.goto(url, wait_until="load")
-                if path == hostile / "index.html":
-                    logo = page.locator("a.md-logo").first
-                    assert logo.get_attribute("title") == TITLE  # reads "Children's", once
-                links = page.locator("article a")
-                for i in range(links.count()):
-                    link = links.nth(i)
-                    label = link.inner_text().strip()
-                    if not label.startswith(("xss", "safe-link-anchor")):
-                        continue
-                    try:
-                        link.click(timeout=1000)
-                    except Exception:  # hidden or covered: click it as a script would
-                        link.evaluate("a => a.click()")
-                    page.wait_for_timeout(20)
-                    clicked.add(label)
-                    now = page.url
-                    assert not now.lower().startswith(("javascript:", "data:")), (path, label)
-                    assert now.split("#")[0] == url, (path, label, now)
-                    assert page.evaluate("() => window.__pwned === undefined"), (path, label)
-                assert dialogs == [], path
-            browser.close()
-    finally:
-        server.shutdown()
+    with watched_page(hostile) as (base, page, dialogs):
+        for path in _pages(hostile):
+            url = base + path.relative_to(hostile).as_posix()
+            page.goto(url, wait_until="load")
+            if path == hostile / "index.html":
+                logo = page.locator("a.md-logo").first
+                assert logo.get_attribute("title") == TITLE  # reads "Children's", once
+            links = page.locator("article a")
+            for i in range(links.count()):
+                link = links.nth(i)
+                label = link.inner_text().strip()
+                if not label.startswith(("xss", "safe-link-anchor")):
+                    continue
+                try:
+                    link.click(timeout=1000)
+                except Exception:  # hidden or covered: click it as a script would
+                    link.evaluate("a => a.click()")
+                page.wait_for_timeout(20)
+                clicked.add(label)
+                now = page.url
+                assert not now.lower().startswith(("javascript:", "data:")), (path, label)
+                assert now.split("#")[0] == url, (path, label, now)
+                assert page.evaluate("() => window.__pwned === undefined"), (path, label)
+            assert dialogs == [], path
     assert set(XSS_LABELS) <= clicked
     assert dialogs == []

@@ -115,23 +115,26 @@ def unsafe_urls(out: Path) -> list[str]:
     return bad
 
 
+def _examples(count: int):
+    """Each example runs the real command (seconds), so few examples and no deadline."""
+    return settings(max_examples=count, deadline=None,
+                    suppress_health_check=[HealthCheck.function_scoped_fixture,
+                                           HealthCheck.too_slow, HealthCheck.data_too_large])
+
+
 @pytest.fixture(scope="module")
 def workdir(tmp_path_factory):
     return tmp_path_factory.mktemp("property")
 
 
-@settings(max_examples=40, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow,
-                                 HealthCheck.data_too_large])
+@_examples(40)
 @given(data=st.data())
 def test_validate_accepts_or_words_every_problem(workdir, data):
     site = _site(workdir, data.draw)
     _assert_worded(_run("validate", str(site)))
 
 
-@settings(max_examples=6, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow,
-                                 HealthCheck.data_too_large])
+@_examples(6)
 @given(data=st.data())
 def test_build_accepts_or_words_and_every_link_is_safe(workdir, data):
     site = _site(workdir, data.draw)

@@ -385,14 +385,12 @@ def test_released_pages_build_urls_material_can_parse(small):
 def test_released_pages_have_no_console_errors(small, tmp_path):
     """The publishing branch served over HTTP, as GitHub Pages would: no page throws, the
     older release shows the outdated banner and the newest does not."""
-    import functools
-    import http.server
     import io
     import tarfile
-    import threading
+
     from playwright.sync_api import sync_playwright
 
-    from test_browser import ARGS, CHROMIUM
+    from browsing import ARGS, CHROMIUM, base_url, start_server
 
     export = tmp_path / "gh-pages"
     _published(small)
@@ -400,14 +398,8 @@ def test_released_pages_have_no_console_errors(small, tmp_path):
                              capture_output=True).stdout
     tarfile.open(fileobj=io.BytesIO(archive)).extractall(export)
 
-    class Quiet(http.server.SimpleHTTPRequestHandler):
-        def log_message(self, *args):
-            pass
-
-    server = http.server.ThreadingHTTPServer(
-        ("127.0.0.1", 0), functools.partial(Quiet, directory=str(export)))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    base = f"http://127.0.0.1:{server.server_address[1]}/"
+    server = start_server(export)
+    base = base_url(server)
     latest = _latest(small)
     try:
         with sync_playwright() as p:
