@@ -104,6 +104,19 @@ def test_the_same_value_at_both_ends_is_neither_a_rise_nor_a_fall(data):
         "on the target of 70%."
 
 
+@pytest.mark.parametrize("periods, text", [
+    (("2024-01-17", "2024-02-17"), "was 70% on both 17 January 2024 and 17 February 2024."),
+    (("2024-01-17", "2024-03-05"), "was 70% on both 17 January 2024 and 5 March 2024."),
+    (("2024-01", "2024-02-17"), "was 70% both in January 2024 and on 17 February 2024."),
+    (("2024-01-17", "2024-02"), "was 70% both on 17 January 2024 and in February 2024."),
+])
+def test_a_value_is_in_a_month_and_on_a_day(data, periods, text):
+    values = _values(*((p, 70) for p in periods))
+    assert measure_description(data, _measure(), values) == "Visits on time " + text
+    one = measure_description(data, _measure(), _values((periods[1], 70)))
+    assert one.startswith("Visits on time was 70% " + ("on " if len(periods[1]) > 7 else "in "))
+
+
 @pytest.mark.parametrize("last, clause", [
     (71, "above the target of 70%"), (70, "on the target of 70%"), (69, "below the target of 70%"),
 ])
