@@ -1,0 +1,150 @@
+"""The YAML dialect data files are read in (macros/yamlfile.py), on its own. Fast: run under
+mutation testing.
+
+The rules: only true/false are booleans, dates stay text for the schema to judge, an integer
+too long to convert stays text, a key written twice and anchors/aliases are refused with their
+line, and every mapping and list knows the line of each item. They must hold whichever parser
+reads the file: libyaml when it is installed, the pure-Python one when it is not (and for
+every file that fails, so messages are worded the same everywhere).
+"""
+
+from __future__ import annotations
+
+import pytest
+import yaml
+
+from macros import yamlfile
+from macros.yamlfile import AliasError, DuplicateKeyError, LineDict, LineList, line_of, parse
+
+BASES = [yaml.SafeLoader] + ([yaml.CSafeLoader] if hasattr(yaml, "CSafeLoader") else [])
+
+
+@pytest.fixture(params=BASES, ids=lambda base: base.__name__)
+def load(request):
+    """parse(), as built on each parser."""
+    loader = yamlfile._loader(request.param)
+    return lambda text: yaml.load(text, Loader=loader)  # noqa: S506 - a SafeLoader
+
+
+SCALARS = """\
+yes: yes
+no: NO
+on: On
+off: off
+y: y
+t: true
+T: True
+TT: TRUE
+f: false
+F: False
+FF: FALSE
+odd: tRUE
+date: 2024-09-11
+not_a_date: 2022-13-01
+stamp: 2024-09-11 10:30:00
+int: 12
+negative: -3
+float: 1.5
+nothing: ~
+empty:
+text: plain words
+"""
+
+
+def test_only_true_and_false_are_booleans_and_dates_stay_text(load):
+    assert load(SCALARS) == {
+        "yes": "yes", "no": "NO", "on": "On", "off": "off", "y": "y",
+        "t": True, "T": True, "TT": True, "f": False, "F": False, "FF": False, "odd": "tRUE",
+        "date": "2024-09-11", "not_a_date": "2022-13-01", "stamp": "2024-09-11 10:30:00",
+        "int": 12, "negative": -3, "float": 1.5, "nothing": None, "empty": None,
+        "text": "plain words",
+    }
+    assert type(load("a: 12")["a"]) is int and type(load("a: true")["a"]) is bool
+
+
+def test_an_integer_too_long_to_convert_stays_text(load):
+    digits = "9" * 5000
+    assert load(f"a: {digits}\nb: 7\n") == {"a": digits, "b": 7}
+
+
+def test_every_mapping_and_list_knows_its_lines(load):
+    data = load("title: T\n\nitems:\n  - one\n  -\n    id: two\n    x: 1\n  - [a, b]\n")
+    assert type(data) is LineDict and data.line == 1 and data.lines == {"title": 1, "items": 3}
+    items = data["items"]
+    # An item is at the line its content starts: the mapping under a bare "-" at line 6.
+    assert type(items) is LineList and items.line == 4 and items.lines == [4, 6, 8]
+    assert type(items[1]) is LineDict and items[1].line == 6
+    assert items[1].lines == {"id": 6, "x": 7}
+    assert type(items[2]) is LineList and items[2].line == 8 and items[2].lines == [8, 8]
+    assert items == ["one", {"id": "two", "x": 1}, ["a", "b"]]
+
+
+def test_a_key_written_twice_is_refused_with_both_lines(load):
+    with pytest.raises(DuplicateKeyError) as error:
+        load("id: a\nname: N\n\nid: b\n")
+    assert (error.value.key, error.value.line, error.value.first_line) == ("id", 4, 1)
+    assert str(error.value) == 'key "id" is written twice (first at line 1)'
+
+
+@pytest.mark.parametrize("text, line", [
+    ("a: &x [1, 2]\nb: *x\n", 2),  # an alias as a value: the line of its key
+    ("a: &x one\n\nlist:\n  - two\n  - *x\n", 4),  # in a list: the line of the list
+    ("a: &x {k: 1}\nb:\n  c: *x\n", 3),
+    ("a: &x k\n*x : 2\n", 1),  # an alias as a key: the line of the anchor it repeats
+])
+def test_anchors_and_aliases_are_refused_with_their_line(load, text, line):
+    with pytest.raises(AliasError) as error:
+        load(text)
+    assert error.value.line == line
+    assert str(error.value) == ("anchors and aliases (& and *) are not allowed in data files; "
+                                "write the value out in full")
+
+
+def test_an_anchor_used_nowhere_is_harmless(load):
+    assert load("a: &x 1\nb: 2\n") == {"a": 1, "b": 2}
+
+
+@pytest.mark.parametrize("text", ["? [a, b]\n: 1\n", "? {a: 1}\n: 1\n"])
+def test_a_key_cannot_be_a_list_or_a_mapping(load, text):
+    with pytest.raises(yaml.constructor.ConstructorError) as error:
+        load(text)
+    assert error.value.problem == "a key cannot be a list or a mapping"
+    assert error.value.problem_mark.line == 0 and error.value.problem_mark.column == 2
+
+
+def test_parse_reads_with_the_dialect_and_words_errors_the_pure_python_way():
+    assert parse(SCALARS)["no"] == "NO"
+    with pytest.raises(yaml.YAMLError) as error:
+        parse("a: b: c\n")
+    # libyaml says "...not allowed in this context"; the message is the same on every machine.
+    assert str(error.value).startswith("mapping values are not allowed here")
+    with pytest.raises(DuplicateKeyError):
+        parse("a: 1\na: 2\n")
+
+
+DOC = parse("site:\n  title: T\n  tags:\n    - one\n    -\n      name: two\nother: 1\n")
+
+
+@pytest.mark.parametrize("path, line", [
+    ((), 1),
+    (("site",), 1),
+    (("site", "title"), 2),
+    (("site", "tags"), 3),
+    (("site", "tags", 0), 4),
+    (("site", "tags", 1), 6),
+    (("site", "tags", 1, "name"), 6),
+    (("site", "tags", 2), 3),  # no third item: the list's line
+    (("site", "tags", -1), 3),  # not an index a person would write
+    (("site", "tags", "name"), 3),
+    (("site", "missing", "deeper"), 1),  # the deepest known: site's own line
+    (("site", "title", "deeper"), 2),  # past a plain value: the value's line
+    (("other",), 7),
+])
+def test_line_of_is_the_deepest_line_known_along_a_path(path, line):
+    assert line_of(DOC, path) == line
+
+
+def test_line_of_without_lines_is_zero():
+    assert line_of({"a": 1}, ("a",)) == 0
+    assert line_of(None, ("a",)) == 0
+    assert line_of(["x"], (0,)) == 0
