@@ -85,7 +85,8 @@ def status_description(counts: StatusCounts, scope: str) -> str:
 def visits_description(visits, highlighted=None) -> str:
     from .labels import long_date, visit_label
     items = [f"{visit_label(v)} ({long_date(v.start)})" for v in visits]
-    text = f"{len(visits)} inspection{'s' if len(visits) != 1 else ''} and visits on a timeline: " \
+    count = "1 inspection or visit" if len(visits) == 1 else f"{len(visits)} inspections and visits"
+    text = f"{count} on a timeline: " \
         + "; ".join(items) + "."
     if highlighted is not None:
         text += f" This page's visit, {visit_label(highlighted)}, is marked with a diamond."

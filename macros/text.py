@@ -24,7 +24,11 @@ import nh3
 from markdown.extensions.abbr import AbbrExtension
 from markupsafe import Markup
 
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~])")
+# The characters a backslash escapes, and only those: an escape before any other character is
+# printed as typed ("\\~50" would show its backslash). Our renderer has no tables extension, so
+# `|` is plain there; MkDocs' pages have it, so headings escape `|` too.
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!>])")
+_HEADING_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|])")
 
 # The one allowlist for HTML made from data: what the Markdown subset below can produce, and
 # nothing more. Anything else is removed by nh3 (a tag's text is kept, the tag dropped).
@@ -185,7 +189,7 @@ def escape_markdown(text: str) -> str:
     """Text safe to put in a Markdown heading: HTML escaped, Markdown inert, and without a
     single brace, so neither mkdocs-macros (Jinja) nor attr_list (`{: ...}`) can read it."""
     escaped = html.escape(str(text), quote=False)
-    escaped = _MD_SPECIAL.sub(r"\\\1", escaped.replace("{", "\x00").replace("}", "\x01"))
+    escaped = _HEADING_SPECIAL.sub(r"\\\1", escaped.replace("{", "\x00").replace("}", "\x01"))
     return (escaped.replace("\x00", "&#123;").replace("\x01", "&#125;")
             .replace("\r", " ").replace("\n", " "))
 

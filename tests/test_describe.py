@@ -206,3 +206,9 @@ def test_visits_description_lists_each_visit_and_marks_this_pages(data):
         "with a diamond.")
     one = visits_description(data.visits[:1])
     assert one.startswith("1 inspection ") and one.endswith("services (8 May 2023).")
+
+
+def test_one_visit_is_worded_in_the_singular(data):
+    from macros.describe import visits_description
+    text = visits_description(data.visits[:1])
+    assert text.startswith("1 inspection or visit on a timeline: ")

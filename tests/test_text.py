@@ -201,3 +201,15 @@ def test_safe_url_keeps_ordinary_addresses(url):
 
 def test_safe_url_of_nothing():
     assert safe_url(None) == "" and safe_url("") == ""
+
+
+@pytest.mark.parametrize("typed", ["about ~50 posts", "a | b", "> quoted", "*not em*",
+                                   "1. first", "# not a heading", "a - b"])
+def test_inline_text_reads_as_typed_without_stray_backslashes(typed):
+    shown = html.unescape(str(TextRenderer({}).inline(typed)))
+    assert shown == typed
+
+
+def test_heading_text_keeps_no_backslash_before_a_tilde():
+    from macros.text import escape_markdown
+    assert escape_markdown("about ~50") == "about ~50"
