@@ -132,7 +132,7 @@ class ChartRegistry:
     def _send(self, chart: RenderedChart) -> None:
         """Hand a chart to a worker (started on first need); never blocks the build."""
         if self._folder is None:
-            from .commands import owned_temp_dir
+            from .lifecycle import owned_temp_dir
             if not self._exit_hook:  # `mkdocs build` itself exits on a failed macro
                 atexit.register(self.close)
                 self._exit_hook = True

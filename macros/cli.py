@@ -13,7 +13,7 @@ from pathlib import Path
 
 import click
 
-from . import commands
+from . import commands, lifecycle
 from .cli_import import export_group, import_group
 from .problems import DataError
 from .release import ReleaseError
@@ -79,9 +79,9 @@ class _Guarded(click.Group):
         name = rest[0] if rest else ""
         doing = DOING.get(name, "running the command")
         try:
-            with commands.stop_cleanly():
+            with lifecycle.stop_cleanly():
                 return super().invoke(ctx)
-        except commands.Stopped as exc:
+        except lifecycle.Stopped as exc:
             if name == "serve":  # the usual way to end a preview, as Ctrl-C is
                 sys.exit(0)
             nothing = ("; nothing was written" if name in NOTHING_WRITTEN and not exc.finished

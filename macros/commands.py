@@ -11,8 +11,6 @@ import logging
 import os
 import re
 import shutil
-import tempfile
-import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
@@ -23,6 +21,7 @@ from mkdocs.config.defaults import MkDocsConfig
 from .model import SiteData
 from .problems import DataError
 from .audience import AUDIENCE_ENV, chosen_audience
+from .lifecycle import Stopped, owned_temp_dir, remove_dead, replace_output, uninterrupted
 from .site import DATA_ENV, full_data
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -39,60 +38,6 @@ class InternalError(Exception):
     def __init__(self, doing: str, error: BaseException):
         self.doing, self.error = doing, error
         super().__init__(f"{error.__class__.__name__}: {error}")
-
-
-# -- folders a build owns, and those left by builds that died -----------------------------------
-#
-# Every folder a build makes for itself (the staging folder beside the output, the old output
-# while it is swapped out, the SVG workers' folder in the temp dir) carries its process id:
-# `.site.building-1234-k3j2`. A build that is killed outright (SIGKILL, power cut) cannot
-# remove its folders, so the next build removes those whose process is no longer running, and
-# never those of a build that is still going.
-
-OWNED = re.compile(r"(\d+)-[A-Za-z0-9_]+")  # what follows the prefix: pid-random
-LEGACY_AGE = 24 * 3600  # folders named before they carried a pid: removed after a day
-
-
-def owned_temp_dir(prefix: str, parent: Path | None = None) -> Path:
-    """A new folder `{prefix}{pid}-{random}` in `parent` (default: the temp dir), after
-    removing the ones of the same kind whose build has died."""
-    parent = Path(parent) if parent else Path(tempfile.gettempdir())
-    remove_dead(parent, prefix)
-    return Path(tempfile.mkdtemp(prefix=f"{prefix}{os.getpid()}-", dir=parent))
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except OSError:  # PermissionError: another user's process; leave its folders alone
-        return True
-    return True
-
-
-def _dead(folder: Path, prefix: str) -> bool:
-    match = OWNED.fullmatch(folder.name[len(prefix):])
-    if match:
-        return not _alive(int(match.group(1)))
-    try:  # made by a version that did not name its folders after their process
-        return time.time() - folder.stat().st_mtime > LEGACY_AGE
-    except OSError:
-        return False
-
-
-def remove_dead(parent: Path, prefix: str) -> list[Path]:
-    """Remove the folders `{prefix}*` in `parent` whose build is no longer running."""
-    removed = []
-    try:
-        entries = [e for e in Path(parent).iterdir() if e.name.startswith(prefix)]
-    except OSError:
-        return removed
-    for entry in entries:
-        if entry.is_dir() and not entry.is_symlink() and _dead(entry, prefix):
-            shutil.rmtree(entry, ignore_errors=True)
-            removed.append(entry)
-    return removed
 
 
 @dataclass(frozen=True)
@@ -179,8 +124,8 @@ def build(site_dir: Path, out_dir: Path | None = None, *, strict: bool = True,
         staging = owned_temp_dir(f".{out_dir.name}.building-", out_dir.parent)
         with site_config(site_dir, audience, site_dir=str(staging), strict=strict) as config:
             _mkdocs_build(config, site_dir)
-        with _uninterrupted():
-            _replace(staging, out_dir)
+        with uninterrupted():
+            replace_output(staging, out_dir)
     except OSError as exc:  # the disk, not the data: full, read-only, a file in the way
         where = f"{exc.filename}: " if exc.filename else ""
         raise BuildFailed(f"{where}{exc.strerror or exc}") from exc
@@ -286,92 +231,6 @@ def _front_matter_lines(file, markdown: str | None) -> int:
         return 0
     start = source.find(markdown[:200]) if markdown else -1
     return source[:start].count("\n") if start > 0 else 0
-
-
-def _replace(staging: Path, out_dir: Path) -> None:
-    """Swap the finished build into place, keeping the old one until the new one is there.
-
-    Another build may be swapping its own site into the same place at the same moment: the
-    last one wins, and whichever it is, the output is always one complete build.
-    """
-    import errno
-    for attempt in range(50):
-        old = None
-        if out_dir.exists() or out_dir.is_symlink():
-            old = out_dir.with_name(f".{out_dir.name}.old-{os.getpid()}-{os.urandom(4).hex()}")
-            try:
-                out_dir.rename(old)
-            except FileNotFoundError:  # another build moved it first
-                old = None
-        try:
-            staging.rename(out_dir)
-        except OSError as exc:
-            raced = exc.errno in (errno.EEXIST, errno.ENOTEMPTY) and attempt < 49
-            if old and not raced:
-                with contextlib.suppress(OSError):
-                    old.rename(out_dir)  # put the previous site back
-                old = None  # and if that failed, keep it rather than lose it
-            if not raced:
-                raise
-            continue  # another build put its site there in between: move it aside too
-        finally:
-            if old:
-                shutil.rmtree(old, ignore_errors=True)
-        return
-
-
-# -- stopping cleanly ---------------------------------------------------------------------------
-
-
-class Stopped(SystemExit):
-    """The process was asked to stop (SIGTERM, SIGHUP): raised where it is, so that every
-    `finally` removes what the build made. Exits with 1."""
-
-    def __init__(self, signum: int, finished: bool = False):
-        import signal
-        self.signal = signal.Signals(signum).name
-        self.finished = finished  # the signal came as the finished site was moved into place
-        super().__init__(1)
-
-
-_critical = {"depth": 0, "pending": None}
-
-
-def _on_signal(signum, frame) -> None:
-    if _critical["depth"]:
-        _critical["pending"] = signum  # raised when the swap is over
-        return
-    raise Stopped(signum)
-
-
-@contextlib.contextmanager
-def _uninterrupted():
-    """A signal that arrives while the output is being swapped takes effect just after."""
-    _critical["depth"] += 1
-    try:
-        yield
-    finally:
-        _critical["depth"] -= 1
-        pending, _critical["pending"] = _critical["pending"], None
-        if pending and not _critical["depth"]:
-            raise Stopped(pending, finished=True)
-
-
-@contextlib.contextmanager
-def stop_cleanly():
-    """While inside, SIGTERM and SIGHUP raise Stopped instead of ending the process at once."""
-    import signal
-    import threading
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-    names = [n for n in ("SIGTERM", "SIGHUP") if hasattr(signal, n)]
-    previous = {n: signal.signal(getattr(signal, n), _on_signal) for n in names}
-    try:
-        yield
-    finally:
-        for n, handler in previous.items():
-            signal.signal(getattr(signal, n), handler)
 
 
 def serve(site_dir: Path, dev_addr: str = "127.0.0.1:8000", audience: str | None = None) -> None:

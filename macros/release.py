@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from . import commands
+from . import commands, lifecycle
 from .history import TAG_PATTERN, GitError, _git, repository_root
 from .labels import long_date
 from .load import load_site
@@ -61,7 +61,7 @@ class Published:
 @contextlib.contextmanager
 def _checkout(repo: Path, tag: str):
     """The repository exactly as it was at the tag, in a temporary worktree."""
-    tmp = commands.owned_temp_dir("improvement-site-release-")
+    tmp = lifecycle.owned_temp_dir("improvement-site-release-")
     worktree = tmp / "tree"
     try:
         _git(repo, "worktree", "add", "--detach", str(worktree), tag)
@@ -139,7 +139,7 @@ def release(site_dir: Path, tag: str, *, branch: str = DEFAULT_BRANCH, push: boo
     version = match.group(1)
     site_rel = site_dir.relative_to(repo.resolve())
 
-    out_root = commands.owned_temp_dir("improvement-site-out-")
+    out_root = lifecycle.owned_temp_dir("improvement-site-out-")
     try:
         out = out_root / "site"
         with _checkout(repo, tag) as tree:

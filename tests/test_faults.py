@@ -24,7 +24,7 @@ from pathlib import Path
 
 import pytest
 
-from macros import commands
+from macros import lifecycle
 from macros.chart_output import write_atomic
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -319,8 +319,8 @@ def test_only_dead_builds_folders_are_removed(tmp_path):
     unrelated = tmp_path / ".site.building-notes"  # not ours to judge by pid: too young
     for folder in (mine, theirs, old, unrelated):
         (folder / "assets").mkdir(parents=True)
-    commands.remove_dead(tmp_path, ".site.building-")
-    commands.remove_dead(tmp_path, ".site.old-")
+    lifecycle.remove_dead(tmp_path, ".site.building-")
+    lifecycle.remove_dead(tmp_path, ".site.old-")
     assert mine.is_dir() and unrelated.is_dir()
     assert not theirs.exists() and not old.exists()
 
@@ -392,7 +392,7 @@ def test_cache_files_written_by_two_processes_at_once(tmp_path):
 SWAPPER = """
 import sys, tempfile, time
 from pathlib import Path
-from macros.commands import _replace
+from macros.lifecycle import replace_output as _replace
 out, start = Path(sys.argv[1]), float(sys.argv[3])
 time.sleep(max(0.0, start - time.time()))  # both begin together, once imported
 while time.time() < start + 1.0:
