@@ -24,9 +24,10 @@ from typing import Any
 import yaml
 
 from .import_tables import Cell, Table, read_tables
-from .importing import (ImportFailed, ImportProblem, Mapping, cell_text, check_site_with,
-                        format_number, heading_key, load_mapping, one_line, parse_number,
-                        site_problems, uk_date, write_file)
+from .import_output import check_site_with, write_file
+from .importing import (ImportFailed, ImportProblem, Mapping, cell_text, format_number,
+                        heading_key, load_mapping, one_line, parse_number, site_problems,
+                        uk_date)
 from .yamlfile import AliasError, DuplicateKeyError, parse
 
 LONG_COLUMNS: dict[str, tuple[str, ...]] = {

@@ -29,9 +29,10 @@ from pydantic import ValidationError
 
 from . import schema
 from .import_tables import Cell, Table, colour_status, read_tables
-from .importing import (FlowList, ImportFailed, ImportProblem, Mapping, cell_text,
-                        check_site_with, dump_yaml, heading_key, load_mapping, one_line,
-                        paragraphs, replace_yaml_files, site_problems, slug, uk_date, word_key)
+from .import_output import FlowList, check_site_with, dump_yaml, replace_yaml_files
+from .importing import (ImportFailed, ImportProblem, Mapping, cell_text, heading_key,
+                        load_mapping, one_line, paragraphs, site_problems, slug, uk_date,
+                        word_key)
 from .problems import pydantic_message
 
 # The column headings known without a mapping file (compared with heading_key).
