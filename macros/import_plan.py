@@ -1,26 +1,12 @@
 """`improvement-site import plan`: an action plan tracker (xlsx or csv) → data/plan/*.yaml.
 
-The layout read is the one councils already use (Nottingham's Ofsted action plan): a table
-with the columns "Outcomes for Children and Families | Action needed | Responsible | Due Date |
-Progress | Impact | RAG", under an area heading such as "1. Effectiveness and timeliness of
-...". The rules (see docs/import.md):
-
-- An area starts at a heading row: a row with one filled cell, "N. Title" (also "Area N:
-  Title"), above the column headings or between rows of the table. A sheet without one uses
-  its sheet name if that is "N. Title". An "Area" column holding the heading on each row works
-  too (blank: same area as the row above).
-- Rows straight after an area heading may give the area's details: "Area id:", "Lead:",
-  "Measures:", "Summary:", "Audience:" in one cell and the value in the next.
-- The first row holding an "Action needed" heading is the column headings; the same headings
-  repeated further down (a table pasted from a paged document) are skipped.
-- A blank outcome cell, or the same outcome text again, continues the outcome above.
-- Actions are numbered `<area id>-NN` in row order, unless an "Id" column gives their ids.
+The layout it reads, and its rules, are described in `plan_layout` and docs/import.md.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -33,87 +19,9 @@ from .import_output import FlowList, check_site_with, dump_yaml, replace_yaml_fi
 from .importing import (ImportFailed, ImportProblem, Mapping, cell_text, heading_key,
                         load_mapping, one_line, paragraphs, site_problems, slug, uk_date,
                         word_key)
+from .plan_layout import (DETAIL, DETAIL_FIELDS, FIELDS, HEADING, PLAN_COLUMNS, STATUS_HELP,
+                          STATUS_WORDS, TEXT_FIELDS, Action, Area, Outcome, Source)
 from .problems import pydantic_message
-
-# The column headings known without a mapping file (compared with heading_key).
-PLAN_COLUMNS: dict[str, tuple[str, ...]] = {
-    "outcome": ("outcomes for children and families", "outcomes for children and young people",
-                "outcome", "outcomes"),
-    "action": ("action needed", "actions needed", "action", "actions"),
-    "owner": ("responsible", "responsible officer", "owner", "lead officer"),
-    "due": ("due date", "due", "deadline", "target date"),
-    "due_note": ("due note",),
-    "progress": ("progress", "progress update", "update"),
-    "impact": ("impact",),
-    "rag": ("rag", "rag rating", "rag status", "status"),
-    "revised_due": ("revised due date", "revised date", "revised deadline"),
-    "delay_reason": ("reason for delay", "delay reason", "cause of delay",
-                     "brief summary of cause for delay"),
-    "mitigation": ("mitigation", "mitigations",
-                   "brief summary of mitigations in place and/or planned"),
-    "measures": ("measures", "measure ids"),
-    "id": ("id", "action id"),
-    "audience": ("audience",),
-    "area": ("area", "area for improvement", "improvement area"),
-}
-FIELDS = (*PLAN_COLUMNS, "skip")
-
-# RAG words (compared with word_key) → status. Colours as the action plan prints them, the
-# site's own labels, and the schema's values, so an exported workbook reads back unchanged.
-STATUS_WORDS: dict[str, str | None] = {
-    **dict.fromkeys(["green", "g", "complete", "completed", "done"], "complete"),
-    **dict.fromkeys(["yellow", "y", "in progress", "on schedule", "on track",
-                     "in progress and on schedule"], "on_track"),
-    **dict.fromkeys(["red", "r", "amber", "a", "delayed", "not on schedule", "off track",
-                     "delayed not on schedule"], "delayed"),
-    **dict.fromkeys(["blue", "b", "grey", "gray", "planning", "not yet commenced",
-                     "not started", "planning not yet commenced"], "not_started"),
-    "not yet rated": None,
-    "rag": None,  # the plan's first row prints "RAG" in a coloured cell: the colour is the rating
-}
-STATUS_HELP = ('use Green/Completed, Yellow/In progress, Red/Amber/Delayed, Blue/Planning, or '
-               'leave it blank for "not yet rated" (or add the word under statuses: in the '
-               'mapping file)')
-
-HEADING = re.compile(r"^(?:area\s+)?(\d{1,3})\s*[.):\u2013\u2014-]\s+(\S.*)$", re.I | re.S)
-DETAIL = re.compile(r"^(area id|lead|measures|summary|audience)\s*:\s*(.*)$", re.I | re.S)
-DETAIL_FIELDS = {"area id": "id", "lead": "lead", "measures": "measures", "summary": "summary",
-                 "audience": "audience"}
-TEXT_FIELDS = ("progress", "impact", "delay_reason", "mitigation")
-
-
-@dataclass
-class _Source:
-    sheet: str | None
-    row: int
-
-    def __str__(self) -> str:
-        return f'sheet "{self.sheet}", row {self.row}' if self.sheet else f"row {self.row}"
-
-
-@dataclass
-class _Action:
-    values: dict[str, Any]
-    source: _Source
-    columns: dict[str, str]  # field → the heading as written, for messages
-
-
-@dataclass
-class _Outcome:
-    text: str
-    actions: list[_Action] = field(default_factory=list)
-
-
-@dataclass
-class _Area:
-    number: int
-    title: str
-    source: _Source
-    details: dict[str, Any] = field(default_factory=dict)
-    detail_rows: dict[str, _Source] = field(default_factory=dict)
-    outcomes: list[_Outcome] = field(default_factory=list)
-    id: str = ""
-
 
 @dataclass(frozen=True)
 class PlanImport:
@@ -129,12 +37,12 @@ class _PlanReader:
         self.file = file
         self.mapping = mapping
         self.problems = problems
-        self.areas: dict[int, _Area] = {}
+        self.areas: dict[int, Area] = {}
         self.headings = {heading_key(h): f for f, hs in PLAN_COLUMNS.items() for h in hs}
         self.headings.update(mapping.columns)  # the council's own headings win
         self.statuses = {**STATUS_WORDS, **mapping.statuses}
 
-    def problem(self, source: _Source | None, message: str, column: str | None = None) -> None:
+    def problem(self, source: Source | None, message: str, column: str | None = None) -> None:
         self.problems.append(ImportProblem(
             self.file, message, sheet=source.sheet if source else None,
             row=source.row if source else None, column=column))
@@ -146,11 +54,11 @@ class _PlanReader:
             return
         header: dict[int, str] | None = None
         titles: list[str] = []
-        area: _Area | None = None
-        outcome: _Outcome | None = None
+        area: Area | None = None
+        outcome: Outcome | None = None
         details_open = False
         for number, cells in table.rows:
-            source = _Source(table.name, number)
+            source = Source(table.name, number)
             texts = [cell_text(c) for c in cells]
             filled = [i for i, text in enumerate(texts) if text]
             if not filled:
@@ -183,18 +91,18 @@ class _PlanReader:
                 "headings above the table, name your column in the mapping file (columns:), "
                 "or list the sheet under skip_sheets:", sheet=table.name))
 
-    def start_area(self, number: int, title: str, source: _Source) -> _Area:
+    def start_area(self, number: int, title: str, source: Source) -> Area:
         existing = self.areas.get(number)
         if existing is None:
-            existing = self.areas[number] = _Area(number, title, source)
+            existing = self.areas[number] = Area(number, title, source)
         elif existing.title != title:
             self.problem(source, f'area {number} is already "{existing.title}" ({existing.source}'
                                  f'), so "{title}" cannot be area {number} too; each area needs '
                                  f"its own number")
         return existing
 
-    def detail(self, area: _Area, texts: list[str], filled: list[int], cells: list[Cell],
-               source: _Source) -> bool:
+    def detail(self, area: Area, texts: list[str], filled: list[int], cells: list[Cell],
+               source: Source) -> bool:
         """An area detail row: "Lead:" and the value in the next cell, or both in one cell."""
         match = DETAIL.match(texts[filled[0]])
         if not match or len(filled) > 2 or (len(filled) == 2) == bool(match.group(2)):
@@ -212,7 +120,7 @@ class _PlanReader:
         area.detail_rows[name] = source
         return True
 
-    def header(self, texts: list[str], source: _Source) -> dict[int, str] | None:
+    def header(self, texts: list[str], source: Source) -> dict[int, str] | None:
         fields = {i: self.headings.get(heading_key(t)) for i, t in enumerate(texts) if t}
         if "action" not in fields.values() or sum(1 for f in fields.values() if f) < 2:
             return None
@@ -238,8 +146,8 @@ class _PlanReader:
     # -- one action row ------------------------------------------------------------------
 
     def row(self, header: dict[int, str], titles: list[str], cells: list[Cell], texts: list[str],
-            source: _Source, area: _Area | None, outcome: _Outcome | None
-            ) -> tuple[_Area | None, _Outcome | None]:
+            source: Source, area: Area | None, outcome: Outcome | None
+            ) -> tuple[Area | None, Outcome | None]:
         for i, text in enumerate(texts):
             if text and i not in header:
                 from openpyxl.utils import get_column_letter
@@ -271,7 +179,7 @@ class _PlanReader:
         if text.get("outcome"):
             outcome_text = paragraphs(text["outcome"])
             if outcome is None or outcome.text != outcome_text:
-                outcome = _Outcome(outcome_text)
+                outcome = Outcome(outcome_text)
                 area.outcomes.append(outcome)
         if not text.get("action"):
             others = [columns[f] for f, t in text.items() if t and f not in ("outcome", "area")]
@@ -288,11 +196,11 @@ class _PlanReader:
             return area, outcome
         values = self.action_values(cell, text, columns, source)
         if values is not None:
-            outcome.actions.append(_Action(values, source, columns))
+            outcome.actions.append(Action(values, source, columns))
         return area, outcome
 
     def action_values(self, cell: dict[str, Cell], text: dict[str, str], columns: dict[str, str],
-                      source: _Source) -> dict[str, Any] | None:
+                      source: Source) -> dict[str, Any] | None:
         before = len(self.problems)
         values: dict[str, Any] = {"id": one_line(text.get("id", "")) or None,
                                   "action": paragraphs(text["action"]),
@@ -341,7 +249,7 @@ class _PlanReader:
                              column=column)
         return values if len(self.problems) == before else None
 
-    def due(self, cell: Cell, source: _Source, column: str) -> tuple[date | None, str | None]:
+    def due(self, cell: Cell, source: Source, column: str) -> tuple[date | None, str | None]:
         """A due date cell → (date, None) or (None, note); a mistyped date is a problem."""
         value = cell.value
         if isinstance(value, datetime):
@@ -369,7 +277,7 @@ class _PlanReader:
             return None, None
         return None, text  # "w/c 5.12.22", "Review 30/09/23", "March 2023", "Ongoing"
 
-    def status(self, cell: Cell, source: _Source, column: str) -> str | None:
+    def status(self, cell: Cell, source: Source, column: str) -> str | None:
         text = one_line(cell_text(cell))
         key = word_key(text)
         if key and key != "rag":
@@ -399,8 +307,8 @@ class _PlanReader:
         {record name: where it came from})."""
         files: dict[str, str] = {}
         origin: dict[str, str] = {}
-        area_ids: dict[str, _Area] = {}
-        action_ids: dict[str, _Action] = {}
+        area_ids: dict[str, Area] = {}
+        action_ids: dict[str, Action] = {}
         for area in sorted(self.areas.values(), key=lambda a: a.number):
             mapped = (self.mapping.areas.get(str(area.number))
                       or self.mapping.areas.get(heading_key(area.title)))
@@ -436,7 +344,7 @@ class _PlanReader:
                                                           "docs/import.md for the layout"))
         return files, origin
 
-    def area_yaml(self, area: _Area) -> str | None:
+    def area_yaml(self, area: Area) -> str | None:
         data: dict[str, Any] = {"id": area.id, "number": area.number, "title": area.title}
         for name in ("summary", "lead", "measures", "audience"):
             if area.details.get(name):
