@@ -10,7 +10,7 @@ import typing
 
 from pydantic.fields import FieldInfo
 
-from . import schema
+from . import markdown_rules, schema
 
 SECTIONS = [
     ("data/site.yaml", [("", schema.Site), ("meeting", schema.Meeting),
@@ -77,14 +77,14 @@ def limits_table() -> str:
     limit = f"{schema.NUMBER_LIMIT:,}"
     rows.append(f"| number, whole number | from -{limit} to {limit} | every number, "
                 f"in measures.csv too |")
-    budget = f"{schema.MARKDOWN_LINK_BUDGET:,}"
+    budget = f"{markdown_rules.MARKDOWN_LINK_BUDGET:,}"
     rules = (
         f"No text may hold a control character (tab and line breaks are fine). A Markdown "
         f"text may also not have: a line starting with more than "
-        f"{schema.MARKDOWN_MAX_NESTING} list or quote markers; more than "
-        f"{schema.MARKDOWN_MAX_BLANK_LINES} blank lines in a row; more than "
-        f"{schema.MARKDOWN_MAX_RULE_LINES} lines made only of `-`, `=`, `*` or `_` in one "
-        f"paragraph; more than {schema.MARKDOWN_MAX_ABBREVIATIONS} abbreviation lines (`*[ABC]: ...`); or brackets so "
+        f"{markdown_rules.MARKDOWN_MAX_NESTING} list or quote markers; more than "
+        f"{markdown_rules.MARKDOWN_MAX_BLANK_LINES} blank lines in a row; more than "
+        f"{markdown_rules.MARKDOWN_MAX_RULE_LINES} lines made only of `-`, `=`, `*` or `_` in one "
+        f"paragraph; more than {markdown_rules.MARKDOWN_MAX_ABBREVIATIONS} abbreviation lines (`*[ABC]: ...`); or brackets so "
         f"unmatched or deeply nested that finding the links means reading more than {budget} "
         f"characters (about ten `[` without their `]` in a text of 20,000 characters). Each would "
         f"make the page take seconds or minutes to build.")
