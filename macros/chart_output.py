@@ -16,13 +16,13 @@ import os
 import shutil
 import subprocess
 import sys
-import tempfile
 import threading
 from dataclasses import dataclass
 from pathlib import Path
 
 from .charts import Figure
 from .downloads import csv_text
+from .lifecycle import write_atomic
 
 CHARTS_DIR = "assets/charts"
 VEGA_SCRIPT = "assets/vega/vega-bundle.js"
@@ -55,23 +55,6 @@ class RenderedChart:
 
 class ChartRenderError(Exception):
     """A chart's SVG could not be made; the message names the chart and its page."""
-
-
-def write_atomic(path: Path, text: str) -> None:
-    """Write a file another build may be reading or writing at the same moment: a uniquely
-    named temporary file in the same folder, then an atomic rename over the target, so a
-    reader sees the old file or the new one, never half of one."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as f:
-            f.write(text)
-        os.chmod(temp, 0o644)  # mkstemp makes it private; the file it replaces was not
-        os.replace(temp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temp)
-        raise
 
 
 class ChartRegistry:

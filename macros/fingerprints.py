@@ -15,6 +15,7 @@ import hashlib
 import json
 from pathlib import Path
 
+from .lifecycle import write_atomic
 from .model import SiteData
 from .pages import PageSpec, area_path, measure_path, visit_path
 
@@ -93,6 +94,5 @@ def write_stub(folder: Path, spec: PageSpec, digest: str) -> Path:
     content = f"{{# inputs {digest} #}}\n{spec.markdown()}"
     if not path.is_file() or path.read_text(encoding="utf-8") != content:
         # Atomic: a build of the same site running at the same moment reads these stubs.
-        from .chart_output import write_atomic
         write_atomic(path, content)
     return path

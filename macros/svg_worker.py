@@ -10,10 +10,10 @@ then says which chart it was (see `ChartRegistry.write`).
 
 from __future__ import annotations
 
-import os
 import sys
-import tempfile
 from pathlib import Path
+
+from macros.lifecycle import write_atomic
 
 
 def main() -> int:
@@ -33,10 +33,7 @@ def main() -> int:
             message = " ".join(f"{exc.__class__.__name__}: {exc}".split())
             print(f"{key}: {message}", file=sys.stderr, flush=True)
             continue
-        handle, tmp = tempfile.mkstemp(prefix=f".{key}.", suffix=".tmp", dir=folder)
-        with os.fdopen(handle, "w", encoding="utf-8") as f:
-            f.write(svg)
-        os.replace(tmp, folder / f"{key}.svg")
+        write_atomic(folder / f"{key}.svg", svg)
     return 0
 
 

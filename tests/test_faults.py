@@ -25,7 +25,7 @@ from pathlib import Path
 import pytest
 
 from macros import lifecycle
-from macros.chart_output import write_atomic
+from macros.lifecycle import write_atomic
 
 ROOT = Path(__file__).resolve().parent.parent
 MINIMAL = Path(__file__).resolve().parent / "fixtures" / "minimal"
@@ -365,7 +365,7 @@ def test_two_sites_built_into_the_same_folder_at_once(tmp_path, env):
 WRITER = """
 import sys, time
 from pathlib import Path
-from macros.chart_output import write_atomic
+from macros.lifecycle import write_atomic
 target, start = Path(sys.argv[1]), float(sys.argv[3])
 time.sleep(max(0.0, start - time.time()))  # both begin together, once imported
 while time.time() < start + 1.0:
