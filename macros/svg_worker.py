@@ -33,7 +33,9 @@ def main() -> int:
             message = " ".join(f"{exc.__class__.__name__}: {exc}".split())
             print(f"{key}: {message}", file=sys.stderr, flush=True)
             continue
-        write_atomic(folder / f"{key}.svg", svg)
+        # Never re-create the folder: if the build that owns it has gone and it was removed,
+        # this worker is an orphan and stops here (the write fails) instead of leaving it behind.
+        write_atomic(folder / f"{key}.svg", svg, make_folder=False)
     return 0
 
 
