@@ -130,8 +130,8 @@ def plain_config(site: Path, docs: Path) -> dict:
     theme["font"] = False
     # The same navigation as improvement-site gives these pages, so every page renders the
     # same nav (its size is part of each page's cost). Read-only use of the package.
-    from macros.pages import navigation, page_specs
-    from macros.site import current_data
+    from improvement_site.pages.specs import navigation, page_specs
+    from improvement_site.publish.current import current_data
     specs = page_specs(current_data(site / "data", "public"))
     generated = {s.path for s in specs}
     extra = sorted(p.relative_to(docs).as_posix() for p in docs.rglob("*.md")

@@ -16,7 +16,8 @@ import pytest
 
 @pytest.fixture(autouse=True)
 def _fresh_memos():
-    from macros import load, text
+    from improvement_site.data import load
+    from improvement_site.pages import text
     load._read_cache.clear()
     for memo in (text._render_block, text._glossary, text.safe_url):
         memo.cache_clear()

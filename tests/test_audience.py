@@ -9,8 +9,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from macros import commands
-from macros.audience import AudienceError, chosen_audience
+from improvement_site.cli import commands
+from improvement_site.publish.audience import AudienceError, chosen_audience
 from sitegen import RECORDS, write_site
 
 

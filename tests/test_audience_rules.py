@@ -12,10 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from macros.audience import (AUDIENCE_ENV, AudienceError, chosen_audience, for_audience,
+from improvement_site.publish.audience import (AUDIENCE_ENV, AudienceError, chosen_audience, for_audience,
                              hidden_counts)
-from macros.model import SiteData
-from macros.schema import Area, Commentary, Measure, Site, Value, Visit
+from improvement_site.model.sitedata import SiteData
+from improvement_site.model.schema import Area, Commentary, Measure, Site, Value, Visit
 
 ROOT = Path(__file__).resolve().parent / "fixtures" / "minimal"
 COMMITTEE = {"audience": "committee"}

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from macros.changes import compare
-from macros.load import load_site
+from improvement_site.publish.changes import compare
+from improvement_site.data.load import load_site
 
 FIXTURE = Path(__file__).resolve().parent / "fixtures" / "minimal"
 
@@ -59,7 +59,7 @@ def test_unchanged_data_lists_nothing(both):
 
 
 def test_several_fields_are_worded_as_a_list():
-    from macros.changes import ActionChange
+    from improvement_site.publish.changes import ActionChange
     change = ActionChange(None, None, fields=("action", "progress", "impact"))  # type: ignore
     assert change.fields_text == "wording, progress and impact"
 
@@ -71,8 +71,8 @@ def test_several_fields_are_worded_as_a_list():
 
 
 def _release(reporting_date, areas, measures, values, visits=(), commentary=()):
-    from macros.model import SiteData
-    from macros.schema import Area, Commentary, Measure, Site, Value, Visit
+    from improvement_site.model.sitedata import SiteData
+    from improvement_site.model.schema import Area, Commentary, Measure, Site, Value, Visit
     return SiteData.create(
         root=FIXTURE, site=Site(council="C", service="S", title="T",
                                 reporting_date=reporting_date),

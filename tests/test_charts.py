@@ -7,9 +7,11 @@ import json
 import altair as alt
 import pytest
 
-from macros import chart_theme, charts
-from macros.chart_output import ChartRegistry, figure_csv, script_safe_json
-from macros.status import plan_counts
+from improvement_site.charts import theme as chart_theme
+
+from improvement_site.charts import figures as charts
+from improvement_site.charts.output import ChartRegistry, figure_csv, script_safe_json
+from improvement_site.model.status import plan_counts
 
 
 def _layers(spec: dict) -> list[dict]:
@@ -148,7 +150,7 @@ def test_registry_hashes_by_content(built):
 
 
 def test_figure_cache_builds_once_and_survives_a_new_process(built, tmp_path):
-    from macros.chart_output import FigureCache
+    from improvement_site.charts.output import FigureCache
     data = built("minimal").data
     calls = []
 

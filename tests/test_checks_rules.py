@@ -1,4 +1,4 @@
-"""Cross-record rules (macros/checks.py) on small sites written for each rule: the exact
+"""Cross-record rules (improvement_site/data/checks.py) on small sites written for each rule: the exact
 message, file and line a comms officer is shown. Fast enough for mutation testing.
 
 A rule that is silent when it should speak, speaks about the wrong record, or points at the
@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from macros.load import load_site
-from macros.problems import DataError
+from improvement_site.data.load import load_site
+from improvement_site.data.problems import DataError
 
 SITE = """\
 council: C
@@ -605,8 +605,8 @@ def test_every_area_and_visit_has_its_own_references_checked(tmp_path):
 
 
 def _model(areas=(), measures=(), visits=(), judgements=None):
-    from macros.model import SiteData
-    from macros.schema import Area, Measure, Site, Visit
+    from improvement_site.model.sitedata import SiteData
+    from improvement_site.model.schema import Area, Measure, Site, Visit
     return SiteData.create(
         root=Path("."),
         site=Site(council="C", service="S", title="T", reporting_date="2024-03-31",
@@ -629,5 +629,5 @@ def _model(areas=(), measures=(), visits=(), judgements=None):
      [("site", 'judgements.inspection "ilacs" is not a visit id in data/visits.yaml')]),
 ])
 def test_check_site_checks_references_on_the_model_alone(model, told):
-    from macros.checks import check_site
+    from improvement_site.data.checks import check_site
     assert [(p.record, p.message) for p in check_site(_model(**model))] == told

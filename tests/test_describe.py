@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from macros.describe import measure_description, status_description
-from macros.load import load_site
-from macros.schema import Measure, Value
-from macros.status import StatusCounts
+from improvement_site.charts.describe import measure_description, status_description
+from improvement_site.data.load import load_site
+from improvement_site.model.schema import Measure, Value
+from improvement_site.model.status import StatusCounts
 
 FIXTURE = Path(__file__).resolve().parent / "fixtures" / "minimal"
 
@@ -79,8 +79,8 @@ def test_status_description_counts():
 
 
 def _site(measure: Measure, values: list[Value], reporting_date: str = "2024-03-31"):
-    from macros.model import SiteData
-    from macros.schema import Site
+    from improvement_site.model.sitedata import SiteData
+    from improvement_site.model.schema import Site
     return SiteData.create(
         root=FIXTURE, site=Site(council="C", service="S", title="T",
                                 reporting_date=reporting_date),
@@ -198,7 +198,7 @@ def test_status_description_says_action_or_actions(counts, text):
 
 
 def test_visits_description_lists_each_visit_and_marks_this_pages(data):
-    from macros.describe import visits_description
+    from improvement_site.charts.describe import visits_description
     assert visits_description(data.visits, data.visits[1]) == (
         "2 inspections and visits on a timeline: Full inspection: Inspection of local "
         "authority children's services (8 May 2023); Monitoring visit 1: The front door "
@@ -209,6 +209,6 @@ def test_visits_description_lists_each_visit_and_marks_this_pages(data):
 
 
 def test_one_visit_is_worded_in_the_singular(data):
-    from macros.describe import visits_description
+    from improvement_site.charts.describe import visits_description
     text = visits_description(data.visits[:1])
     assert text.startswith("1 inspection or visit on a timeline: ")

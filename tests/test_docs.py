@@ -7,9 +7,9 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from macros import schema
-from macros.cli import main
-from macros.schema_docs import SECTIONS, field_reference
+from improvement_site.model import schema
+from improvement_site.cli.main import main
+from improvement_site.data.schema_docs import SECTIONS, field_reference
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"
 

@@ -16,8 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from macros import commands
-from macros.downloads import csv_text
+from improvement_site.cli import commands
+from improvement_site.publish.downloads import csv_text
 
 FIXTURE = Path(__file__).resolve().parent / "fixtures" / "minimal"
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -110,8 +110,8 @@ def test_no_download_cell_starts_a_formula(built):
 
 
 def _site():
-    from macros.model import SiteData
-    from macros.schema import Area, Commentary, Measure, Site, Value, Visit
+    from improvement_site.model.sitedata import SiteData
+    from improvement_site.model.schema import Area, Commentary, Measure, Site, Value, Visit
     return SiteData.create(
         root=FIXTURE,
         site=Site(council="Example Council", service="Children's Services", title="Plan – 2024",
@@ -200,7 +200,7 @@ EXPECTED = {
 
 @pytest.fixture
 def written(tmp_path):
-    from macros import downloads
+    from improvement_site.publish import downloads
     site = tmp_path / "site"  # not there yet: a build makes it
     paths = downloads.write(_site(), site)
     return site / "downloads", paths
@@ -221,7 +221,7 @@ def test_each_csv_holds_exactly_its_rows(written, name):
 
 
 def test_rewriting_into_an_existing_build_replaces_the_files(written):
-    from macros import downloads
+    from improvement_site.publish import downloads
     folder, _ = written
     (folder / "plan.csv").write_text("stale", encoding="utf-8")
     downloads.write(_site(), folder.parent)
@@ -229,7 +229,7 @@ def test_rewriting_into_an_existing_build_replaces_the_files(written):
 
 
 def test_data_json_holds_the_site_and_every_table_as_the_csvs_do(written):
-    from macros import downloads
+    from improvement_site.publish import downloads
     folder, _ = written
     text = (folder / "data.json").read_text(encoding="utf-8")
     assert text == downloads.data_json(_site())  # the same, given rows or not
@@ -269,7 +269,7 @@ def test_data_json_is_one_record_a_line_with_sorted_keys(written):
 
 
 def test_row_counts_match_the_files(written):
-    from macros import downloads
+    from improvement_site.publish import downloads
     assert downloads.row_counts(_site()) == {"plan": 3, "measures": 3, "values": 5,
                                              "visits": 1, "commentary": 1}
 

@@ -24,12 +24,12 @@ from pathlib import Path
 
 import pytest
 
-from macros import lifecycle
-from macros.lifecycle import write_atomic
+from improvement_site import lifecycle
+from improvement_site.lifecycle import write_atomic
 
 ROOT = Path(__file__).resolve().parent.parent
 MINIMAL = Path(__file__).resolve().parent / "fixtures" / "minimal"
-CLI = [sys.executable, "-m", "macros.cli"]
+CLI = [sys.executable, "-m", "improvement_site.cli.main"]
 
 
 @pytest.fixture
@@ -216,7 +216,7 @@ def test_a_dying_svg_renderer_names_the_chart_and_leaves_nothing(tmp_path, env):
     def kill_workers():
         while build.poll() is None:
             for pid, cmdline in _children(build.pid):
-                if "macros.svg_worker" in cmdline:
+                if "improvement_site.charts.svg_worker" in cmdline:
                     try:
                         os.kill(pid, signal.SIGKILL)
                         killed.append(pid)
@@ -365,7 +365,7 @@ def test_two_sites_built_into_the_same_folder_at_once(tmp_path, env):
 WRITER = """
 import sys, time
 from pathlib import Path
-from macros.lifecycle import write_atomic
+from improvement_site.lifecycle import write_atomic
 target, start = Path(sys.argv[1]), float(sys.argv[3])
 time.sleep(max(0.0, start - time.time()))  # both begin together, once imported
 while time.time() < start + 1.0:
@@ -392,7 +392,7 @@ def test_cache_files_written_by_two_processes_at_once(tmp_path):
 SWAPPER = """
 import sys, tempfile, time
 from pathlib import Path
-from macros.lifecycle import replace_output as _replace
+from improvement_site.lifecycle import replace_output as _replace
 out, start = Path(sys.argv[1]), float(sys.argv[3])
 time.sleep(max(0.0, start - time.time()))  # both begin together, once imported
 while time.time() < start + 1.0:
@@ -424,13 +424,13 @@ def test_import_internal_error_is_one_worded_line(tmp_path, monkeypatch):
     internal-error line (import and export share the CLI's guard), exit 1, no traceback."""
     from click.testing import CliRunner
 
-    import macros.import_plan
-    from macros.cli import main
+    import improvement_site.tracker.plan
+    from improvement_site.cli.main import main
 
     def broken(*args, **kwargs):
         raise RuntimeError("disk on fire")
 
-    monkeypatch.setattr(macros.import_plan, "import_plan", broken)
+    monkeypatch.setattr(improvement_site.tracker.plan, "import_plan", broken)
     book = tmp_path / "plan.csv"
     book.write_text("id,action\n", encoding="utf-8")
     result = CliRunner().invoke(main, ["import", "plan", str(book), "--site", str(tmp_path)])

@@ -12,7 +12,7 @@ from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from macros.cli import main
+from improvement_site.cli.main import main
 
 MINIMAL = Path(__file__).resolve().parent / "fixtures" / "minimal"
 FILES = sorted(p.relative_to(MINIMAL).as_posix() for p in (MINIMAL / "data").rglob("*")

@@ -18,7 +18,7 @@ import pytest
 import yaml
 from bs4 import BeautifulSoup
 
-from macros import commands
+from improvement_site.cli import commands
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 PAYLOADS = [

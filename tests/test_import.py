@@ -16,10 +16,10 @@ import pytest
 from click.testing import CliRunner
 from openpyxl.styles import PatternFill
 
-from macros.cli import main
-from macros.import_measures import period_of
-from macros.import_tables import Cell
-from macros.load import load_site
+from improvement_site.cli.main import main
+from improvement_site.tracker.measures import period_of
+from improvement_site.tracker.tables import Cell
+from improvement_site.data.load import load_site
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "import"

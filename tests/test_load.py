@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from macros.cli import main
-from macros.load import load_site
-from macros.problems import DataError
+from improvement_site.cli.main import main
+from improvement_site.data.load import load_site
+from improvement_site.data.problems import DataError
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 BAD = sorted(p.name for p in FIXTURES.glob("bad_*"))
@@ -245,7 +245,7 @@ def test_every_number_field_has_the_same_rule(tmp_path):
 
 
 def test_length_limits_come_from_the_schema_and_are_worded(tmp_path):
-    from macros.schema import ID, MARKDOWN, NAME, TEXT
+    from improvement_site.model.schema import ID, MARKDOWN, NAME, TEXT
     site = _copy_minimal(tmp_path)
     data = site / "data"
     _edit(data / "measures.yaml", "name: Child protection visits within timescale",
@@ -279,7 +279,7 @@ def _kind_of(annotation):
     """The schema.Kind a field's annotation carries (inside Optional, list, Annotated)."""
     import typing
 
-    from macros import schema
+    from improvement_site.model import schema
     for arg in typing.get_args(annotation):
         if isinstance(arg, schema.Kind):
             return arg
@@ -291,7 +291,7 @@ def _kind_of(annotation):
 
 def _text_ratios(record, out: list) -> None:
     """(length / limit, field) for every text of a validated record and the records in it."""
-    from macros import schema
+    from improvement_site.model import schema
     for name, info in type(record).model_fields.items():
         kind = next((m for m in info.metadata if isinstance(m, schema.Kind)), None) or \
             _kind_of(info.annotation)
@@ -437,7 +437,7 @@ def _largest_accepted(make, top: int) -> int:
     """The largest n for which make(n) passes validation (0 if none), by bisection."""
     from pydantic import TypeAdapter, ValidationError
 
-    from macros import schema
+    from improvement_site.model import schema
     adapter = TypeAdapter(schema.Markdown)
 
     def ok(n: int) -> bool:
@@ -457,7 +457,7 @@ def _largest_accepted(make, top: int) -> int:
 def _worst_markdown():
     """The worst text the validator accepts for each run: as many repeats as it allows, alone,
     followed by plain text up to the length limit, and nested."""
-    from macros.schema import MARKDOWN
+    from improvement_site.model.schema import MARKDOWN
     limit = MARKDOWN.limit
     for run in MARKDOWN_RUNS:
         alone = lambda n, run=run: run * n  # noqa: E731
@@ -477,7 +477,7 @@ def test_markdown_the_validator_accepts_renders_in_well_under_a_second():
     validator accepts, the renderer finishes in well under a second."""
     import time
 
-    from macros.text import TextRenderer
+    from improvement_site.pages.text import TextRenderer
     renderer = TextRenderer({})
     slow = []
     for name, text in _worst_markdown():
@@ -497,7 +497,7 @@ def test_markdown_the_validator_accepts_renders_in_well_under_a_second():
 def test_the_slow_markdown_is_refused_with_advice(text):
     from pydantic import ValidationError
 
-    from macros import schema
+    from improvement_site.model import schema
     with pytest.raises(ValidationError) as info:
         schema.Measure.model_validate({"id": "m", "name": "M", "note": text})
     [error] = info.value.errors()
@@ -505,7 +505,7 @@ def test_the_slow_markdown_is_refused_with_advice(text):
 
 
 def test_markdown_people_write_is_accepted():
-    from macros import schema
+    from improvement_site.model import schema
     text = ("Progress since **March**: see [the report](https://example.org/report \"Report\") "
             "and [annex 1][a] (published). Next steps:\n\n1. Recruit\n2. Train\n   - in house\n"
             "   - with partners\n\n> Quoted from the letter [1].\n\n---\n\nHeading\n=======\n\n"

@@ -80,7 +80,7 @@ def _site(root: Path, draw) -> Path:
 
 
 def _run(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "macros.cli", *args], capture_output=True,
+    return subprocess.run([sys.executable, "-m", "improvement_site.cli.main", *args], capture_output=True,
                           text=True, timeout=300)
 
 

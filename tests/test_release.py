@@ -18,10 +18,10 @@ from bs4 import BeautifulSoup
 from click.testing import CliRunner
 
 from conftest import squash
-from macros import commands
-from macros.cli import main
-from macros.history import load_history, repository_root
-from macros.load import load_site
+from improvement_site.cli import commands
+from improvement_site.cli.main import main
+from improvement_site.publish.history import load_history, repository_root
+from improvement_site.data.load import load_site
 
 ROOT = Path(__file__).resolve().parent.parent
 MEETINGS = ("2024-07-10", "2024-09-11", "2024-09-25")

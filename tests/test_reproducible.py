@@ -5,7 +5,7 @@ from __future__ import annotations
 import filecmp
 from pathlib import Path
 
-from macros import commands
+from improvement_site.cli import commands
 
 MINIMAL = Path(__file__).resolve().parent / "fixtures" / "minimal"
 

@@ -10,9 +10,9 @@ import time
 import urllib.request
 from pathlib import Path
 
-from macros import pages
-from macros.fingerprints import page_hashes
-from macros.load import load_site
+from improvement_site.pages import specs as pages
+from improvement_site.pages.fingerprints import page_hashes
+from improvement_site.data.load import load_site
 
 MINIMAL = Path(__file__).resolve().parent / "fixtures" / "minimal"
 

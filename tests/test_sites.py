@@ -9,8 +9,8 @@ import pytest
 import yaml
 
 from conftest import SITES, BuiltSite
-from macros import status
-from macros.labels import long_date
+from improvement_site.model import status
+from improvement_site.model.labels import long_date
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -118,8 +118,8 @@ def test_a_snapshot_value_is_on_its_day_and_a_monthly_one_in_its_month(tmp_path)
     """A page read "17 in 5 March 2025": a value is in a month but on a day."""
     import shutil
 
-    from macros import commands
-    from macros.labels import at_period
+    from improvement_site.cli import commands
+    from improvement_site.model.labels import at_period
     assert at_period("2023-06") == "in June 2023"
     assert at_period("2023-07-17") == "on 17 July 2023"
     site = tmp_path / "site"
@@ -259,7 +259,7 @@ def test_downloads_hold_the_whole_data_set(built):
     area_csv = (folder / "plan" / "front-door.csv").read_text(encoding="utf-8")
     assert area_csv.count("\nfront-door,") == 18
     # The data dictionary page describes every column of every file.
-    from macros.downloads import TABLES
+    from improvement_site.publish.downloads import TABLES
     text = site.text("downloads/")
     for name, (_, columns) in TABLES.items():
         assert f"{name}.csv" in text
@@ -272,8 +272,8 @@ def test_a_rebuild_replaces_the_output_and_leaves_nothing_beside_it(tmp_path):
     staging and old-output folders are gone; a failed rebuild keeps the old site."""
     import shutil
 
-    from macros import commands
-    from macros.chart_output import REGISTRY
+    from improvement_site.cli import commands
+    from improvement_site.charts.output import REGISTRY
     site = tmp_path / "site"
     shutil.copytree(ROOT / "tests" / "fixtures" / "minimal", site)
     out = tmp_path / "out"

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from macros import status
-from macros.load import load_site
-from macros.schema import Action, Measure
+from improvement_site.model import status
+from improvement_site.data.load import load_site
+from improvement_site.model.schema import Action, Measure
 
 MINIMAL = Path(__file__).resolve().parent / "fixtures" / "minimal" / "data"
 
@@ -110,8 +110,8 @@ def test_measure_status_skips_missing_values_and_applies_override():
 
 def _site(values, measures, areas=(), reporting_date="2024-03-31"):
     """A model made in memory: just the records a rule needs."""
-    from macros.model import SiteData
-    from macros.schema import Site, Value
+    from improvement_site.model.sitedata import SiteData
+    from improvement_site.model.schema import Site, Value
     return SiteData.create(
         root=Path("."),
         site=Site(council="C", service="S", title="T", reporting_date=reporting_date),
@@ -128,7 +128,7 @@ def test_counts_list_every_status_with_zero_when_none_are_given():
 
 
 def test_plan_and_area_counts_are_judged_at_the_reporting_date():
-    from macros.schema import Area
+    from improvement_site.model.schema import Area
     late = {"due": "2024-03-01", "status": "on_track"}
     areas = [
         Area(id="one", number=1, title="One", outcomes=[{"text": "O", "actions": [
@@ -255,7 +255,7 @@ def test_measure_status_judges_in_range_direction_against_the_target_in_force():
 def test_a_value_is_rated_against_the_target_in_force_for_its_own_period():
     m = measure(polarity="higher_is_better",
                 targets=[{"by": "2023-09", "value": 60}, {"by": "2024-03", "value": 90}])
-    from macros.schema import Value
+    from improvement_site.model.schema import Value
     # 70 meets September's 60 but not March's 90.
     assert status.value_rag(m, Value(measure="m", period="2023-08", value=70)) == "green"
     assert status.value_rag(m, Value(measure="m", period="2024-01", value=70)) == "red"

@@ -9,8 +9,8 @@ import re
 import pytest
 from bs4 import BeautifulSoup
 
-from macros.glossary import merged_glossary
-from macros.text import (ALLOWED_ATTRIBUTES, ALLOWED_TAGS, TextRenderer, _glossary,
+from improvement_site.model.glossary import merged_glossary
+from improvement_site.pages.text import (ALLOWED_ATTRIBUTES, ALLOWED_TAGS, TextRenderer, _glossary,
                          _markdown_html, _terms, safe_url, sanitise)
 
 GLOSSARY = merged_glossary({"TEST": "Test Term"})
@@ -211,5 +211,5 @@ def test_inline_text_reads_as_typed_without_stray_backslashes(typed):
 
 
 def test_heading_text_keeps_no_backslash_before_a_tilde():
-    from macros.text import escape_markdown
+    from improvement_site.pages.text import escape_markdown
     assert escape_markdown("about ~50") == "about ~50"

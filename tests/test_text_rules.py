@@ -15,7 +15,7 @@ import pytest
 from bs4 import BeautifulSoup
 from jinja2 import Environment
 
-from macros.text import TextRenderer, escape_markdown, inert_html
+from improvement_site.pages.text import TextRenderer, escape_markdown, inert_html
 
 TITLES = [
     "Plain title",
@@ -120,7 +120,7 @@ def test_the_sanitiser_is_the_same_with_an_nh3_older_than_0_3(monkeypatch, fragm
     # pyproject allows nh3 from 0.2.17, which has no Cleaner: the allowlist must hold there too.
     import nh3
 
-    from macros import text
+    from improvement_site.pages import text
     current = text._cleaner()(fragment)
     monkeypatch.delattr(nh3, "Cleaner", raising=False)
     assert text._cleaner()(fragment) == current

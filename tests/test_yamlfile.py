@@ -1,4 +1,4 @@
-"""The YAML dialect data files are read in (macros/yamlfile.py), on its own. Fast: run under
+"""The YAML dialect data files are read in (improvement_site/data/yamlfile.py), on its own. Fast: run under
 mutation testing.
 
 The rules: only true/false are booleans, dates stay text for the schema to judge, an integer
@@ -13,8 +13,8 @@ from __future__ import annotations
 import pytest
 import yaml
 
-from macros import yamlfile
-from macros.yamlfile import AliasError, DuplicateKeyError, LineDict, LineList, line_of, parse
+from improvement_site.data import yamlfile
+from improvement_site.data.yamlfile import AliasError, DuplicateKeyError, LineDict, LineList, line_of, parse
 
 BASES = [yaml.SafeLoader] + ([yaml.CSafeLoader] if hasattr(yaml, "CSafeLoader") else [])
 

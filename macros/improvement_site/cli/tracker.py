@@ -1,0 +1,140 @@
+"""`improvement-site import ...` and `improvement-site export ...`: a council's own tracker in
+and out of the data files. The work is in tracker.plan, tracker.measures and tracker.export; this
+module turns their results and failures into messages and exit codes."""
+
+from __future__ import annotations
+
+import sys
+from datetime import date
+from pathlib import Path
+from typing import Any, Callable
+
+import click
+
+from improvement_site.data.problems import DataError
+
+SITE = click.option("--site", type=click.Path(file_okay=False, path_type=Path), default=".",
+                    show_default=True, help="The site folder whose data/ the import is for.")
+MAPPING = click.option("--mapping", type=click.Path(dir_okay=False, path_type=Path),
+                       help="A YAML file naming your own column headings, areas, RAG words or "
+                            "measure names (see docs/import.md).")
+FILE = click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+
+
+def _run(ctx: click.Context, action: Callable[[], Any]) -> Any:
+    """Run an import or export; any failure is one message and exit code 1, never a traceback
+    (unless --debug)."""
+    from improvement_site.tracker.export import ExportFailed
+    from improvement_site.tracker.importing import ImportFailed
+
+    try:
+        return action()
+    except (ImportFailed, DataError) as exc:
+        click.echo(exc.report(), err=True)
+    except ExportFailed as exc:
+        click.echo(f"Export failed; nothing was written: {exc}", err=True)
+    # Anything else is not the input's fault: it escapes to the CLI's guard, which words it
+    # as an internal error in one line (with a traceback under --debug) and exits 1.
+    sys.exit(1)
+
+
+def _iso_day(ctx: click.Context, param: click.Parameter, value: str | None) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f'"{value}" is not a date; write it as YYYY-MM-DD, e.g. '
+                                 f"2023-07-17") from None
+
+
+@click.group("import")
+def import_group() -> None:
+    """Turn your tracker (an Excel workbook or CSV file) into the site's data files.
+
+    Everything is checked first: every row that cannot be read is listed with its sheet, row
+    and column, and then nothing is written. See docs/import.md.
+    """
+
+
+@import_group.command("plan")
+@FILE
+@SITE
+@MAPPING
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path),
+              help="Where to write the area files (default: SITE/data/plan).")
+@click.pass_context
+def import_plan_command(ctx: click.Context, file: Path, site: Path, mapping: Path | None,
+                        out: Path | None) -> None:
+    """Import the action plan in FILE (.xlsx or .csv) as data/plan/NN-<area>.yaml files.
+
+    The YAML files in the plan folder are replaced by the plan in FILE.
+    """
+    from improvement_site.tracker.plan import import_plan
+
+    done = _run(ctx, lambda: import_plan(file, site, out, mapping))
+    target = out if out is not None else site / "data" / "plan"
+    removed = f"; removed {', '.join(done.removed)}" if done.removed else ""
+    click.echo(f"Imported {_count(done.areas, 'area')} and {_count(done.actions, 'action')} "
+               f"from {file.name} into {target} ({_count(done.changed, 'file')} changed"
+               f"{removed}). The site's data is valid.")
+
+
+@import_group.command("measures")
+@FILE
+@SITE
+@MAPPING
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path),
+              help="The file to write (default: SITE/data/measures.csv).")
+@click.option("--latest-date", callback=_iso_day, metavar="YYYY-MM-DD",
+              help='The date the figures in a "Latest" or "Current" column are for.')
+@click.option("--latest-note", default="", help='A note for the "Latest" figures, e.g. '
+                                                '"Latest, data refreshed 17 July 2023".')
+@click.option("--merge", is_flag=True, help="Keep the figures already in the file; imported "
+                                            "figures replace those for the same measure and "
+                                            "period.")
+@click.pass_context
+def import_measures_command(ctx: click.Context, file: Path, site: Path, mapping: Path | None,
+                            out: Path | None, latest_date: date | None, latest_note: str,
+                            merge: bool) -> None:
+    """Import the scorecard in FILE (.xlsx or .csv) as data/measures.csv.
+
+    FILE is wide (a row per measure, a column per month) or long (measure, period, value,
+    note columns). Without --merge, measures.csv is replaced.
+    """
+    from improvement_site.tracker.measures import import_measures
+
+    done = _run(ctx, lambda: import_measures(file, site, out, mapping, latest_date, latest_note,
+                                             merge))
+    state = "written" if done.changed else "unchanged"
+    click.echo(f"Imported {_count(done.values, 'value')} for {_count(done.measures, 'measure')} "
+               f"from {file.name}; "
+               f"{done.path} {state}. The site's data is valid.")
+
+
+@click.group("export")
+def export_group() -> None:
+    """Write the site's data out to a workbook, to keep working on it in Excel."""
+
+
+@export_group.command("plan")
+@FILE
+@click.option("--site", type=click.Path(file_okay=False, path_type=Path), default=".",
+              show_default=True, help="The site folder whose plan is exported.")
+@click.pass_context
+def export_plan_command(ctx: click.Context, file: Path, site: Path) -> None:
+    """Write the plan to the workbook FILE (.xlsx): a sheet per area, in the action plan's
+    columns, with RAG as words and fill colours. `import plan FILE` reads it back."""
+    from improvement_site.tracker.export import export_plan
+
+    if file.suffix.lower() != ".xlsx":
+        click.echo(f'{file.name}: the export writes an Excel workbook; name the file with '
+                   f'".xlsx", e.g. plan.xlsx', err=True)
+        sys.exit(1)
+    done = _run(ctx, lambda: export_plan(site, file))
+    click.echo(f"Wrote {_count(done.areas, 'area')} and {_count(done.actions, 'action')} to "
+               f"{done.path}.")
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}{'' if number == 1 else 's'}"

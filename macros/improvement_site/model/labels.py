@@ -1,0 +1,97 @@
+"""How values read on the page: dates, months, numbers with units, visit names.
+
+British style throughout (11 September 2024, 12.5%), as council papers are written.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from improvement_site.model.schema import Measure, Visit
+
+KIND_LABELS = {
+    "full_inspection": "Full inspection",
+    "monitoring_visit": "Monitoring visit",
+    "focused_visit": "Focused visit",
+    "jtai": "Joint targeted area inspection",
+}
+GRADE_LABELS = {
+    "outstanding": "Outstanding",
+    "good": "Good",
+    "requires_improvement": "Requires improvement to be good",
+    "inadequate": "Inadequate",
+}
+UNIT_LABELS = {
+    "count": "number",
+    "percent": "percentage",
+    "rate_per_10000": "rate per 10,000 children",
+    "days": "days",
+}
+POLARITY_LABELS = {
+    "higher_is_better": "Higher is better",
+    "lower_is_better": "Lower is better",
+    "in_range": "Best within the tolerance range",
+    None: "Not stated",
+}
+_MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August",
+           "September", "October", "November", "December"]
+
+
+def long_date(value: date | str | None) -> str:
+    """11 September 2024; a YYYY-MM month reads September 2024."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        if len(value) == 7:
+            return f"{_MONTHS[int(value[5:7]) - 1]} {value[:4]}"
+        value = date.fromisoformat(value)
+    return f"{value.day} {_MONTHS[value.month - 1]} {value.year}"
+
+
+def period_label(period: str) -> str:
+    """2023-06 → June 2023; 2023-07-17 → 17 July 2023."""
+    return long_date(period)
+
+
+def at_period(period: str) -> str:
+    """A value is *in* a month and *on* a day: 'in June 2023', 'on 17 July 2023'."""
+    return ("on " if len(str(period)) > 7 else "in ") + period_label(str(period))
+
+
+def short_period(period: str) -> str:
+    """Jun 2023 / 17 Jul 2023, for table columns and chart axes."""
+    if len(period) == 7:
+        return f"{_MONTHS[int(period[5:7]) - 1][:3]} {period[:4]}"
+    d = date.fromisoformat(period)
+    return f"{d.day} {_MONTHS[d.month - 1][:3]} {d.year}"
+
+
+def number(value: float | None, unit: str = "count") -> str:
+    """A value as printed: 90%, 97, 62.5, 1,024; 'Not available' for none."""
+    if value is None:
+        return "Not available"
+    text = f"{value:,.1f}".rstrip("0").rstrip(".") if value != int(value) else f"{int(value):,}"
+    if unit == "percent":
+        return f"{text}%"
+    if unit == "days":
+        return f"{text} day" + ("" if value == 1 else "s")
+    return text
+
+
+def measure_number(measure: Measure, value: float | None) -> str:
+    return number(value, measure.unit)
+
+
+def visit_label(visit: Visit) -> str:
+    """'Monitoring visit 5: The front door' / 'Full inspection (ILACS) July 2022'."""
+    kind = KIND_LABELS[visit.kind]
+    if visit.number is not None:
+        kind = f"{kind} {visit.number}"
+    return f"{kind}: {visit.focus}"
+
+
+def visit_dates(visit: Visit) -> str:
+    start = long_date(visit.start)
+    if visit.end and visit.end != visit.start:
+        return f"{start} to {long_date(visit.end)}"
+    return start

@@ -1,0 +1,282 @@
+"""One function per page type: gather what the page shows from the model and derived facts,
+then render its template. Macros call these; they never compute a fact themselves."""
+
+from __future__ import annotations
+
+from markupsafe import Markup
+
+from improvement_site.charts import figures as charts
+
+from improvement_site.model import status
+from improvement_site.charts.output import CHARTS_DIR, FIGURES, REGISTRY, script_safe_json
+from improvement_site.pages.render import PageContext, render
+
+STATUS_HELP = {
+    "complete": "The action has been completed.",
+    "on_track": "Work has started and is on schedule.",
+    "delayed": "The action is behind schedule; the exceptions page gives the reason and "
+               "mitigation.",
+    "not_started": "Planning: the action has not yet started.",
+    "not_rated": "The plan gives no status for this action yet.",
+}
+HEADLINE_COUNT = 6
+
+
+def _dump(record) -> dict:
+    return record.model_dump(mode="json")
+
+
+def _measure_key(data, measure) -> tuple:
+    """Everything a measure's chart is drawn from."""
+    return (_dump(measure), [_dump(v) for v in data.values_of(measure.id)],
+            str(data.site.reporting_date), [_dump(v) for v in data.visits_for_measure(measure.id)])
+
+
+def _strip(ctx: PageContext, measures, *, title: str, name: str, window=None, visits=None):
+    data = ctx.data
+    window_key = [str(d) for d in window] if window else None
+    visits_key = [_dump(v) for v in visits] if visits else None
+
+    def panel(measure, w, v):  # each measure's small chart is built once, for every strip
+        return FIGURES.get(("panel", _measure_key(data, measure), window_key, visits_key),
+                           lambda: charts.measure_figure(data, measure, window=w, visits=v,
+                                                         compact=True))
+
+    key = ("strip", [_measure_key(data, m) for m in measures], title, name, window_key,
+           visits_key)
+    return FIGURES.get(key, lambda: charts.measures_strip(
+        data, measures, title=title, name=name, window=window, visits=visits, panel=panel))
+
+
+def _status(counts, scope: str, name: str):
+    key = ("status", counts.counts, counts.overdue, scope, name)
+    return FIGURES.get(key, lambda: charts.status_figure(counts, scope, name))
+
+
+def _timeline(data, highlighted=None):
+    key = ("timeline", [_dump(v) for v in data.visits], highlighted.id if highlighted else None)
+    return FIGURES.get(key, lambda: charts.visits_timeline_figure(data, highlighted))
+
+
+def figure_html(ctx: PageContext, figure) -> Markup:
+    """A chart as the page shows it: title, description, live chart over a static SVG, the
+    data as a table and a CSV download. Empty when there is nothing to chart."""
+    if figure is None:
+        return Markup("")
+    chart = REGISTRY.add(figure)
+    count = ctx.extra.get("charts", 0) + 1
+    ctx.extra["charts"] = count
+    return Markup(render(
+        "chart.html.j2", ctx, id=f"{count}-{chart.key[:8]}", title=figure.title,
+        description=figure.description, spec=Markup(script_safe_json(chart.spec)),
+        svg_url=ctx.asset(f"{CHARTS_DIR}/{chart.key}.svg"),
+        csv_url=ctx.asset(f"{CHARTS_DIR}/{chart.key}.csv"), name=figure.name,
+        columns=figure.columns, rows=figure.rows))
+
+
+def _measure_rows(ctx: PageContext, measures) -> list:
+    return [(m, status.measure_status(ctx.data, m)) for m in measures]
+
+
+def home_page(ctx: PageContext) -> str:
+    data = ctx.data
+    counts = status.plan_counts(data)
+    headline = headline_measures(data)
+    return render("home.md.j2", ctx, areas=data.areas, counts=counts,
+                  inspection=data.inspection, headline=_measure_rows(ctx, headline),
+                  latest_visit=data.latest_visit,
+                  status_chart=figure_html(ctx, _status(counts, "the whole plan", "plan-status"))
+                  if data.areas else "",
+                  progress_chart=progress_chart(ctx) if data.areas else "",
+                  headline_chart=figure_html(ctx, _strip(
+                      ctx, headline, title="Headline measures", name="headline-measures")))
+
+
+def headline_measures(data) -> list:
+    """The measures a site flags as headline, else the first few with a value."""
+    flagged = [m for m in data.measures if getattr(m, "headline", False)]
+    if flagged:
+        return flagged
+    with_values = [m for m in data.measures if status.known_values(data, m)]
+    return with_values[:HEADLINE_COUNT]
+
+
+def plan_page(ctx: PageContext) -> str:
+    data = ctx.data
+    return render("plan.md.j2", ctx, areas=data.areas, counts=status.plan_counts(data),
+                  area_counts=[(a, status.area_counts(data, a)) for a in data.areas],
+                  STATUS_HELP=STATUS_HELP)
+
+
+def area_page(ctx: PageContext, area_id: str) -> str:
+    data = ctx.data
+    area = data.area(area_id)
+    ids = list(area.measures)
+    for _, _, action in data.actions(area):
+        ids += [m for m in action.measures if m not in ids]
+    counts = status.area_counts(data, area)
+    measures = [data.measure(i) for i in ids]
+    return render("area.md.j2", ctx, area=area, counts=counts,
+                  measures=_measure_rows(ctx, measures),
+                  visits=data.visits_for_area(area_id),
+                  status_chart=figure_html(ctx, _status(counts, f"area {area.number}",
+                                                        f"{area.id}-status")),
+                  measures_chart=figure_html(ctx, _strip(
+                      ctx, measures, title=f"Measures for area {area.number}",
+                      name=f"{area.id}-measures")),
+                  action_history=action_history(ctx, area))
+
+
+def exceptions_page(ctx: PageContext) -> str:
+    data = ctx.data
+    rd = data.site.reporting_date
+    delayed = [(area, a) for area, _, a in data.actions() if a.status == "delayed"]
+    overdue = [(area, a) for area, _, a in data.actions() if status.is_overdue(a, rd)]
+    return render("exceptions.md.j2", ctx, delayed=delayed, overdue=overdue)
+
+
+def scorecard_page(ctx: PageContext) -> str:
+    data = ctx.data
+    names: list[str] = []
+    for m in data.measures:
+        names += [c.name for c in m.comparators if c.name not in names]
+    groups = [(g, _measure_rows(ctx, ms)) for g, ms in data.groups()]
+    return render("scorecard.md.j2", ctx, groups=groups, comparator_names=names)
+
+
+def measure_page(ctx: PageContext, measure_id: str) -> str:
+    data = ctx.data
+    m = data.measure(measure_id)
+    rows = [(v, status.target_for(m, v.period), status.value_rag(m, v))
+            for v in data.values_of(measure_id)]
+    return render("measure.md.j2", ctx, m=m, st=status.measure_status(data, m), rows=rows,
+                  chart=measure_chart(ctx, measure_id),
+                  rag_history=measure_history(ctx, m),
+                  commentary=data.commentary_of(measure_id),
+                  areas=data.areas_for_measure(measure_id),
+                  visits=data.visits_for_measure(measure_id))
+
+
+def visits_page(ctx: PageContext) -> str:
+    data = ctx.data
+    chart = figure_html(ctx, _timeline(data)) if data.visits else ""
+    return render("visits.md.j2", ctx, visits=list(reversed(data.visits)), chart=chart)
+
+
+def visit_page(ctx: PageContext, visit_id: str) -> str:
+    data = ctx.data
+    v = data.visit(visit_id)
+    j = data.site.judgements
+    figure = _strip(ctx, [data.measure(m) for m in v.measures],
+                    **charts.visit_strip_options(v)) or _timeline(data, v)
+    return render("visit.md.j2", ctx, v=v, chart=figure_html(ctx, figure),
+                  judgements=j if j and j.inspection == visit_id else None,
+                  areas=[data.area(a) for a in v.areas],
+                  measures=[data.measure(m) for m in v.measures])
+
+
+def glossary_page(ctx: PageContext) -> str:
+    return render("glossary.md.j2", ctx, terms=list(ctx.data.glossary.items()))
+
+
+def accessibility_page(ctx: PageContext) -> str:
+    return render("accessibility.md.j2", ctx)
+
+
+# -- macros for hand-written pages ------------------------------------------------------------
+
+
+def status_summary(ctx: PageContext, area_id: str | None = None) -> str:
+    data = ctx.data
+    if area_id:
+        area = data.area(area_id)
+        return render("status_summary.md.j2", ctx, counts=status.area_counts(data, area),
+                      caption=f"Actions by status: {area.number}. {area.title}")
+    return render("status_summary.md.j2", ctx, counts=status.plan_counts(data),
+                  caption="Actions by status, whole plan")
+
+
+def measure_summary(ctx: PageContext, *measure_ids: str) -> str:
+    data = ctx.data
+    measures = [data.measure(i) for i in measure_ids] if measure_ids else list(data.measures)
+    return render("measure_summary.md.j2", ctx, rows=_measure_rows(ctx, measures),
+                  caption="Measures, latest values")
+
+
+def measure_chart(ctx: PageContext, measure_id: str) -> Markup:
+    """A measure's chart with its description, data table and CSV."""
+    data = ctx.data
+    m = data.measure(measure_id)
+    return figure_html(ctx, FIGURES.get(("measure", _measure_key(data, m)),
+                                        lambda: charts.measure_figure(data, m)))
+
+
+def status_chart(ctx: PageContext, area_id: str | None = None) -> Markup:
+    """Actions by status as a chart, for the whole plan or one area."""
+    data = ctx.data
+    if area_id:
+        area = data.area(area_id)
+        return figure_html(ctx, _status(status.area_counts(data, area), f"area {area.number}",
+                                        f"{area.id}-status"))
+    return figure_html(ctx, _status(status.plan_counts(data), "the whole plan", "plan-status"))
+
+
+def measures_chart(ctx: PageContext, *measure_ids: str) -> Markup:
+    """Small multiples of the named measures (default: all)."""
+    data = ctx.data
+    measures = [data.measure(i) for i in measure_ids] if measure_ids else list(data.measures)
+    return figure_html(ctx, _strip(ctx, measures, title="Measures", name="measures"))
+
+
+# -- releases and history ---------------------------------------------------------------------
+
+
+def changes_page(ctx: PageContext) -> str:
+    from improvement_site.publish.changes import compare
+    history = ctx.history
+    previous = history.previous
+    changes = compare(previous.data, ctx.data) if previous else None
+    return render("changes.md.j2", ctx, history=history, previous=previous, changes=changes)
+
+
+def releases_page(ctx: PageContext) -> str:
+    history = ctx.history
+    return render("releases.md.j2", ctx, history=history,
+                  snapshots=list(reversed(history.snapshots)))
+
+
+def action_history(ctx: PageContext, area) -> tuple[list, list]:
+    """Per action of the area, its status at each meeting (None where it did not exist)."""
+    snapshots = ctx.history.snapshots
+    if len(snapshots) < 2:
+        return [], []
+    by_release = [{a.id: status.status_of(a) for _, _, a in snap.data.actions()}
+                  for snap in snapshots]
+    rows = [(a, [statuses.get(a.id) for statuses in by_release])
+            for _, _, a in ctx.data.actions(area)]
+    return list(snapshots), rows
+
+
+def measure_history(ctx: PageContext, measure) -> list:
+    """The measure's RAG, value and direction as reported at each meeting."""
+    out = []
+    for snap in ctx.history.snapshots:
+        if snap.data.has("measure", measure.id):
+            out.append((snap, status.measure_status(snap.data, snap.data.measure(measure.id))))
+    return out if len(out) > 1 else []
+
+
+def progress_chart(ctx: PageContext) -> Markup:
+    snapshots = ctx.history.snapshots
+    if len(snapshots) < 2:
+        return Markup("")
+    points = [(snap.label, status.plan_counts(snap.data)) for snap in snapshots]
+    key = ("progress", [(label, c.counts, c.overdue) for label, c in points])
+    return figure_html(ctx, FIGURES.get(key, lambda: charts.progress_figure(points)))
+
+
+def downloads_page(ctx: PageContext) -> str:
+    from improvement_site.publish import downloads
+    tables = [(name, title, columns) for name, (title, columns) in downloads.TABLES.items()]
+    return render("downloads.md.j2", ctx, tables=tables, counts=downloads.row_counts(ctx.data),
+                  folder=downloads.FOLDER)

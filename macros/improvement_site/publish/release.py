@@ -1,0 +1,240 @@
+"""Publish a release: validate, build and deploy one meeting's tag with mike.
+
+Each release becomes its own folder on the publishing branch (`2024-09-11/`), `latest`
+redirects to the newest meeting by date, and `versions.json` lists every meeting by date and
+title for Material's version menu. Aliases are redirect pages, not symlinks, so hosts that
+ignore symlinks still work. mike writes only the release's own folder, the aliases and
+versions.json, so a published release is never changed by a later one.
+
+Publishing an older meeting again (the correction procedure in docs/releases.md) replaces
+that meeting's folder only: `latest` stays on the newest meeting. A tag whose date is not the
+meeting date in the data at that tag is refused, unless told to publish it anyway.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import shutil
+import subprocess
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Callable
+
+
+from improvement_site import lifecycle
+from improvement_site.publish.history import TAG_PATTERN, GitError, _git, repository_root
+from improvement_site.model.labels import long_date
+from improvement_site.data.load import load_site
+
+VERSION_ENV = "IMPROVEMENT_SITE_VERSION"
+DEFAULT_BRANCH = "gh-pages"
+LATEST = "latest"
+
+
+class ReleaseError(Exception):
+    pass
+
+
+@dataclass(frozen=True)
+class Published:
+    tag: str
+    version: str
+    title: str
+    branch: str
+    pushed: bool
+    latest: str = ""  # the version latest/ points to now: always the newest meeting
+    latest_before: str = ""  # the version it pointed to before this release ("" if none)
+    warnings: tuple[str, ...] = field(default_factory=tuple)
+
+    def latest_sentence(self) -> str:
+        """What happened to latest/, in words."""
+        newest = f"meeting-{self.latest}"
+        if self.latest == self.version:
+            return f"latest/ now points to the newest release, {newest}."
+        if self.latest_before and self.latest_before != self.latest:
+            return (f"latest/ now points to {newest}, the newest release (it pointed to "
+                    f"meeting-{self.latest_before}).")
+        return f"latest/ still points to {newest}, the newest release."
+
+
+@contextlib.contextmanager
+def _checkout(repo: Path, tag: str):
+    """The repository exactly as it was at the tag, in a temporary worktree."""
+    tmp = lifecycle.owned_temp_dir("improvement-site-release-")
+    worktree = tmp / "tree"
+    try:
+        _git(repo, "worktree", "add", "--detach", str(worktree), tag)
+        yield worktree
+    finally:
+        with contextlib.suppress(GitError):
+            _git(repo, "worktree", "remove", "--force", str(worktree))
+        shutil.rmtree(tmp, ignore_errors=True)
+        with contextlib.suppress(GitError):
+            _git(repo, "worktree", "prune")
+
+
+def _meeting_date_line(site_yaml: Path) -> int:
+    """The line of `date:` under `meeting:` in site.yaml (0 if it cannot be found)."""
+    try:
+        lines = site_yaml.read_text(encoding="utf-8").splitlines()
+    except (OSError, ValueError):
+        return 0
+    inside = False
+    for number, line in enumerate(lines, 1):
+        if re.match(r"meeting\s*:", line):
+            inside = True
+        elif inside and re.match(r"\S", line):
+            inside = False
+        elif inside and re.match(r"\s+date\s*:", line):
+            return number
+    return 0
+
+
+def check_date(tag: str, tag_date: date, data, site_yaml: Path, site_rel: str,
+               allow_mismatch: bool) -> str | None:
+    """Refuse a tag whose date is not the meeting date of the data at that tag (a tag on the
+    wrong commit publishes another meeting's figures under this meeting's name). With
+    `allow_mismatch`, the refusal becomes a warning, returned."""
+    meeting = data.site.meeting
+    if meeting and meeting.date == tag_date:
+        return None
+    line = _meeting_date_line(site_yaml) if meeting else 0
+    where = f"{site_rel}:{line}" if line else site_rel
+    if meeting:
+        problem = (f"{where}: the tag {tag} is dated {long_date(tag_date)}, but at that tag "
+                   f"the data is for the meeting of {long_date(meeting.date)} (meeting.date: "
+                   f"{meeting.date.isoformat()})")
+    else:
+        problem = (f"{where}: the tag {tag} is dated {long_date(tag_date)}, but at that tag "
+                   f"the data names no meeting (no meeting: in site.yaml; reporting_date: "
+                   f"{data.site.reporting_date.isoformat()})")
+    if allow_mismatch:
+        return problem + "; published anyway (--allow-date-mismatch)"
+    raise ReleaseError(
+        problem + ". Move the tag to the commit with that meeting's data (git tag -f "
+        f"{tag} <commit>), or correct meeting.date and tag again; to publish it as it is, "
+        "add --allow-date-mismatch.")
+
+
+def release(site_dir: Path, tag: str, *, build: Callable[[Path, Path], object],
+            branch: str = DEFAULT_BRANCH, push: bool = False, remote: str = "origin",
+            allow_date_mismatch: bool = False) -> Published:
+    """Validate, build and deploy the site as it was at `tag` (meeting-YYYY-MM-DD).
+
+    `build(site, out)` builds the public site of the tagged folder `site` into `out`; the
+    command line passes its own build, so publishing does not depend on the command line."""
+    match = TAG_PATTERN.match(tag)
+    tag_date = None
+    if match:
+        with contextlib.suppress(ValueError):
+            tag_date = date.fromisoformat(match.group(1))
+    if tag_date is None:
+        raise ReleaseError(f'tag "{tag}" is not a release tag; name releases '
+                           f"meeting-YYYY-MM-DD after the committee meeting's date")
+    site_dir = Path(site_dir).resolve()
+    repo = repository_root(site_dir)
+    if repo is None:
+        raise ReleaseError(f"{site_dir} is not in a git repository; releases are git tags")
+    try:
+        _git(repo, "rev-parse", "--verify", f"refs/tags/{tag}")
+    except GitError:
+        raise ReleaseError(f'there is no tag "{tag}"; create it with: git tag {tag}') from None
+    version = match.group(1)
+    site_rel = site_dir.relative_to(repo.resolve())
+
+    out_root = lifecycle.owned_temp_dir("improvement-site-out-")
+    try:
+        out = out_root / "site"
+        with _checkout(repo, tag) as tree:
+            tagged_site = tree / site_rel
+            data = load_site(tagged_site / "data")  # the same validation as any build
+            warning = check_date(tag, tag_date, data, tagged_site / "data" / "site.yaml",
+                                 (Path(site_rel) / "data" / "site.yaml").as_posix(),
+                                 allow_date_mismatch)
+            meeting = data.site.meeting
+            title = long_date(meeting.date if meeting else data.site.reporting_date)
+            if meeting:
+                title += f": {meeting.committee}"
+            previous = os.environ.get(VERSION_ENV)
+            os.environ[VERSION_ENV] = version
+            try:
+                build(tagged_site, out)
+            finally:
+                if previous is None:
+                    os.environ.pop(VERSION_ENV, None)
+                else:
+                    os.environ[VERSION_ENV] = previous
+        latest, before = _publish(repo, out, version, title, tag, branch)
+        if push:
+            _push(repo, remote, branch)
+    finally:
+        shutil.rmtree(out_root, ignore_errors=True)
+    return Published(tag, version, title, branch, push, latest, before,
+                     (warning,) if warning else ())
+
+
+def _is_meeting(version: str) -> bool:
+    return bool(re.fullmatch(r"\d{4}-\d{2}-\d{2}", version))
+
+
+def _publish(repo: Path, out: Path, version: str, title: str, tag: str,
+             branch: str) -> tuple[str, str]:
+    """Deploy the built release; returns (the version latest/ points to now, before)."""
+    from mike import commands as mike
+    from mike import git_utils
+
+    cwd = os.getcwd()
+    os.chdir(repo)  # mike commits to the publishing branch of the repository it runs in
+    try:
+        published = mike.list_versions(branch)
+        before = next((str(v.version) for v in published if LATEST in v.aliases), "")
+        meetings = [str(v.version) for v in published if _is_meeting(str(v.version))]
+        newest = max([*meetings, version])  # ISO dates sort as text
+        cfg = {"site_dir": str(out), "use_directory_urls": False}
+        # Only the newest meeting takes `latest`; publishing an older one again (to correct
+        # it) replaces its own folder and leaves latest/ where it is.
+        with mike.deploy(cfg, version, title=title,
+                         aliases=[LATEST] if version == newest else [],
+                         update_aliases=True, alias_type=mike.AliasType.redirect,
+                         branch=branch, message=f"Publish {tag}: {title}"):
+            pass
+        now = next((str(v.version) for v in mike.list_versions(branch)
+                    if LATEST in v.aliases), "")
+        if now != newest:  # latest/ was left on an older meeting (by an earlier version)
+            mike.alias(cfg, newest, [LATEST], update_aliases=True,
+                       alias_type=mike.AliasType.redirect, branch=branch,
+                       message=f"latest/ points to meeting-{newest}, the newest")
+        mike.set_default(LATEST, branch=branch, allow_empty=True,
+                         message=f"{tag}: latest is the default")
+        return newest, before
+    except git_utils.GitError as exc:
+        raise ReleaseError(f"publishing to the {branch} branch failed: {exc}") from None
+    finally:
+        os.chdir(cwd)
+
+
+def _push(repo: Path, remote: str, branch: str) -> None:
+    from mike import git_utils
+
+    cwd = os.getcwd()
+    os.chdir(repo)
+    try:
+        git_utils.push(remote, branch)
+    except git_utils.GitError as exc:
+        raise ReleaseError(f"pushing the {branch} branch to {remote} failed: {exc}") from None
+    finally:
+        os.chdir(cwd)
+
+
+def versions(repo: Path, branch: str = DEFAULT_BRANCH) -> list[dict]:
+    """The published releases, newest first, as versions.json lists them."""
+    import json
+    try:
+        text = subprocess.run(["git", "show", f"{branch}:versions.json"], cwd=repo,
+                              capture_output=True, text=True, check=True).stdout
+    except subprocess.CalledProcessError:
+        return []
+    return json.loads(text)
