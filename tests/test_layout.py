@@ -13,8 +13,8 @@ from pathlib import Path
 PACKAGE = Path(__file__).resolve().parent.parent / "macros" / "improvement_site"
 MAX_LINES = 400
 # Earlier stages first; a module may import only from its own stage and earlier ones.
-STAGES = ["lifecycle", "digest", "model", "data", "publish", "charts", "pages", "plugin",
-          "tracker", "cli", "__init__"]
+STAGES = ["lifecycle", "digest", "model", "data", "publish", "charts", "pages", "report",
+          "plugin", "tracker", "cli", "__init__"]
 
 
 def _modules() -> dict[str, Path]:

@@ -38,6 +38,7 @@ def define_env(env) -> None:
             audience=site.audience,
             hidden=site.hidden,
             history_loader=site.history,
+            reports=site.reports,
         )
 
     def bind(view):

@@ -23,7 +23,7 @@ from mkdocs.utils import get_relative_url
 
 from improvement_site.charts import theme as chart_theme
 
-from improvement_site.publish import downloads
+from improvement_site.publish import downloads, feed
 
 from improvement_site.pages import specs as pages
 from improvement_site.charts.output import CHARTS_SCRIPT, FIGURES, REGISTRY, VEGA_SCRIPT
@@ -35,6 +35,7 @@ from improvement_site.publish.release import VERSION_ENV
 from improvement_site.pages.fingerprints import page_hashes, write_stub
 from improvement_site.publish.audience import hidden_counts
 from improvement_site.publish.current import current_data, current_history, data_dir_for, full_data
+from improvement_site.report.output import ReportError, site_paths, write_site_reports
 
 CACHE_ENV = "IMPROVEMENT_SITE_CACHE"
 # Benchmarks only: write every page's final Markdown (after the macros) into this folder.
@@ -48,6 +49,9 @@ class _Options(Config):
     data_dir = config_options.Optional(config_options.Type(str))
     # public (default) or committee; the CLI's --audience and IMPROVEMENT_SITE_AUDIENCE win.
     audience = config_options.Optional(config_options.Choice(AUDIENCES))
+    # Also write the committee report (PDF and Word) into downloads/ (`build --report`, and
+    # every release); off by default, as it takes a while on a large site.
+    report = config_options.Type(bool, default=False)
 
 
 class ImprovementSitePlugin(BasePlugin[_Options]):
@@ -107,7 +111,35 @@ class ImprovementSitePlugin(BasePlugin[_Options]):
         if os.environ.get(VERSION_ENV):
             # A release published with mike: Material's version menu reads versions.json.
             config.extra["version"] = {"provider": "mike", "default": "latest"}
+        self._reports_and_feed(config)
         return config
+
+    # -- the committee report and the feed of releases (issue 14) ---------------------------
+
+    def _reports_and_feed(self, config) -> None:
+        """Pages link to the reports only in a build that writes them, and to the feed every
+        reader of any release can subscribe to: the branch root's in a release (one folder
+        up from the release), else this site's own."""
+        self.reports = site_paths(self.data) if self.config.report else []
+        self._versioned = (config.extra.get("version") or {}).get("provider") == "mike"
+        config.extra["improvement_site"]["feed"] = {
+            "href": ("../" if self._versioned else "") + "feed.xml",
+            "title": f"{self.data.site.title}: releases",
+        }
+
+    def _write_reports_and_feed(self, config) -> None:
+        site_dir = Path(config.site_dir)
+        history = self.history()
+        suffix = "/" if config.use_directory_urls else ".html"
+        feed.write(site_dir, history, page_url=lambda src: src.removesuffix(".md") + suffix,
+                   changes_page=pages.CHANGES, releases_page=pages.RELEASES,
+                   versioned=self._versioned, site_url=config.site_url)
+        if self.reports:
+            try:
+                write_site_reports(self.data, history, site_dir, audience=self.audience,
+                                   cache_root=self._cache_root())
+            except ReportError as exc:
+                raise PluginError(f"the committee report could not be written: {exc}") from None
 
     def on_files(self, files: Files, *, config) -> Files:
         data = self.data
@@ -171,6 +203,7 @@ class ImprovementSitePlugin(BasePlugin[_Options]):
     def on_post_build(self, *, config) -> None:
         REGISTRY.write(Path(config.site_dir))
         downloads.write(self.data, Path(config.site_dir))
+        self._write_reports_and_feed(config)
         # The build date we set is this build's only (pages and sitemap are written by
         # now): the next site built in the same process works it out afresh.
         self._restore_epoch()

@@ -105,13 +105,14 @@ def site_config(site: Path, audience: str | None = None, **overrides) -> Iterato
 
 
 def build(site_dir: Path, out_dir: Path | None = None, *, strict: bool = True,
-          audience: str | None = None) -> Path:
+          audience: str | None = None, report: bool = False) -> Path:
     """Validate, then build the site into `out_dir` (default: SITE/site).
 
     The site is built in a temporary folder beside `out_dir` and moved into place only when
     the whole build succeeded, so a failed build never leaves a half-written site. Raises
     DataError (the data), BuildFailed (the pages or a chart, worded) or InternalError (a
-    bug); whatever happens, the build's temporary folders are gone when it returns.
+    bug); whatever happens, the build's temporary folders are gone when it returns. With
+    `report`, the site also carries the committee report (downloads/, PDF and Word).
     """
     from improvement_site.charts.output import REGISTRY
 
@@ -124,6 +125,8 @@ def build(site_dir: Path, out_dir: Path | None = None, *, strict: bool = True,
         remove_dead(out_dir.parent, f".{out_dir.name}.old-")
         staging = owned_temp_dir(f".{out_dir.name}.building-", out_dir.parent)
         with site_config(site_dir, audience, site_dir=str(staging), strict=strict) as config:
+            if report:  # the plugin's own option: also write the committee report (PDF, Word)
+                config.plugins["improvement-site"].config["report"] = True
             _mkdocs_build(config, site_dir)
         with uninterrupted():
             replace_output(staging, out_dir)

@@ -7,6 +7,7 @@ usage error (click's). Nothing else, whatever happens inside.
 
 from __future__ import annotations
 
+import os
 import sys
 import traceback
 from pathlib import Path
@@ -31,8 +32,8 @@ SITE = click.argument("site", type=click.Path(file_okay=False, path_type=Path), 
 DOING = {"validate": "checking the data", "build": "building the site",
          "serve": "serving the preview", "release": "publishing the release",
          "fields": "writing the field reference", "import": "importing",
-         "export": "exporting"}
-NOTHING_WRITTEN = {"validate", "build", "release", "import", "export"}
+         "export": "exporting", "report": "writing the committee report"}
+NOTHING_WRITTEN = {"validate", "build", "release", "import", "export", "report"}
 
 
 def _one_line(text: str, limit: int = 300) -> str:
@@ -130,13 +131,16 @@ def validate(ctx: click.Context, site: Path) -> None:
 @AUDIENCE
 @click.option("--no-strict", is_flag=True, help="Do not fail on MkDocs warnings.")
 @click.option("-v", "--verbose", is_flag=True, help="Show MkDocs' progress messages.")
+@click.option("--report", is_flag=True,
+              help="Also write the committee report (PDF and Word) into the site's downloads/ "
+                   "and link it from the home and releases pages (releases always do).")
 @click.pass_context
 def build(ctx: click.Context, site: Path, out: Path | None, audience: str | None,
-          no_strict: bool, verbose: bool) -> None:
+          no_strict: bool, verbose: bool, report: bool) -> None:
     """Validate SITE's data and build the website into --out."""
     commands.setup_logging(verbose, debug=ctx.obj["debug"])
     written = _run(ctx.obj["debug"], lambda: commands.build(site, out, strict=not no_strict,
-                                                            audience=audience),
+                                                            audience=audience, report=report),
                    DOING["build"])
     click.echo(f"Built {written} for the {commands.chosen_audience(audience)} audience")
 
@@ -182,7 +186,41 @@ def release(ctx: click.Context, site: Path, tag: str, branch: str, push: bool,
 
 
 def _public_build(site: Path, out: Path) -> Path:
-    return commands.build(site, out, audience="public")
+    # A release carries its meeting's committee report; public, as the release is.
+    return commands.build(site, out, audience="public", report=True)
+
+
+def _report_file(ctx: click.Context, param: click.Parameter, value: Path) -> Path:
+    from improvement_site.report.output import FORMATS
+    if value.suffix.lower() not in FORMATS:
+        raise click.BadParameter(f'"{value}" must end in .pdf (tagged PDF) or .docx (Word)')
+    return value
+
+
+@main.command()
+@SITE
+@click.option("--out", "out", required=True, callback=_report_file,
+              type=click.Path(dir_okay=False, path_type=Path),
+              help="The file to write: FILE.pdf (tagged PDF/UA) or FILE.docx (Word).")
+@AUDIENCE
+@click.pass_context
+def report(ctx: click.Context, site: Path, out: Path, audience: str | None) -> None:
+    """Write SITE's committee report, from the same data as the site, to --out."""
+    from improvement_site.plugin import CACHE_ENV
+    from improvement_site.report.output import ReportError, write_file
+
+    chosen = commands.chosen_audience(audience)
+    cache = Path(os.environ.get(CACHE_ENV) or Path(site) / ".cache")  # the build's caches
+
+    def write() -> Path:
+        try:
+            return write_file(site, out, audience=chosen, cache_root=cache)
+        except ReportError as exc:
+            click.echo(f"Report failed; nothing was written: {exc}", err=True)
+            sys.exit(1)
+
+    written = _run(ctx.obj["debug"], write, DOING["report"])
+    click.echo(f"Wrote the {chosen} committee report to {written}")
 
 
 @main.command()

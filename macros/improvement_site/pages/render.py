@@ -62,6 +62,8 @@ class PageContext:
     hidden: dict = field(default_factory=dict)
     extra: dict = field(default_factory=dict)
     history_loader: object = None  # () -> History, called only by pages that need it
+    # (format, path in the site) of the committee reports this build writes (`build --report`)
+    reports: list = field(default_factory=list)
 
     def __post_init__(self):
         self.text = TextRenderer(self.data.glossary)

@@ -203,12 +203,15 @@ def measure_summary(ctx: PageContext, *measure_ids: str) -> str:
                   caption="Measures, latest values")
 
 
+def measure_figure(data, measure):
+    """A measure's chart, built once: its page and the committee report show the same one."""
+    return FIGURES.get(("measure", _measure_key(data, measure)),
+                       lambda: charts.measure_figure(data, measure))
+
+
 def measure_chart(ctx: PageContext, measure_id: str) -> Markup:
     """A measure's chart with its description, data table and CSV."""
-    data = ctx.data
-    m = data.measure(measure_id)
-    return figure_html(ctx, FIGURES.get(("measure", _measure_key(data, m)),
-                                        lambda: charts.measure_figure(data, m)))
+    return figure_html(ctx, measure_figure(ctx.data, ctx.data.measure(measure_id)))
 
 
 def status_chart(ctx: PageContext, area_id: str | None = None) -> Markup:

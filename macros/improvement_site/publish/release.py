@@ -25,6 +25,7 @@ from typing import Callable
 
 
 from improvement_site import lifecycle
+from improvement_site.publish import feed
 from improvement_site.publish.history import TAG_PATTERN, GitError, _git, repository_root
 from improvement_site.model.labels import long_date
 from improvement_site.data.load import load_site
@@ -209,6 +210,8 @@ def _publish(repo: Path, out: Path, version: str, title: str, tag: str,
                        message=f"latest/ points to meeting-{newest}, the newest")
         mike.set_default(LATEST, branch=branch, allow_empty=True,
                          message=f"{tag}: latest is the default")
+        if version == newest:  # the root's feed.xml follows latest/: the newest meeting's
+            feed.publish_root(repo, out, version, branch, tag)
         return newest, before
     except git_utils.GitError as exc:
         raise ReleaseError(f"publishing to the {branch} branch failed: {exc}") from None

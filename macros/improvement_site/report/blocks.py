@@ -1,0 +1,96 @@
+"""The report model: the committee paper as a plain sequence of blocks, built once.
+
+The PDF (`pdf.py`, through a Jinja template) and the Word file (`word.py`) are both written
+from the same `Report`, block by block, and neither decides anything of its own: which
+sections there are, their order and every word in them are chosen by the builder
+(`build.py`). So the two files cannot disagree.
+
+Text is either `str` (words the tool writes: "Completed", "11 September 2024") or `Markup`
+(officers' text, already rendered by the site's safe renderer, `pages/text.py`: sanitised
+HTML from one allowlist). Writers escape the first and convert the second.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Union
+
+from markupsafe import Markup
+
+Text = Union[str, Markup]
+
+
+@dataclass(frozen=True)
+class Heading:
+    level: int  # 1 a section, 2 an area / measure / visit (both bookmarked), 3 a part of one
+    text: Text
+    anchor: str = ""
+
+
+@dataclass(frozen=True)
+class Para:
+    text: Text  # one paragraph; Markup here is inline (no <p>)
+    style: str = ""  # "lede", "note", "warning", "committee"
+
+
+@dataclass(frozen=True)
+class Rich:
+    """Officers' Markdown, rendered: paragraphs and lists (sanitised HTML)."""
+
+    html: Markup
+
+
+@dataclass(frozen=True)
+class Facts:
+    """Label and value pairs (a summary list), read top to bottom."""
+
+    items: tuple[tuple[str, Text], ...]
+    style: str = ""  # "cover"
+
+
+@dataclass(frozen=True)
+class Table:
+    caption: str
+    head: tuple[str, ...]
+    rows: tuple[tuple[Text, ...], ...]  # the first cell of each row is its header
+    widths: tuple[int, ...] = ()  # relative column widths, to fit an A4 page
+    numeric: tuple[int, ...] = ()  # columns of numbers, aligned right
+    foot: tuple[tuple[Text, ...], ...] = ()  # totals, after the rows
+
+
+@dataclass(frozen=True)
+class Items:
+    items: tuple[Text, ...]
+    ordered: bool = False
+
+
+@dataclass(frozen=True)
+class Chart:
+    """A chart: the site's SVG for print, a PNG of the same SVG for Word."""
+
+    svg: Path
+    png: Path | None
+    alt: str  # the chart's description, its alternative text
+    title: str
+    width_px: int = 0
+    height_px: int = 0
+
+
+Block = Union[Heading, Para, Rich, Facts, Table, Items, Chart]
+
+
+@dataclass(frozen=True)
+class Report:
+    title: str  # the document's title (PDF /Title, Word's title property)
+    council: str
+    as_at: str  # "11 September 2024", on every page
+    subject: str
+    audience: str  # public or committee
+    language: str = "en-GB"
+    date: str = ""  # ISO date of the meeting (else the reporting date), for file names
+    blocks: tuple[Block, ...] = field(default_factory=tuple)
+
+    def headings(self, level: int | None = None) -> list[Heading]:
+        return [b for b in self.blocks if isinstance(b, Heading)
+                and (level is None or b.level == level)]

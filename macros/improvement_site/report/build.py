@@ -1,0 +1,299 @@
+"""Build the committee report's model from the site's model, once.
+
+Every fact comes from where the site takes it: the audience's copy of the data
+(`publish/audience.py`), derived facts (`model/status.py`), words and dates
+(`model/labels.py`), chart descriptions (`charts/describe.py`, through the site's figures) and
+officers' text through the site's safe renderer (`pages/text.py`). Nothing here works out a
+status, a RAG or a count of its own.
+
+The sections follow a council's committee report: a front sheet (council, committee, meeting,
+title, the "as at" date and the recommendations), a summary, then the detail.
+"""
+
+from __future__ import annotations
+
+from markupsafe import Markup
+
+from improvement_site.model import labels, status
+from improvement_site.model.sitedata import SiteData
+from improvement_site.pages.text import TextRenderer
+from improvement_site.publish.history import History
+from improvement_site.report import hooks
+from improvement_site.report import sections
+from improvement_site.report.sections import committee_note
+from improvement_site.report.blocks import Block, Facts, Heading, Items, Para, Report, Rich, Table
+
+NONE_REPORTED = "None reported"
+NOT_STATED = "Not stated"
+
+
+def build_report(data: SiteData, history: History, *, audience: str, charts: dict) -> Report:
+    """The whole report. `charts` maps a measure id to its `blocks.Chart` (None: no chart)."""
+    site = data.site
+    text = TextRenderer(data.glossary)
+    measure_statuses = {m.id: status.measure_status(data, m) for m in data.measures}
+    blocks: list[Block] = []
+    blocks += cover(data, text, audience)
+    blocks += summary(data, text, history, measure_statuses)
+    blocks += areas(data, text, audience)
+    blocks += exceptions(data, text, audience)
+    blocks += sections.scorecard(data, text, measure_statuses, audience)
+    blocks += sections.measures(data, text, measure_statuses, charts, audience)
+    blocks += sections.visits(data, text, audience)
+    blocks += sections.changes(data, text, history, audience)
+    blocks += sections.glossary(data, text)
+    meeting = site.meeting
+    title = meeting.title if meeting else site.title
+    when = meeting.date if meeting else site.reporting_date
+    subject = (f"{meeting.committee}, {labels.long_date(meeting.date)}" if meeting
+               else f"{site.service}, as at {labels.long_date(site.reporting_date)}")
+    return Report(title=title, council=site.council, as_at=labels.long_date(site.reporting_date),
+                  subject=subject, audience=audience, date=when.isoformat(),
+                  blocks=tuple(blocks))
+
+
+def rich(text: TextRenderer, value, empty: str = NONE_REPORTED):
+    return text.block(value) if value else empty
+
+
+def numbered(number, title: Markup) -> Markup:
+    return Markup("{}. {}").format(number, title)
+
+
+# -- the front sheet -------------------------------------------------------------------------
+
+
+def cover(data: SiteData, text: TextRenderer, audience: str) -> list[Block]:
+    site, meeting = data.site, data.site.meeting
+    as_at = labels.long_date(site.reporting_date)
+    out: list[Block] = [Para(text.inline(site.council), "kicker"),
+                        Heading(1, text.inline(meeting.title if meeting else site.title),
+                                "report")]
+    if audience == "committee":
+        out.append(Para("Committee report: it includes material marked committee only, "
+                        "which the public report and website leave out. Not for publication.",
+                        "committee"))
+    facts: list[tuple[str, object]] = []
+    if meeting:
+        facts += [("Meeting", text.inline(meeting.committee)),
+                  ("Meeting date", labels.long_date(meeting.date)),
+                  ("Report title", text.inline(meeting.title))]
+    facts += [("Service", text.inline(site.service)), ("Position as at", as_at)]
+    out.append(Facts(tuple(facts), "cover"))
+    if not meeting:
+        out.append(Para("The data names no committee meeting for this report.", "note"))
+    out.append(Para(f"Every status, count and value in this report is the position as at "
+                    f"{as_at}, from the same data as the council's improvement website."))
+    out.append(Heading(2, "Recommendations", "recommendations"))
+    if meeting and meeting.recommendations:
+        out.append(Items(tuple(text.block(r) for r in meeting.recommendations), ordered=True))
+    else:
+        out.append(Para("The data gives no recommendations for this meeting."))
+    return out
+
+
+# -- the summary -----------------------------------------------------------------------------
+
+
+def action_count_words(counts, caveat: str) -> str:
+    """'18: 5 completed, 10 in progress and on schedule, 3 not yet rated'."""
+    parts = [f"{n} {label.lower()}" for _, label, n in counts.items() if n]
+    return f"{counts.total}: " + ", ".join(parts) + caveat if counts.total else "None yet"
+
+
+def summary(data: SiteData, text: TextRenderer, history: History,
+            measure_statuses: dict) -> list[Block]:
+    from improvement_site.publish import change_summary
+    from improvement_site.publish.changes import compare
+
+    site = data.site
+    as_at = labels.long_date(site.reporting_date)
+    counts = status.plan_counts(data)
+    caveat = hooks.counts_caveat(data, counts)
+    out: list[Block] = [Heading(1, "Summary", "summary")]
+    if data.areas:
+        out.append(Para(
+            f"{counts.total} action{'s' if counts.total != 1 else ''} across "
+            f"{len(data.areas)} area{'s' if len(data.areas) != 1 else ''} for improvement: "
+            f"{counts.counts['complete']} completed and {counts.overdue} overdue{caveat}, "
+            f"judged at {as_at}."))
+        out.append(Table(
+            "Actions by status, whole plan", ("Status", "Actions"),
+            tuple((label, str(n)) for _, label, n in counts.items()), widths=(4, 1),
+            numeric=(1,), foot=(("All actions", str(counts.total)),
+                                (f"Overdue (due before {as_at} and not complete){caveat}",
+                                 str(counts.overdue)))))
+    else:
+        out.append(Para("No improvement plan is recorded in the data."))
+    if data.measures:
+        by_rag = {rag: [m for m in data.measures if measure_statuses[m.id].rag == rag]
+                  for rag in ("green", "amber", "red", None)}
+        out.append(Table(
+            f"Measures by RAG rating, latest values as at {as_at}", ("RAG rating", "Measures"),
+            tuple((status.RAG_LABELS[rag], str(len(ms))) for rag, ms in by_rag.items()),
+            widths=(4, 1), numeric=(1,), foot=(("All measures", str(len(data.measures))),)))
+        if by_rag["red"]:
+            out.append(Para("Measures rated red:"))
+            out.append(Items(tuple(text.inline(m.name) for m in by_rag["red"])))
+        else:
+            out.append(Para("No measure is rated red."))
+    latest = data.latest_visit
+    if latest:
+        published = (f"; letter published {labels.long_date(latest.published)}"
+                     if latest.published else "")
+        out.append(Para(Markup("Latest inspection visit: {}, {}{}.").format(
+            text.inline(labels.visit_label(latest)), labels.visit_dates(latest), published)))
+    else:
+        out.append(Para(f"No inspection or visit is recorded on or before {as_at}."))
+    previous = history.previous
+    if previous:
+        said = change_summary.summary(compare(previous.data, data))
+        out.append(Para(f"Since the meeting of {previous.label}: {said}"))
+    return out
+
+
+# -- the areas -------------------------------------------------------------------------------
+
+
+def areas(data: SiteData, text: TextRenderer, audience: str) -> list[Block]:
+    out: list[Block] = [Heading(1, "Progress on each area for improvement", "areas")]
+    if not data.areas:
+        return out + [Para("No improvement plan is recorded in the data.")]
+    out.append(Para("Each action's status is in the council's words: Completed; In progress "
+                    "and on schedule; Delayed / not on schedule; Planning: not yet commenced; "
+                    "Not yet rated. An action is overdue when its due date (or revised due "
+                    f"date) is before {labels.long_date(data.site.reporting_date)} and it is "
+                    "not complete."))
+    for area in data.areas:
+        out += area_blocks(data, text, area, audience)
+    return out
+
+
+def area_blocks(data: SiteData, text: TextRenderer, area, audience: str) -> list[Block]:
+    as_at = labels.long_date(data.site.reporting_date)
+    counts = status.area_counts(data, area)
+    caveat = hooks.counts_caveat(data, counts)
+    out: list[Block] = [Heading(2, numbered(area.number, text.inline(area.title)), area.id)]
+    out += committee_note(audience, area)
+    facts = [("Lead", text.inline(area.lead))] if area.lead else []
+    facts += [("Actions", action_count_words(counts, "")),
+              ("Overdue", f"{counts.overdue} (judged at {as_at}){caveat}")]
+    out.append(Facts(tuple(facts)))
+    if area.summary:
+        out.append(Rich(text.block(area.summary)))
+    update = hooks.area_update(data, area, text)
+    if update is not None:
+        out.append(Heading(3, f"Latest update, as at {update.as_at}", f"{area.id}-update"))
+        if update.committee and audience == "committee":
+            out.append(Para("Committee only: not published on the public site.", "committee"))
+        out.append(Facts(tuple((label, value) for label, value in (
+            ("What we have done", update.taken), ("What we will do next", update.planned),
+            ("What difference it has made", update.impact)) if value)))
+    for number, outcome in enumerate(area.outcomes, start=1):
+        out.append(Heading(3, f"Outcome {number}", f"{area.id}-outcome-{number}"))
+        out.append(Para(text.inline(outcome.text), "outcome"))
+        if not outcome.actions:
+            out.append(Para("No actions are recorded for this outcome."))
+        for action in outcome.actions:
+            out += action_blocks(data, text, area, action, audience)
+    if not area.outcomes:
+        out.append(Para("No outcomes or actions are recorded for this area."))
+    return out
+
+
+def due_words(action) -> str:
+    """'31 March 2025 (revised from 31 December 2024)'; the due-date note; 'Not stated'."""
+    due = labels.long_date(action.due) if action.due else ""
+    if action.revised_due:
+        words = labels.long_date(action.revised_due) + (f" (revised from {due})" if due else
+                                                        " (revised)")
+    else:
+        words = due
+    if action.due_note:
+        words = f"{words}; {action.due_note}" if words else action.due_note
+    return words or NOT_STATED
+
+
+def status_words(data: SiteData, area, action) -> str:
+    """The status in words, with 'overdue' and, when it applies, when it was last reviewed."""
+    words = status.STATUS_LABELS[status.status_of(action)]
+    if status.is_overdue(action, data.site.reporting_date):
+        words += (f". Overdue: due {labels.long_date(status.due_date(action))} and not "
+                  "complete")
+    reviewed = hooks.action_reviewed(data, area, action)
+    return words + (f". {reviewed}" if reviewed else "")
+
+
+def action_blocks(data: SiteData, text: TextRenderer, area, action,
+                  audience: str) -> list[Block]:
+    out: list[Block] = [Heading(4, Markup("{}: {}").format(action.id, text.inline(action.action)),
+                                action.id)]
+    out += committee_note(audience, action, area)
+    facts: list[tuple[str, object]] = [
+        ("Status", status_words(data, area, action)),
+        ("Due", text.inline(due_words(action))),
+        ("Owner", text.inline(action.owner) if action.owner else NOT_STATED),
+        ("Progress", rich(text, action.progress)),
+        ("Impact", rich(text, action.impact)),
+    ]
+    if action.status == "delayed":
+        facts += [("Reason for delay", rich(text, action.delay_reason, NOT_STATED)),
+                  ("Mitigation", rich(text, action.mitigation, NOT_STATED))]
+    if action.measures:
+        facts.append(("Measures", Markup("; ").join(
+            text.inline(data.measure(m).name) for m in action.measures)))
+    out.append(Facts(tuple(facts)))
+    return out
+
+
+def shortened(words: str, limit: int = 160) -> str:
+    """At most `limit` characters, cut at a word, as the site's exceptions page lists them."""
+    if len(words) <= limit:
+        return words
+    return words[:limit - 1].rsplit(" ", 1)[0].rstrip(" ,;:.") + "…"
+
+
+# -- exceptions ------------------------------------------------------------------------------
+
+
+def exceptions(data: SiteData, text: TextRenderer, audience: str) -> list[Block]:
+    rd = data.site.reporting_date
+    as_at = labels.long_date(rd)
+    delayed = [(area, a) for area, _, a in data.actions() if a.status == "delayed"]
+    overdue = [(area, a) for area, _, a in data.actions() if status.is_overdue(a, rd)]
+    out: list[Block] = [Heading(1, "Exceptions: delayed and overdue actions", "exceptions"),
+                        Heading(2, "Delayed actions", "delayed"),
+                        Para(f"Actions whose status is Delayed / not on schedule, with the "
+                             f"reason, what is being done and the revised date, as at "
+                             f"{as_at}: {len(delayed)}.")]
+    if not delayed:
+        out.append(Para("No actions are delayed."))
+    for area, a in delayed:
+        out.append(Heading(3, Markup("{}: {}").format(a.id, text.inline(a.action)),
+                           f"delayed-{a.id}"))
+        out += committee_note(audience, a, area)
+        out.append(Facts((
+            ("Area", numbered(area.number, text.inline(area.title))),
+            ("Reason for delay", rich(text, a.delay_reason, NOT_STATED)),
+            ("Mitigation", rich(text, a.mitigation, NOT_STATED)),
+            ("Owner", text.inline(a.owner) if a.owner else NOT_STATED),
+            ("Due", text.inline(due_words(a))),
+            ("Status", status_words(data, area, a)),
+        )))
+    caveat = hooks.counts_caveat(data, status.plan_counts(data))
+    out += [Heading(2, "Overdue actions", "overdue"),
+            Para(f"Actions with a due date (or revised due date) before {as_at} that are not "
+                 f"complete, whatever their status{caveat}: {len(overdue)}. Each is set out "
+                 "in full under its area.")]
+    if overdue:
+        out.append(Table(
+            f"Overdue actions ({len(overdue)})", ("Action", "Area", "Due", "Status"),
+            tuple((Markup("{}: {}").format(a.id, text.inline(shortened(a.action))),
+                   str(area.number), labels.long_date(status.due_date(a)),
+                   status.STATUS_LABELS[status.status_of(a)]
+                   + (" (committee only)" if committee_note(audience, a, area) else ""))
+                  for area, a in overdue),
+            widths=(10, 2, 4, 4)))
+    else:
+        out.append(Para("No action is overdue."))
+    return out

@@ -1,0 +1,94 @@
+"""The committee report as a tagged PDF (PDF/UA-1), with WeasyPrint.
+
+The HTML comes from one Jinja template over the report model, with the stylesheet beside it:
+A4, the council's name and the "as at" date at the top of every page, "Page N of M" at the
+foot, h1 and h2 as bookmarks, tables with header cells, charts as the site's vector SVGs with
+their descriptions as alternative text.
+
+The same report gives the same bytes: the document's dates are the build date
+(SOURCE_DATE_EPOCH, else the reporting date, as for the site) and the PDF identifier is a
+hash of the HTML, never the clock or a random number.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import logging
+from datetime import datetime, timezone
+from pathlib import Path
+
+from markupsafe import Markup
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+
+from improvement_site.report.blocks import Chart, Report
+
+TEMPLATES = Path(__file__).parent / "templates"
+
+_env = Environment(loader=FileSystemLoader(TEMPLATES),
+                   autoescape=select_autoescape(default=True, default_for_string=True),
+                   undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+
+
+def css_string(value: str) -> Markup:
+    """Text safe inside a CSS string in double quotes, in a <style> element: anything but
+    letters, digits, spaces and common punctuation is written as a hex escape, so data can
+    end neither the string nor the element (no quote, backslash or "<" survives)."""
+    out = []
+    for ch in str(value):
+        if ch.isalnum() or ch in " ,.:;'()-–&/!?":
+            out.append(ch)
+        else:
+            out.append(f"\\{ord(ch):x} ")
+    return Markup("".join(out))
+
+
+def first_paragraph_rest(html: Markup) -> Markup:
+    """Officers' text from its first paragraph's content on: "<p>a</p><p>b</p>" → "a</p><p>b</p>",
+    so a label can open the first paragraph."""
+    return Markup(str(html)[len("<p>"):])
+
+
+_env.filters.update(css_string=css_string, first_paragraph_rest=first_paragraph_rest)
+_env.tests["markup"] = lambda value: isinstance(value, Markup)
+
+
+def document_title(report: Report) -> str:
+    return f"{report.title}: {report.subject}"
+
+
+def iso_instant(epoch: int) -> str:
+    return datetime.fromtimestamp(epoch, tz=timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def html_of(report: Report, epoch: int) -> str:
+    css = (TEMPLATES / "report.css").read_text(encoding="utf-8")
+    footer = report.subject + (" · Committee only: not for publication"
+                               if report.audience == "committee" else "")
+    return _env.get_template("report.html.j2").render(
+        report=report, title=document_title(report), css=css, created=iso_instant(epoch),
+        footer=footer)
+
+
+def chart_folder(report: Report) -> Path:
+    """The folder the charts' SVGs are in (the site's chart cache): the HTML names them
+    relative to it, so the HTML, and the PDF, do not depend on where the site is."""
+    folders = {b.svg.parent for b in report.blocks if isinstance(b, Chart)}
+    if len(folders) > 1:
+        raise ValueError(f"charts from more than one folder: {sorted(map(str, folders))}")
+    return folders.pop() if folders else TEMPLATES
+
+
+def pdf_bytes(report: Report, epoch: int) -> bytes:
+    from weasyprint import HTML
+
+    html = html_of(report, epoch)
+    # WeasyPrint logs every CSS property it does not support and every font it falls back
+    # from; the report's own stylesheet is tested, so only errors are worth showing.
+    logging.getLogger("weasyprint").setLevel(logging.ERROR)
+    logging.getLogger("fontTools").setLevel(logging.ERROR)
+    identifier = hashlib.sha256(html.encode("utf-8")).hexdigest()[:32].encode("ascii")
+    out = io.BytesIO()
+    HTML(string=html, base_url=chart_folder(report).as_uri() + "/").write_pdf(
+        out, pdf_variant="pdf/ua-1", pdf_identifier=identifier)
+    return out.getvalue()
