@@ -126,6 +126,12 @@ def test_pdf_tables_have_header_cells_and_charts_their_descriptions(nottingham):
         alts = [str(e.Alt) for e in elements if e.S == "/Figure"]
     charts = [b for b in report.blocks if isinstance(b, Chart)]
     assert charts and alts == [c.alt for c in charts]
+    # Every chart's placeholder picture was replaced by the chart's vector drawing
+    # (pdf_charts.py); the report has no other pictures.
+    with pikepdf.open(pdf) as doc:
+        kinds = [str(x.Subtype) for page in doc.pages
+                 for x in page.obj.Resources.get("/XObject", {}).values()]
+    assert "/Form" in kinds and "/Image" not in kinds
     # The description is the site's own: the chart's description on its measure page.
     assert alts[0].startswith("Number of open contacts in the MASH fell from 603")
 

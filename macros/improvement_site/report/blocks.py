@@ -46,7 +46,12 @@ class Facts:
     """Label and value pairs (a summary list), read top to bottom."""
 
     items: tuple[tuple[str, Text], ...]
-    style: str = ""  # "cover"
+    style: str = ""  # "cover"; "line": short facts in one sentence-like line
+
+    def line(self) -> Markup:
+        """'Status: Completed. Due: 16 September 2022. Owner: Not stated.' as inline HTML."""
+        return Markup(" ").join(Markup("<strong>{}:</strong> {}.").format(label, value)
+                                for label, value in self.items)
 
 
 @dataclass(frozen=True)

@@ -218,10 +218,9 @@ def status_words(data: SiteData, area, action) -> str:
     """The status in words, with 'overdue' and, when it applies, when it was last reviewed."""
     words = status.STATUS_LABELS[status.status_of(action)]
     if status.is_overdue(action, data.site.reporting_date):
-        words += (f". Overdue: due {labels.long_date(status.due_date(action))} and not "
-                  "complete")
+        words += ", and overdue"
     reviewed = hooks.action_reviewed(data, area, action)
-    return words + (f". {reviewed}" if reviewed else "")
+    return words + (f" ({reviewed[:1].lower()}{reviewed[1:]})" if reviewed else "")
 
 
 def action_blocks(data: SiteData, text: TextRenderer, area, action,
@@ -229,10 +228,12 @@ def action_blocks(data: SiteData, text: TextRenderer, area, action,
     out: list[Block] = [Heading(4, Markup("{}: {}").format(action.id, text.inline(action.action)),
                                 action.id)]
     out += committee_note(audience, action, area)
-    facts: list[tuple[str, object]] = [
+    out.append(Facts((
         ("Status", status_words(data, area, action)),
         ("Due", text.inline(due_words(action))),
         ("Owner", text.inline(action.owner) if action.owner else NOT_STATED),
+    ), "line"))
+    facts: list[tuple[str, object]] = [
         ("Progress", rich(text, action.progress)),
         ("Impact", rich(text, action.impact)),
     ]
@@ -273,12 +274,14 @@ def exceptions(data: SiteData, text: TextRenderer, audience: str) -> list[Block]
                            f"delayed-{a.id}"))
         out += committee_note(audience, a, area)
         out.append(Facts((
+            ("Status", status_words(data, area, a)),
+            ("Due", text.inline(due_words(a))),
+            ("Owner", text.inline(a.owner) if a.owner else NOT_STATED),
+        ), "line"))
+        out.append(Facts((
             ("Area", numbered(area.number, text.inline(area.title))),
             ("Reason for delay", rich(text, a.delay_reason, NOT_STATED)),
             ("Mitigation", rich(text, a.mitigation, NOT_STATED)),
-            ("Owner", text.inline(a.owner) if a.owner else NOT_STATED),
-            ("Due", text.inline(due_words(a))),
-            ("Status", status_words(data, area, a)),
         )))
     caveat = hooks.counts_caveat(data, status.plan_counts(data))
     out += [Heading(2, "Overdue actions", "overdue"),

@@ -5,14 +5,15 @@ A4, the council's name and the "as at" date at the top of every page, "Page N of
 foot, h1 and h2 as bookmarks, tables with header cells, charts as the site's vector SVGs with
 their descriptions as alternative text.
 
+Charts are laid out as placeholders and drawn in afterwards (`pdf_charts.py`), for speed.
+
 The same report gives the same bytes: the document's dates are the build date
 (SOURCE_DATE_EPOCH, else the reporting date, as for the site) and the PDF identifier is a
-hash of the HTML, never the clock or a random number.
+hash of the content, never the clock or a random number.
 """
 
 from __future__ import annotations
 
-import hashlib
 import io
 import logging
 from datetime import datetime, timezone
@@ -61,34 +62,32 @@ def iso_instant(epoch: int) -> str:
     return datetime.fromtimestamp(epoch, tz=timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def html_of(report: Report, epoch: int) -> str:
+def html_of(report: Report, epoch: int, chart_urls: dict | None = None) -> str:
     css = (TEMPLATES / "report.css").read_text(encoding="utf-8")
     footer = report.subject + (" · Committee only: not for publication"
                                if report.audience == "committee" else "")
     return _env.get_template("report.html.j2").render(
         report=report, title=document_title(report), css=css, created=iso_instant(epoch),
-        footer=footer)
-
-
-def chart_folder(report: Report) -> Path:
-    """The folder the charts' SVGs are in (the site's chart cache): the HTML names them
-    relative to it, so the HTML, and the PDF, do not depend on where the site is."""
-    folders = {b.svg.parent for b in report.blocks if isinstance(b, Chart)}
-    if len(folders) > 1:
-        raise ValueError(f"charts from more than one folder: {sorted(map(str, folders))}")
-    return folders.pop() if folders else TEMPLATES
+        footer=footer, chart_urls=chart_urls or {})
 
 
 def pdf_bytes(report: Report, epoch: int) -> bytes:
     from weasyprint import HTML
 
-    html = html_of(report, epoch)
-    # WeasyPrint logs every CSS property it does not support and every font it falls back
-    # from; the report's own stylesheet is tested, so only errors are worth showing.
-    logging.getLogger("weasyprint").setLevel(logging.ERROR)
-    logging.getLogger("fontTools").setLevel(logging.ERROR)
-    identifier = hashlib.sha256(html.encode("utf-8")).hexdigest()[:32].encode("ascii")
-    out = io.BytesIO()
-    HTML(string=html, base_url=chart_folder(report).as_uri() + "/").write_pdf(
-        out, pdf_variant="pdf/ua-1", pdf_identifier=identifier)
-    return out.getvalue()
+    from improvement_site.report import pdf_charts
+
+    charts = [b for b in report.blocks if isinstance(b, Chart)]
+    urls = [pdf_charts.placeholder_url(chart, i) for i, chart in enumerate(charts)]
+    pool, drawings = pdf_charts.start(charts)  # beside the layout, on the other core
+    try:
+        html = html_of(report, epoch, dict(zip(charts, urls)))
+        # WeasyPrint logs every CSS property it does not support and every font it falls
+        # back from; the report's own stylesheet is tested, so only errors are shown.
+        logging.getLogger("weasyprint").setLevel(logging.ERROR)
+        logging.getLogger("fontTools").setLevel(logging.ERROR)
+        out = io.BytesIO()
+        HTML(string=html, base_url=TEMPLATES.as_uri() + "/").write_pdf(
+            out, pdf_variant="pdf/ua-1")
+        return pdf_charts.embed(out.getvalue(), charts, urls, drawings)
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)

@@ -143,6 +143,11 @@ def _para(doc, block: Para) -> None:
 
 
 def _facts(doc, block: Facts) -> None:
+    if block.style == "line":
+        paragraph = doc.add_paragraph()
+        add_inline(paragraph, block.line())
+        paragraph.paragraph_format.space_after = Pt(3)
+        return
     for label, value in block.items:
         if isinstance(value, Markup) and is_block(value):
             label_paragraph = doc.add_paragraph()
