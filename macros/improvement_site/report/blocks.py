@@ -46,7 +46,9 @@ class Facts:
     """Label and value pairs (a summary list), read top to bottom."""
 
     items: tuple[tuple[str, Text], ...]
-    style: str = ""  # "cover"; "line": short facts in one sentence-like line
+    # "cover"; "line": short facts in one sentence-like line; "keep": a few short facts,
+    # kept on one page
+    style: str = ""
 
     def line(self) -> Markup:
         """'Status: Completed. Due: 16 September 2022. Owner: Not stated.' as inline HTML."""

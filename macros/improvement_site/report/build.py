@@ -178,7 +178,7 @@ def area_blocks(data: SiteData, text: TextRenderer, area, audience: str) -> list
     facts = [("Lead", text.inline(area.lead))] if area.lead else []
     facts += [("Actions", action_count_words(counts, "")),
               ("Overdue", f"{counts.overdue} (judged at {as_at}){caveat}")]
-    out.append(Facts(tuple(facts)))
+    out.append(Facts(tuple(facts), "keep"))
     if area.summary:
         out.append(Rich(text.block(area.summary)))
     update = hooks.area_update(data, area, text)
@@ -266,9 +266,8 @@ def exceptions(data: SiteData, text: TextRenderer, audience: str) -> list[Block]
                         Heading(2, "Delayed actions", "delayed"),
                         Para(f"Actions whose status is Delayed / not on schedule, with the "
                              f"reason, what is being done and the revised date, as at "
-                             f"{as_at}: {len(delayed)}.")]
-    if not delayed:
-        out.append(Para("No actions are delayed."))
+                             f"{as_at}" + (f": {len(delayed)}." if delayed else
+                                           ". No action is delayed."))]
     for area, a in delayed:
         out.append(Heading(3, Markup("{}: {}").format(a.id, text.inline(a.action)),
                            f"delayed-{a.id}"))

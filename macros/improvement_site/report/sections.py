@@ -117,7 +117,7 @@ def measure_blocks(data, text, m, st, chart, audience) -> list[Block]:
                       f"{labels.at_period(st.latest.period)})")
     out.append(Facts((("Latest value", latest), ("Target", target), ("RAG", rag),
                       ("Direction of travel", direction),
-                      ("Which way is better", labels.POLARITY_LABELS[m.polarity]))))
+                      ("Which way is better", labels.POLARITY_LABELS[m.polarity])), "keep"))
     if m.note:
         out.append(Rich(text.block(m.note)))
     if chart is not None:
@@ -171,7 +171,11 @@ def visits(data: SiteData, text: TextRenderer, audience: str) -> list[Block]:
             ("Inspectors", Markup(", ").join(text.inline(n) for n in v.inspectors)
              if v.inspectors else "Not stated"),
             ("Letter or report", letter),
-        )))
+        ), "keep"))
+        if not (v.summary or v.strengths or v.development):
+            out.append(Para("No findings, strengths or areas for development are recorded "
+                            "for this visit."))
+            continue
         out.append(Heading(3, "Findings", f"{v.id}-findings"))
         out.append(Rich(text.block(v.summary)) if v.summary else
                    Para("No summary of findings is recorded for this visit."))
