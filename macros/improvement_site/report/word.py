@@ -27,7 +27,7 @@ from docx.shared import Cm, Inches, Pt, RGBColor
 from markupsafe import Markup
 
 from improvement_site.report.blocks import Chart, Facts, Heading, Items, Para, Report, Rich, Table
-from improvement_site.report.word_text import add_blocks, add_inline, is_block
+from improvement_site.report.word_text import add_blocks, add_inline, has_style, is_block, set_style
 
 TABLE_TEXT = "Table Text"  # table cells' paragraphs: a size smaller than the body
 TEXT_WIDTH_CM = 16.0  # A4 less 2.5 cm margins
@@ -122,7 +122,8 @@ def _field(paragraph, code: str) -> None:
 
 
 def _heading(doc, block: Heading, first: bool) -> None:
-    paragraph = doc.add_paragraph(style=f"Heading {block.level}")
+    paragraph = doc.add_paragraph()
+    set_style(paragraph, f"Heading {block.level}")
     _text(paragraph, block.text)
     if block.level == 1 and not first:
         paragraph.paragraph_format.page_break_before = True
@@ -163,7 +164,8 @@ def _facts(doc, block: Facts) -> None:
 
 
 def _table(doc, block: Table) -> None:
-    caption = doc.add_paragraph(style="Caption")
+    caption = doc.add_paragraph()
+    set_style(caption, "Caption")
     _text(caption, block.caption)
     caption.paragraph_format.keep_with_next = True
     columns = len(block.head)
@@ -181,7 +183,7 @@ def _table(doc, block: Table) -> None:
     _set(head._tr.get_or_add_trPr(), "w:tblHeader", val="true")
     for i, (cell, text) in enumerate(zip(head.cells, block.head)):
         cell.width = cm[i]
-        cell.paragraphs[0].style = TABLE_TEXT
+        set_style(cell.paragraphs[0], TABLE_TEXT)
         run = cell.paragraphs[0].add_run(text)
         run.bold = True
     for row_values in (*block.rows, *block.foot):
@@ -191,8 +193,8 @@ def _table(doc, block: Table) -> None:
             cell.width = cm[i]
             _value(cell, value, first=cell.paragraphs[0])
             for paragraph in cell.paragraphs:
-                if paragraph.style.name == "Normal":
-                    paragraph.style = TABLE_TEXT
+                if not has_style(paragraph):  # Normal: a size smaller in a table
+                    set_style(paragraph, TABLE_TEXT)
             if row_values in block.foot:  # totals in bold, as in the PDF
                 for paragraph in cell.paragraphs:
                     for run in paragraph.runs:
@@ -209,16 +211,17 @@ def _items(doc, block: Items) -> None:
             add_blocks(doc, Markup("<ol><li>{}</li></ol>" if block.ordered else
                                    "<ul><li>{}</li></ul>").format(item))
         else:
-            _text(doc.add_paragraph(style=style), item)
+            paragraph = doc.add_paragraph()
+            set_style(paragraph, style)
+            _text(paragraph, item)
 
 
 def _chart(doc, block: Chart, png: Path) -> None:
     width = min(TEXT_WIDTH_CM, block.width_px / PX_PER_CM) if block.width_px else TEXT_WIDTH_CM
-    doc.add_picture(str(png), width=Cm(width))
-    picture = doc.paragraphs[-1]
-    for prop in picture._p.iter(qn("wp:docPr")):
-        prop.set("descr", block.alt)
-        prop.set("title", block.title)
+    shape = doc.add_picture(str(png), width=Cm(width))
+    prop = shape._inline.docPr  # the picture's alternative text and title
+    prop.set("descr", block.alt)
+    prop.set("title", block.title)
 
 
 def docx_bytes(report: Report, epoch: int, pngs: dict[Path, Path]) -> bytes:

@@ -14,6 +14,18 @@ from html.parser import HTMLParser
 
 from docx.shared import Pt
 
+def set_style(paragraph, name: str) -> None:
+    """A paragraph style by its name, written straight into the paragraph: python-docx's
+    `paragraph.style = name` searches every style each time, which was most of a large
+    report's time. The styles used here have the id of their name without spaces."""
+    paragraph._p.get_or_add_pPr().get_or_add_pStyle().val = name.replace(" ", "")
+
+
+def has_style(paragraph) -> bool:
+    p_pr = paragraph._p.pPr
+    return p_pr is not None and p_pr.pStyle is not None
+
+
 BLOCKS = {"p", "h1", "h2", "h3", "h4", "h5", "h6", "pre", "blockquote", "li"}
 _SPACE = re.compile(r"\s+")
 
@@ -50,10 +62,10 @@ class _Converter(HTMLParser):
         self.li_started = False  # a second paragraph in one item is not a new item
         if self.unused is not None and not self.unused.text:
             paragraph, self.unused = self.unused, None
-            if style:
-                paragraph.style = style
         else:
-            paragraph = self.container.add_paragraph(style=style)
+            paragraph = self.container.add_paragraph()
+        if style:
+            set_style(paragraph, style)
         if self.lists and style is None:
             paragraph.paragraph_format.left_indent = Pt(18 * min(len(self.lists), 3))
         self.at_start = True
