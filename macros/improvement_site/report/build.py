@@ -96,9 +96,9 @@ def cover(data: SiteData, text: TextRenderer, audience: str) -> list[Block]:
 
 
 def action_count_words(counts, caveat: str) -> str:
-    """'18: 5 completed, 10 in progress and on schedule, 3 not yet rated'."""
+    """'18 (5 completed, 10 in progress and on schedule, 3 not yet rated)'."""
     parts = [f"{n} {label.lower()}" for _, label, n in counts.items() if n]
-    return f"{counts.total}: " + ", ".join(parts) + caveat if counts.total else "None yet"
+    return f"{counts.total} (" + ", ".join(parts) + f"){caveat}" if counts.total else "None yet"
 
 
 def summary(data: SiteData, text: TextRenderer, history: History,
