@@ -223,16 +223,20 @@ def status_words(data: SiteData, area, action) -> str:
     return words + (f" ({reviewed[:1].lower()}{reviewed[1:]})" if reviewed else "")
 
 
+def status_line(data: SiteData, text: TextRenderer, area, action) -> Facts:
+    """'Status: … Due: … Owner: …' in one line."""
+    return Facts((("Status", status_words(data, area, action)),
+                  ("Due", text.inline(due_words(action))),
+                  ("Owner", text.inline(action.owner) if action.owner else NOT_STATED)),
+                 "line")
+
+
 def action_blocks(data: SiteData, text: TextRenderer, area, action,
                   audience: str) -> list[Block]:
     out: list[Block] = [Heading(4, Markup("{}: {}").format(action.id, text.inline(action.action)),
                                 action.id)]
     out += committee_note(audience, action, area)
-    out.append(Facts((
-        ("Status", status_words(data, area, action)),
-        ("Due", text.inline(due_words(action))),
-        ("Owner", text.inline(action.owner) if action.owner else NOT_STATED),
-    ), "line"))
+    out.append(status_line(data, text, area, action))
     facts: list[tuple[str, object]] = [
         ("Progress", rich(text, action.progress)),
         ("Impact", rich(text, action.impact)),
@@ -272,11 +276,7 @@ def exceptions(data: SiteData, text: TextRenderer, audience: str) -> list[Block]
         out.append(Heading(3, Markup("{}: {}").format(a.id, text.inline(a.action)),
                            f"delayed-{a.id}"))
         out += committee_note(audience, a, area)
-        out.append(Facts((
-            ("Status", status_words(data, area, a)),
-            ("Due", text.inline(due_words(a))),
-            ("Owner", text.inline(a.owner) if a.owner else NOT_STATED),
-        ), "line"))
+        out.append(status_line(data, text, area, a))
         out.append(Facts((
             ("Area", numbered(area.number, text.inline(area.title))),
             ("Reason for delay", rich(text, a.delay_reason, NOT_STATED)),
