@@ -132,7 +132,7 @@ def test_each_release_has_its_own_feed_and_every_page_links_the_root_one(publish
     assert len(older.findall(f"{A}entry")) == 1  # published before the second meeting
     for page in ("index.html", "plan/front-door.html"):
         html = show(published, f"{MEETINGS[1]}/{page}")
-        link = re.search(r'<link rel="alternate" type="application/atom\+xml"[^>]*>', html)
+        link = re.search(r'<link rel="alternate feed" type="application/atom\+xml"[^>]*>', html)
         assert link, page
         href = re.search(r'href="([^"]+)"', link.group(0)).group(1)
         resolved = posixpath.normpath(posixpath.join(posixpath.dirname(f"{MEETINGS[1]}/{page}"),
@@ -167,4 +167,4 @@ def test_a_plain_build_has_a_feed_of_itself(built):
     (entry,) = feed.findall(f"{A}entry")
     assert entry.find(f"{A}link").get("href") == "changes.html"
     head = site.page("plan/front-door/").find("link", type="application/atom+xml")
-    assert head["href"] == "../feed.xml" and head["rel"] == ["alternate"]
+    assert head["href"] == "../feed.xml" and "alternate" in head["rel"]
