@@ -48,10 +48,14 @@ class Summary:
     measures: int
     values: int
     visits: int
+    breakdowns: int = 0
+    providers: int = 0
 
     def __str__(self) -> str:
+        extra = "".join(f", {n} {name}" for name, n in (("breakdowns", self.breakdowns),
+                                                        ("providers", self.providers)) if n)
         return (f"{self.areas} areas, {self.actions} actions, {self.measures} measures, "
-                f"{self.values} values, {self.visits} visits")
+                f"{self.values} values, {self.visits} visits{extra}")
 
 
 def validate(site_dir: Path) -> Summary:
@@ -68,6 +72,8 @@ def summarise(data: SiteData) -> Summary:
         measures=len(data.measures),
         values=sum(len(v) for v in data.values.values()),
         visits=len(data.visits),
+        breakdowns=len(data.breakdowns),
+        providers=len(data.providers),
     )
 
 

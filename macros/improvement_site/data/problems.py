@@ -112,6 +112,10 @@ def pydantic_message(error: dict, allowed_fields: list[str] | None = None) -> st
         return f"{field} should be a set of fields (a mapping), found {describe(found)}"
     if kind == "string_too_short":
         return f"{field} is empty; write some text or remove the field"
+    if kind == "too_short" and isinstance(found, list):
+        return f"{field} is empty; give at least {ctx.get('min_length', 1)}"
+    if kind == "greater_than_equal":
+        return f"{field} {describe(found)} should be at least {ctx.get('ge')}"
     if kind in ("string_too_long", "too_long") and isinstance(found, str):
         limit = ctx.get("max_length", 0)
         return (f"{field} is {len(found):,} characters long; {_kind_of_limit(limit)} may be at "
