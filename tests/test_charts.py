@@ -82,7 +82,8 @@ def test_status_chart_labels_every_status_in_words(built):
     assert "text" in _marks(spec)  # counts written on the bars
     assert "color" not in spec["layer"][0].get("encoding", {})  # status is never a colour
     assert figure.description == ("The whole plan has 75 actions: 10 completed, 16 in progress "
-                                  "and on schedule, 49 not yet rated. 44 overdue.")
+                                  "and on schedule, 49 not yet rated. 44 overdue, on statuses "
+                                  "last reviewed 12 December 2022.")
 
 
 def test_visit_without_measures_gets_the_timeline(built):

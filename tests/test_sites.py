@@ -259,9 +259,17 @@ def test_downloads_hold_the_whole_data_set(built):
     area_csv = (folder / "plan" / "front-door.csv").read_text(encoding="utf-8")
     assert area_csv.count("\nfront-door,") == 18
     # The data dictionary page describes every column of every file.
-    from improvement_site.publish.downloads import TABLES
+    from improvement_site.publish.downloads import TABLES, tables_for
     text = site.text("downloads/")
-    for name, (_, columns) in TABLES.items():
+    # Nottingham has progress reports but no breakdowns or providers: no empty files.
+    assert tables_for(data) == ["plan", "measures", "values", "visits", "commentary", "updates"]
+    assert not (folder / "breakdowns.csv").exists() and "breakdowns.csv" not in text
+    updates = list(csv.DictReader(io.StringIO((folder / "updates.csv").read_text(
+        encoding="utf-8"))))
+    assert len(updates) == 8 and {u["as_at"] for u in updates} == {"2023-01-26"}
+    assert len(document["updates"]) == 8 and "breakdowns" not in document
+    for name in tables_for(data):
+        columns = TABLES[name][1]
         assert f"{name}.csv" in text
         for column in columns:
             assert column.name in text

@@ -7,7 +7,8 @@ chart's ARIA label and is printed beside it.
 
 from __future__ import annotations
 
-from improvement_site.model.labels import at_period, measure_number, period_label
+from improvement_site.model.labels import (at_period, measure_number, period_label, stale_caveat,
+                                           stale_value)
 from improvement_site.model.sitedata import SiteData
 from improvement_site.model.schema import Measure
 from improvement_site.model.status import DIRECTION_LABELS, StatusCounts, measure_status, target_for
@@ -62,6 +63,10 @@ def measure_description(data: SiteData, measure: Measure, values: list) -> str:
     if st.direction and st.latest and st.latest.period == last.period:
         text += f"; {DIRECTION_LABELS[st.direction].lower()}"
     text += "."
+    if st.stale and st.latest and st.latest.period == last.period:
+        text += f" Not recent: the {stale_value(st.latest_month)}."
+    if measure.targets_mode == "linear" and target is not None:
+        text += " The target follows a straight-line trajectory between milestones."
     missing = [v for v in values if v.value is None]
     if missing:
         text += (" No value for " + ", ".join(period_label(v.period) for v in missing) +
@@ -78,8 +83,10 @@ def status_description(counts: StatusCounts, scope: str) -> str:
     scope = scope[:1].upper() + scope[1:]  # a sentence, read aloud as one
     if not counts.total:
         return f"{scope} has no actions yet."
+    caveat = stale_caveat(counts)
     return (f"{scope} has {counts.total} action{'s' if counts.total != 1 else ''}: "
-            + ", ".join(parts) + f". {counts.overdue} overdue.")
+            + ", ".join(parts) + f". {counts.overdue} overdue"
+            + (f", {caveat}." if caveat else "."))
 
 
 def visits_description(visits, highlighted=None) -> str:
@@ -91,3 +98,33 @@ def visits_description(visits, highlighted=None) -> str:
     if highlighted is not None:
         text += f" This page's visit, {visit_label(highlighted)}, is marked with a diamond."
     return text
+
+
+def breakdown_description(breakdown) -> str:
+    """e.g. 'Children in care by placement type, June 2023, in 14 categories totalling 558.
+    The largest is U6: Foster placement - not FFA (242), then ...; the smallest is ... (1).'"""
+    from improvement_site.model.labels import number
+    fmt = lambda x: number(x, breakdown.unit)  # noqa: E731
+    cats = list(breakdown.categories)
+    total = sum(c.value for c in cats)
+    head = f"{breakdown.title}, {period_label(breakdown.period)}"
+    if len(cats) == 1:
+        return f"{head}: one category, {cats[0].name}, {fmt(cats[0].value)}."
+    summed = (f"totalling {fmt(breakdown.total)}" if breakdown.total is not None
+              else f"adding up to {fmt(total)} (no total is given)")
+    ranked = sorted(cats, key=lambda c: -c.value)
+    top = [f"{c.name} ({fmt(c.value)})" for c in ranked[:3]]
+    text = f"{head}, in {len(cats)} categories {summed}. The largest is {top[0]}"
+    if len(top) > 1:
+        text += ", then " + " and ".join(top[1:])
+    rest = ranked[3:]
+    if rest:
+        least = [c.name for c in rest if c.value == rest[-1].value]
+        if len(least) == 1:
+            text += f"; the smallest is {least[0]} ({fmt(rest[-1].value)})"
+        elif len(least) <= 3:
+            text += (f"; the smallest are {', '.join(least[:-1])} and {least[-1]} "
+                     f"({fmt(rest[-1].value)} each)")
+        else:
+            text += f"; {len(least)} categories have the smallest figure, {fmt(rest[-1].value)}"
+    return text + ". Bars are in the source's order."

@@ -145,8 +145,10 @@ def measure_figure(data: SiteData, measure: Measure, *, window: tuple[date, date
                 layers.append(band_base.mark_line(color=theme.GREY, strokeDash=[1, 3],
                                                   strokeWidth=1).encode(x=x, y=f"{edge}:Q"))
 
+    # A linear trajectory is drawn as the straight path it is; milestones as steps.
+    path = "linear" if measure.targets_mode == "linear" else "step-after"
     layers.append(base.mark_line(invalid="break-paths-show-domains",
-                                 interpolate="step-after").encode(
+                                 interpolate=path).encode(
         x=x, y=y, color=colour, strokeDash=dash
     ).transform_filter(alt.datum.series == "Target") if has_target else None)
     layers.append(base.mark_line(invalid="break-paths-show-domains").encode(

@@ -127,3 +127,28 @@ PROVIDER_KIND_LABELS = {
     "adoption_agency": "Adoption agency",
     "other": "Other service",
 }
+_PROVIDER_PLURALS = {
+    "childrens_home": "children's homes",
+    "fostering_agency": "fostering agencies",
+    "adoption_agency": "adoption agencies",
+}
+
+
+def providers_title(providers) -> str:
+    """The providers page's title: "The council's children's homes" when every provider is
+    one, else "The council's own services"."""
+    kinds = {p.kind for p in providers}
+    if len(kinds) == 1 and next(iter(kinds)) in _PROVIDER_PLURALS:
+        return f"The council's {_PROVIDER_PLURALS[next(iter(kinds))]}"
+    return "The council's own services"
+
+
+def providers_count(providers) -> str:
+    """"6 children's homes", "1 fostering agency", "4 services"."""
+    kinds = {p.kind for p in providers}
+    n = len(providers)
+    if len(kinds) == 1 and next(iter(kinds)) in _PROVIDER_PLURALS:
+        kind = next(iter(kinds))
+        word = _PROVIDER_PLURALS[kind] if n != 1 else PROVIDER_KIND_LABELS[kind].lower()
+        return f"{n} {word}"
+    return f"{n} service" + ("" if n == 1 else "s")

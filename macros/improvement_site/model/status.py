@@ -54,7 +54,7 @@ def review_date(area: Area, action: Action) -> date | None:
     return action.reviewed or area.reviewed
 
 
-def _too_old(data: SiteData, day: date) -> bool:
+def too_old(data: SiteData, day: date) -> bool:
     """More than stale_after_days before the reporting date (exactly that many is recent)."""
     return (data.site.reporting_date - day).days > data.site.stale_after_days
 
@@ -63,7 +63,7 @@ def is_stale(data: SiteData, area: Area, action: Action) -> bool:
     """Whether the action's status is not recent: reviewed more than stale_after_days before
     the reporting date."""
     reviewed = review_date(area, action)
-    return reviewed is not None and _too_old(data, reviewed)
+    return reviewed is not None and too_old(data, reviewed)
 
 
 def stale_review(data: SiteData) -> Callable[[Action], date | None]:
@@ -260,7 +260,7 @@ def period_end(period: str) -> date:
 
 def is_stale_value(data: SiteData, value: Value) -> bool:
     """Whether a value's period ended more than stale_after_days before the reporting date."""
-    return _too_old(data, period_end(value.period))
+    return too_old(data, period_end(value.period))
 
 
 def measure_status(data: SiteData, measure: Measure) -> MeasureStatus:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from markupsafe import Markup
 
-from improvement_site.charts import figures as charts
+from improvement_site.charts import bars, figures as charts
 
 from improvement_site.model import status
 from improvement_site.charts.output import CHARTS_DIR, FIGURES, REGISTRY, script_safe_json
@@ -29,7 +29,8 @@ def _dump(record) -> dict:
 def _measure_key(data, measure) -> tuple:
     """Everything a measure's chart is drawn from."""
     return (_dump(measure), [_dump(v) for v in data.values_of(measure.id)],
-            str(data.site.reporting_date), [_dump(v) for v in data.visits_for_measure(measure.id)])
+            str(data.site.reporting_date), [_dump(v) for v in data.visits_for_measure(measure.id)],
+            data.site.stale_after_days)
 
 
 def _strip(ctx: PageContext, measures, *, title: str, name: str, window=None, visits=None):
@@ -49,7 +50,8 @@ def _strip(ctx: PageContext, measures, *, title: str, name: str, window=None, vi
 
 
 def _status(counts, scope: str, name: str):
-    key = ("status", counts.counts, counts.overdue, scope, name)
+    key = ("status", counts.counts, counts.overdue, counts.stale,
+           [str(d) for d in counts.reviewed], scope, name)
     return FIGURES.get(key, lambda: charts.status_figure(counts, scope, name))
 
 
@@ -117,6 +119,7 @@ def area_page(ctx: PageContext, area_id: str) -> str:
     counts = status.area_counts(data, area)
     measures = [data.measure(i) for i in ids]
     return render("area.md.j2", ctx, area=area, counts=counts,
+                  breakdowns=breakdown_sections(ctx, data.breakdowns_for_area(area_id)),
                   measures=_measure_rows(ctx, measures),
                   visits=data.visits_for_area(area_id),
                   status_chart=figure_html(ctx, _status(counts, f"area {area.number}",
@@ -132,7 +135,8 @@ def exceptions_page(ctx: PageContext) -> str:
     rd = data.site.reporting_date
     delayed = [(area, a) for area, _, a in data.actions() if a.status == "delayed"]
     overdue = [(area, a) for area, _, a in data.actions() if status.is_overdue(a, rd)]
-    return render("exceptions.md.j2", ctx, delayed=delayed, overdue=overdue)
+    return render("exceptions.md.j2", ctx, delayed=delayed, overdue=overdue,
+                  counts=status.plan_counts(data))
 
 
 def scorecard_page(ctx: PageContext) -> str:
@@ -147,9 +151,9 @@ def scorecard_page(ctx: PageContext) -> str:
 def measure_page(ctx: PageContext, measure_id: str) -> str:
     data = ctx.data
     m = data.measure(measure_id)
-    rows = [(v, status.target_for(m, v.period), status.value_rag(m, v))
-            for v in data.values_of(measure_id)]
+    rows = status.value_table(data, m)
     return render("measure.md.j2", ctx, m=m, st=status.measure_status(data, m), rows=rows,
+                  breakdowns=breakdown_sections(ctx, data.breakdowns_for_measure(measure_id)),
                   chart=measure_chart(ctx, measure_id),
                   rag_history=measure_history(ctx, m),
                   commentary=data.commentary_of(measure_id),
@@ -173,6 +177,30 @@ def visit_page(ctx: PageContext, visit_id: str) -> str:
                   judgements=j if j and j.inspection == visit_id else None,
                   areas=[data.area(a) for a in v.areas],
                   measures=[data.measure(m) for m in v.measures])
+
+
+def _breakdown(breakdown):
+    return FIGURES.get(("breakdown", _dump(breakdown)), lambda: bars.breakdown_figure(breakdown))
+
+
+def breakdown_sections(ctx: PageContext, breakdowns) -> list:
+    """(breakdown, its chart) for the pages a breakdown links to."""
+    return [(b, figure_html(ctx, _breakdown(b))) for b in breakdowns]
+
+
+def breakdown_page(ctx: PageContext, breakdown_id: str) -> str:
+    data = ctx.data
+    b = data.breakdown(breakdown_id)
+    return render("breakdown.md.j2", ctx, b=b, chart=figure_html(ctx, _breakdown(b)),
+                  areas=[data.area(a) for a in b.areas],
+                  measures=[data.measure(m) for m in b.measures])
+
+
+def providers_page(ctx: PageContext) -> str:
+    data = ctx.data
+    rows = [(p, status.latest_inspection(data, p), status.inspections_of(p))
+            for p in data.providers]
+    return render("providers.md.j2", ctx, rows=rows, counts=status.provider_grade_counts(data))
 
 
 def glossary_page(ctx: PageContext) -> str:
@@ -277,6 +305,6 @@ def progress_chart(ctx: PageContext) -> Markup:
 
 def downloads_page(ctx: PageContext) -> str:
     from improvement_site.publish import downloads
-    tables = [(name, title, columns) for name, (title, columns) in downloads.TABLES.items()]
+    tables = [(name, *downloads.TABLES[name]) for name in downloads.tables_for(ctx.data)]
     return render("downloads.md.j2", ctx, tables=tables, counts=downloads.row_counts(ctx.data),
                   folder=downloads.FOLDER)

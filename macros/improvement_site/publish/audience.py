@@ -46,7 +46,8 @@ def for_audience(data: SiteData, audience: str) -> SiteData:
                        for a in outcome.actions if public(a)]
             outcomes.append(_with(outcome, actions=actions))
         areas.append(_with(area, outcomes=outcomes,
-                           measures=[m for m in area.measures if m in measure_ids]))
+                           measures=[m for m in area.measures if m in measure_ids],
+                           updates=[u for u in area.updates if public(u)]))
     area_ids = {a.id for a in areas}
     visits = [_with(v, areas=[a for a in v.areas if a in area_ids],
                     measures=[m for m in v.measures if m in measure_ids])
@@ -56,11 +57,15 @@ def for_audience(data: SiteData, audience: str) -> SiteData:
     if site.judgements and site.judgements.inspection not in visit_ids:
         # The grades stay (they are public facts of the site); the link to a hidden record goes.
         site = _with(site, judgements=_with(site.judgements, inspection=""))
+    breakdowns = [_with(b, areas=[a for a in b.areas if a in area_ids],
+                        measures=[m for m in b.measures if m in measure_ids])
+                  for b in data.breakdowns if public(b)]
     return SiteData.create(
         root=data.root, site=site, areas=areas, measures=measures,
         values=[v for vs in data.values.values() for v in vs if v.measure in measure_ids],
         commentary=[c for c in data.commentary if public(c) and c.measure in measure_ids],
-        visits=visits, glossary=dict(data.glossary),
+        visits=visits, glossary=dict(data.glossary), breakdowns=breakdowns,
+        providers=[p for p in data.providers if public(p)],
     )
 
 
@@ -81,4 +86,7 @@ def hidden_counts(full: SiteData) -> dict[str, int]:
         "measures": sum(committee(m) for m in full.measures),
         "commentary": sum(committee(c) for c in full.commentary),
         "visits": sum(committee(v) for v in full.visits),
+        "updates": sum(committee(u) for a in full.areas for u in a.updates),
+        "breakdowns": sum(committee(b) for b in full.breakdowns),
+        "providers": sum(committee(p) for p in full.providers),
     }
