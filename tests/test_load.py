@@ -19,7 +19,7 @@ BAD = sorted(p.name for p in FIXTURES.glob("bad_*"))
 def test_every_error_kind_has_a_fixture():
     kinds = {"yaml_syntax", "unknown_field", "wrong_type", "date", "status", "duplicate_id",
              "dangling_reference", "csv_value", "delayed_without_mitigation", "duplicate_key",
-             "many_problems"}
+             "many_problems", "updates", "breakdowns", "providers", "v2_fields"}
     assert {name.removeprefix("bad_") for name in BAD} >= kinds
 
 

@@ -298,3 +298,115 @@ def test_a_rebuild_replaces_the_output_and_leaves_nothing_beside_it(tmp_path):
     assert (out / "index.html").is_file() and not (out / "broken.html").exists()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out", "site"]
     assert REGISTRY._folder is None and not REGISTRY._workers  # workers stopped, folder gone
+
+
+# -- contract v2 on the bundled sites ---------------------------------------------------------
+
+
+def test_nottingham_says_its_statuses_and_values_are_not_recent(built):
+    """Its statuses are the December 2022 plan's and its values 2022's, at a reporting date of
+    11 September 2024: every count and latest value says so, in words."""
+    site = built("nottingham")
+    caveat = "on statuses last reviewed 12 December 2022"
+    home = site.text("")
+    assert "10 completed, 44 overdue" in home
+    assert f"Not recent: 44 overdue and 16 in progress and on schedule, {caveat}" in home
+    assert f"44 overdue, {caveat}." in home  # the status chart's description
+    assert "Not recent: 44 overdue" in site.text("plan/")
+    assert f"Not recent: 13 overdue and 6 in progress and on schedule, {caveat}" in \
+        site.text("plan/front-door/")
+    assert "Not recent: 44 overdue" in site.text("plan/exceptions/")
+    row = site.content("plan/front-door/").find(id="front-door-03")
+    assert "Status last reviewed 12 December 2022" in row.get_text()
+    overdue = site.content("plan/exceptions/").select("ul.ims-overdue-list li")
+    assert overdue and all("Status last reviewed 12 December 2022" in li.get_text()
+                           for li in overdue)
+    for page in ("", "performance/", "performance/contacts-open/"):
+        assert "latest value is from November 2022" in site.text(page), page
+    assert "Not recent: the latest value is from November 2022." in \
+        site.text("performance/contacts-open/")  # the chart's description
+
+
+def test_nottingham_area_shows_its_progress_report_under_the_three_headings(built):
+    site = built("nottingham")
+    content = site.content("plan/front-door/")
+    headings = [h.get_text().rstrip("¶").strip() for h in content.find_all(["h2", "h3"])]
+    at = headings.index("Progress report as at 26 January 2023")
+    assert headings[at + 1:at + 4] == ["What we have done", "What we will do next",
+                                        "What difference it has made"]
+    assert headings.index("Outcome 1") > at + 3
+    text = site.text("plan/front-door/")
+    assert "Created and recruited to an additional 8 social worker posts" in text
+    assert "this is the area's latest progress report, and it speaks for 26 January 2023" in text
+
+
+def test_nottingham_letters_say_whether_they_were_published(built):
+    site = built("nottingham")
+    assert "The letter for this visit was not published" in site.text("inspections/mv-2023-02/")
+    assert "Published (the source gives no date)" in site.text("inspections/mv-2023-07/")
+    visits = site.text("inspections/")
+    assert visits.count("Published, date not given") == 3 and "Not published" in visits
+
+
+def test_nel_breakdowns_have_pages_and_appear_where_they_link(built):
+    site = built("nel")
+    data = site.data
+    nav = site.page("performance/").select_one("nav.md-nav--primary").get_text(" ")
+    for b in data.breakdowns:
+        text = site.text(f"performance/breakdowns/{b.id}/")
+        figure = site.content(f"performance/breakdowns/{b.id}/").find("figure",
+                                                                     class_="ims-chart")
+        assert figure is not None and "Bars are in the source's order" in figure.get_text()
+        assert b.categories[0].name in text and " ".join(b.title.split()) in nav
+        for page in ("plan/homes-and-families/", "performance/cla-number/"):
+            assert site.content(page).find("a", href=re.compile(f"breakdowns/{b.id}.html"))
+    types = site.text("performance/breakdowns/placement-types/")
+    assert "Total 558" in types
+    categories = site.text("performance/breakdowns/placement-categories/")
+    assert "No total is given; the 11 categories add up to 460" in categories
+    charts = site.out / "assets" / "charts"
+    assert any("U6: Foster placement - not FFA" in p.read_text(encoding="utf-8")
+               for p in charts.glob("*.csv"))
+
+
+def test_nel_providers_page_lists_each_home_with_its_latest_grade(built):
+    site = built("nel")
+    text = site.text("performance/providers/")
+    assert site.content("performance/providers/").h1.get_text().startswith(
+        "The council's children's homes")
+    assert "6 children's homes: 3 good, 3 requires improvement to be good." in text
+    row = site.content("performance/providers/").find(id="provider-sc394101")
+    assert "Requires improvement to be good" in row.get_text()
+    assert "inspected 7 June 2023" in row.get_text()
+    assert "6 children's homes, by their latest inspection grade as at 30 June 2023: 3 good, " \
+           "3 requires improvement to be good." in site.text("")
+
+
+def test_nel_linear_target_is_the_trajectory_on_the_page_and_chart(built):
+    site = built("nel")
+    rows = site.content("performance/cla-starts-number/").select("table.ims-values tbody tr")
+    cells = [[c.get_text(" ").strip() for c in r.find_all(["th", "td"])][:3] for r in rows]
+    assert cells == [["April 2023", "7", "10"], ["May 2023", "19", "20"],
+                     ["June 2023", "42", "30"], ["17 July 2023", "45", "40"]]
+    text = site.text("performance/cla-starts-number/")
+    assert "30 (on the trajectory for June 2023)" in text
+    assert "moves evenly from 0 in March 2023 to each milestone in turn" in text
+    ceased = site.text("performance/cla-ceased-number/")
+    assert "Green" in ceased and "set by hand" not in ceased
+    spec = site.content("performance/cla-starts-number/").find(
+        "script", class_="ims-chart-spec").string
+    assert '"interpolate":"linear"' in spec.replace(" ", "")
+
+
+def test_nel_assumed_polarity_is_said_in_words(built):
+    site = built("nel")
+    text = site.text("performance/open-cases/")
+    assert "Lower is better (assumed: the source does not print which way is better)" in text
+    assert "Higher is better (assumed" not in site.text("performance/cin-visits-timescale/")
+    card = site.content("performance/")
+    marks = card.select("a.ims-mark")
+    assumed = [m for m in site.data.measures if m.polarity_assumed]
+    assert len(marks) == len(assumed) == 17
+    assert f"Which way is better is assumed for {len(assumed)} measures" in site.text(
+        "performance/")
+    assert "Amber elsewhere inside the tolerance" in site.text("performance/")
