@@ -170,3 +170,43 @@ def test_figure_cache_builds_once_and_survives_a_new_process(built, tmp_path):
     assert again.spec == build().to_spec()
     fresh.get(("measure", "cp-rate", 2), build)  # other inputs: built afresh
     assert len(calls) == 3
+
+
+def test_breakdown_chart_is_horizontal_bars_in_the_sources_order_labelled_with_figures():
+    from improvement_site.charts.bars import breakdown_figure
+    from improvement_site.model.schema import Breakdown
+    b = Breakdown(id="types", title="Children in care by placement type", period="2023-06",
+                  unit="percent", categories=[{"name": "Residential", "value": 10},
+                                              {"name": "Foster care", "value": 62.5},
+                                              {"name": "With parents", "value": 27.5}],
+                  total=100)
+    figure = breakdown_figure(b)
+    spec = figure.chart.to_dict()  # validates against the Vega-Lite schema
+    assert _marks(spec) == ["bar", "text"]
+    y = spec["encoding"]["y"] if "encoding" in spec else _layers(spec)[0]["encoding"]["y"]
+    assert y["field"] == "category" and y["sort"] == ["Residential", "Foster care",
+                                                      "With parents"]
+    rows = spec["data"]["values"] if "data" in spec else _layers(spec)[0]["data"]["values"]
+    assert [r["label"] for r in rows] == ["10%", "62.5%", "27.5%"]
+    assert figure.columns == ("Category", "Percentage")  # no notes, no empty Note column
+    assert figure.rows == (("Residential", "10%"), ("Foster care", "62.5%"),
+                           ("With parents", "27.5%"))
+    assert figure.name == "types"
+    assert figure.description == (
+        "Children in care by placement type, June 2023, in 3 categories totalling 100%. The "
+        "largest is Foster care (62.5%), then With parents (27.5%) and Residential (10%). "
+        "Bars are in the source's order.")
+
+
+def test_linear_targets_are_drawn_as_a_straight_trajectory(built):
+    data = built("nel").data
+    step = charts.measure_figure(data, data.measure("cp-rate")).chart.to_dict()
+    linear = charts.measure_figure(data, data.measure("cla-starts-number")).chart.to_dict()
+
+    def target_line(spec):
+        return next(l for l in _layers(spec) if l["mark"]["type"] == "line"
+                    and "Target" in json.dumps(l.get("transform", [])))
+    assert target_line(step)["mark"]["interpolate"] == "step-after"
+    assert target_line(linear)["mark"]["interpolate"] == "linear"
+    targets = [r["value"] for r in linear["data"]["values"] if r["series"] == "Target"]
+    assert targets == [10, 20, 30]  # April to June 2023 (July is after the reporting date)
