@@ -48,11 +48,12 @@ class Kind:
 
 ID = Kind("id", 100, "`front-door-07`, `cp-rate`")
 NAME = Kind("name", 500, "council, titles, measure name, group, comparator name, inspectors, "
-            "glossary terms")
+            "glossary terms, breakdown categories, provider names")
 TEXT = Kind("text", 1_500, "action, owner, lead, due_note, outcome, source, focus, periods, "
             "notes in measures.csv, glossary meanings")
 LINK = Kind("link", 2_000, "papers_url, letter_url")
-MARKDOWN = Kind("Markdown", 20_000, "progress, impact, summaries, commentary, findings")
+MARKDOWN = Kind("Markdown", 20_000, "progress, impact, summaries, commentary, findings, "
+                "progress reports, notes")
 TEXT_KINDS = (ID, NAME, TEXT, LINK, MARKDOWN)
 NUMBER = Kind("number")
 WHOLE_NUMBER = Kind("whole number")
