@@ -93,23 +93,40 @@ def import_plan_command(ctx: click.Context, file: Path, site: Path, mapping: Pat
 @click.option("--merge", is_flag=True, help="Keep the figures already in the file; imported "
                                             "figures replace those for the same measure and "
                                             "period.")
+@click.option("--definitions-out", type=click.Path(dir_okay=False, path_type=Path),
+              help="Where to write the measures' definitions read from the scorecard "
+                   "(default: SITE/data/measures.yaml).")
 @click.pass_context
 def import_measures_command(ctx: click.Context, file: Path, site: Path, mapping: Path | None,
                             out: Path | None, latest_date: date | None, latest_note: str,
-                            merge: bool) -> None:
+                            merge: bool, definitions_out: Path | None) -> None:
     """Import the scorecard in FILE (.xlsx or .csv) as data/measures.csv.
 
     FILE is wide (a row per measure, a column per month) or long (measure, period, value,
-    note columns). Without --merge, measures.csv is replaced.
+    note columns). Without --merge, measures.csv is replaced. Target, Tolerance and "Good is"
+    columns of a wide scorecard update (or create) the measures in data/measures.yaml; a
+    printed RAG or DoT column is compared with the site's own, and every difference listed.
     """
     from improvement_site.tracker.measures import import_measures
 
     done = _run(ctx, lambda: import_measures(file, site, out, mapping, latest_date, latest_note,
-                                             merge))
+                                             merge, definitions_out))
     state = "written" if done.changed else "unchanged"
     click.echo(f"Imported {_count(done.values, 'value')} for {_count(done.measures, 'measure')} "
                f"from {file.name}; "
                f"{done.path} {state}. The site's data is valid.")
+    if done.created or done.updated:
+        parts = [f"created {', '.join(done.created)}" if done.created else "",
+                 f"updated {', '.join(done.updated)}" if done.updated else ""]
+        click.echo(f"Definitions in {done.definitions_path}: "
+                   f"{'; '.join(p for p in parts if p)}.")
+    if done.disagreements:
+        click.echo(f"The printed rating differs from the site's for "
+                   f"{_count(len(done.disagreements), 'row')} (not an error; check each one):")
+        for line in done.disagreements:
+            click.echo(f"  {line}")
+    for note in done.notes:
+        click.echo(f"Note: {note}")
 
 
 @click.group("export")
