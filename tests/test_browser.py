@@ -76,13 +76,18 @@ def _offline_page(browser, *, javascript=True):
 def _page_types(data) -> dict[str, str]:
     area = data.areas[0].id
     measure = next(m.id for m in data.measures if data.values_of(m.id))
-    return {
+    types = {
         "home": "", "plan": "plan/", "area": f"plan/{area}/", "exceptions": "plan/exceptions/",
         "scorecard": "performance/", "measure": f"performance/{measure}/",
         "visits": "inspections/", "visit": f"inspections/{data.visits[-1].id}/",
         "glossary": "glossary/", "accessibility": "accessibility/",
         "changes": "changes/", "releases": "releases/",
     }
+    if data.breakdowns:  # contract v2's page types, where the site has them
+        types["breakdown"] = f"performance/breakdowns/{data.breakdowns[0].id}/"
+    if data.providers:
+        types["providers"] = "performance/providers/"
+    return types
 
 
 def _wait_for_charts(page) -> tuple[int, int]:
@@ -124,7 +129,8 @@ def test_every_chart_page_draws_its_charts(site, built, served, browser):
     base = served(site)
     paths = ([f"plan/{a.id}/" for a in data.areas] +
              [f"performance/{m.id}/" for m in data.measures if data.values_of(m.id)] +
-             [f"inspections/{v.id}/" for v in data.visits])
+             [f"inspections/{v.id}/" for v in data.visits] +
+             [f"performance/breakdowns/{b.id}/" for b in data.breakdowns])
     context, page, outside, errors = _offline_page(browser)
     for path in paths:
         path = html_path(path)
