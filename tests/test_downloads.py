@@ -208,9 +208,9 @@ EXPECTED = {
         "m-c,2024-03,12,,10,amber\n"),
     "visits.csv": (
         "visit_id,kind,number,start,end,published,focus,inspectors,areas,measures,summary,"
-        "strengths,development\n"
+        "strengths,development,published_undated\n"
         'mv-1,monitoring_visit,3,2024-02,2024-02-21,2024-03-15,Front door,A One;B Two,one;two,'
-        'm-a;m-c,Better.,"Quick.\n\nKind.","Records.\n\nSupervision."\n'),
+        'm-a;m-c,Better.,"Quick.\n\nKind.","Records.\n\nSupervision.",no\n'),
     "commentary.csv": ("measure_id,period,working_well,worried,doing\n"
                        "m-a,2024-03,Audits.,Turnover.,Recruiting.\n"),
     # Newest first.

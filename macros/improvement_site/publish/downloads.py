@@ -130,6 +130,8 @@ VISIT_COLUMNS = (
     Column("summary", "Headline findings (Markdown)."),
     Column("strengths", "Strengths, separated by blank lines."),
     Column("development", "Areas for development, separated by blank lines."),
+    Column("published_undated", "yes when the letter was published but the source gives no "
+                                "date (published is then empty)."),
 )
 COMMENTARY_COLUMNS = (
     Column("measure_id", "The measure the commentary is about."),
@@ -232,7 +234,8 @@ def value_rows(data: SiteData) -> list[tuple]:
 def visit_rows(data: SiteData) -> list[tuple]:
     return [(v.id, v.kind, v.number, _text(v.start), _text(v.end), _text(v.published), v.focus,
              ";".join(v.inspectors), ";".join(v.areas), ";".join(v.measures), v.summary,
-             "\n\n".join(v.strengths), "\n\n".join(v.development)) for v in data.visits]
+             "\n\n".join(v.strengths), "\n\n".join(v.development),
+             "yes" if v.published_undated else "no") for v in data.visits]
 
 
 def commentary_rows(data: SiteData) -> list[tuple]:
