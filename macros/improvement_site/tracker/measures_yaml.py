@@ -212,7 +212,8 @@ def _basis(m: Measure, st: status.MeasureStatus) -> str:
     if tol and tol.low is not None and tol.high is not None:
         parts.append(f"tolerance {fmt(tol.low)}–{fmt(tol.high)}")
     elif tol and (tol.low is not None or tol.high is not None):
-        parts.append(f"tolerance {'low ' + fmt(tol.low) if tol.low is not None else 'high ' + fmt(tol.high)}")
+        edge = f"low {fmt(tol.low)}" if tol.low is not None else f"high {fmt(tol.high)}"
+        parts.append(f"tolerance {edge}")
     parts.append(labels.POLARITY_LABELS[m.polarity].lower())
     return " (" + "; ".join(parts) + ")"
 
