@@ -163,8 +163,8 @@ def load_site(data_dir: Path | str) -> SiteData:
     data_dir = Path(data_dir).resolve()
     reader = Reader(data_dir)
     if not data_dir.is_dir():
-        raise DataError([Problem(str(data_dir), 0, "", "is not a folder; a site needs data/ "
-                                 "with site.yaml in it")])
+        raise DataError([Problem(reader.rel(data_dir), 0, "", "is not a folder; a site "
+                                 "needs data/ with site.yaml in it")])
     site = _read_site(reader)
     areas = []
     plan_dir = data_dir / "plan"
