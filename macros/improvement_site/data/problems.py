@@ -106,6 +106,11 @@ def pydantic_message(error: dict, allowed_fields: list[str] | None = None) -> st
     if kind == "missing":
         return f"{field} is required"
     if kind == "extra_forbidden":
+        name = str(error["loc"][-1]) if error["loc"] else field
+        close = did_you_mean(name, allowed_fields or [])
+        if close:  # `stauts is not a known field; did you mean "status"? The allowed ...`
+            return (f"{field} is not a known field{close} The allowed fields are "
+                    f"{', '.join(allowed_fields)}")
         allowed = f"; allowed fields are {', '.join(allowed_fields)}" if allowed_fields else ""
         return f"{field} is not a known field{allowed}"
     if kind in ("literal_error", "enum"):
