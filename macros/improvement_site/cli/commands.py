@@ -23,8 +23,6 @@ from improvement_site.publish.audience import chosen_audience
 from improvement_site.lifecycle import Stopped, owned_temp_dir, remove_dead, replace_output, uninterrupted
 from improvement_site.publish.current import full_data
 
-__all__ = ["BuildFailed", "InternalError", "build", "chosen_audience", "serve", "validate"]
-
 
 class BuildFailed(Exception):
     """The build did not complete; the message says why. Nothing was written."""
@@ -124,6 +122,12 @@ def build(site_dir: Path, out_dir: Path | None = None, *, strict: bool = True,
             if folder:
                 shutil.rmtree(folder, ignore_errors=True)
     return out_dir
+
+
+def release_build(site_dir: Path, out_dir: Path, version: str) -> Path:
+    """A release's build (`publish.release.release` calls it): public, with the version menu
+    of the release `version`."""
+    return build(site_dir, out_dir, audience="public", release=version)
 
 
 def configured_audience(site_dir: Path) -> str:

@@ -16,6 +16,7 @@ import click
 from improvement_site.cli import commands, engine
 
 from improvement_site import lifecycle
+from improvement_site.cli.start import new_command
 from improvement_site.cli.tracker import export_group, import_group
 from improvement_site.data.problems import DataError
 from improvement_site.publish.release import ReleaseError
@@ -196,18 +197,13 @@ def release(ctx: click.Context, site: Path, tag: str, branch: str, push: bool,
     _use(engine)
     commands.setup_logging(False, debug=ctx.obj["debug"])
     done = _run(ctx.obj["debug"],
-                lambda: publish(site, tag, build=public_build, branch=branch, push=push,
+                lambda: publish(site, tag, build=commands.release_build, branch=branch, push=push,
                                 remote=remote, allow_date_mismatch=allow_date_mismatch),
                 DOING["release"], site)
     for warning in done.warnings:
         click.echo(f"warning: {warning}", err=True)
     click.echo(f"Published {done.tag} as {done.version}/ ({done.title}) on the {done.branch} "
                f"branch{' and pushed it' if done.pushed else ''}; {done.latest_sentence()}")
-
-
-def public_build(site: Path, out: Path, version: str) -> Path:
-    """A release's build: public, with the version menu of the release `version`."""
-    return commands.build(site, out, audience="public", release=version)
 
 
 def _use(name: str) -> None:
@@ -220,6 +216,52 @@ def _use(name: str) -> None:
 
 
 @main.command()
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path),
+              help="Where to make the demo's repository and site (default: a new temporary "
+                   "folder).")
+@click.option("--no-serve", is_flag=True, help="Make the demo and say where it is; do not "
+                                               "serve it.")
+@click.option("-a", "--dev-addr", default="127.0.0.1:8000", show_default=True,
+              help="Address to serve on.")
+@click.option("--source", hidden=True, type=click.Path(file_okay=False, path_type=Path))
+@click.option("--first-meeting", hidden=True, type=click.Path(file_okay=False, path_type=Path))
+@ENGINE
+@click.pass_context
+def demo(ctx: click.Context, out: Path | None, no_serve: bool, dev_addr: str,
+         source: Path | None, first_meeting: Path | None, engine: str) -> None:
+    """Publish the bundled Nottingham site as its two meetings (26 January 2023 and 11
+    September 2024), with the version menu and "what changed", and serve it."""
+    from improvement_site.cli import demo as demos
+
+    _use(engine)
+    commands.setup_logging(False, debug=ctx.obj["debug"])
+
+    def make():
+        try:
+            return demos.make_demo(out, commands.release_build, source=source,
+                                   first_meeting=first_meeting,
+                                   say=lambda line: click.echo(line, err=True))
+        except demos.DemoError as exc:
+            click.echo(f"improvement-site: {exc}.", err=True)
+            sys.exit(1)
+
+    made = _run(ctx.obj["debug"], make, DOING["demo"])
+    url = f"http://{dev_addr}/"
+    click.echo(f"Published {' and '.join(made.tags)} into {made.folder}/repository (the "
+               f"{demos.BRANCH} branch); the site is in {made.site}.")
+    if no_serve:
+        click.echo(f"To see it: improvement-site demo, or serve {made.site} with any web "
+                   f"server (python -m http.server -d {made.site}) and open its address.")
+        return
+    click.echo(f"Serving it at {url} (latest/ is the newest meeting; the menu beside the "
+               f"title switches between them). Stop with Ctrl-C.")
+    try:
+        _run(ctx.obj["debug"], lambda: demos.serve(made.site, dev_addr), DOING["serve"])
+    except (KeyboardInterrupt, lifecycle.Stopped):  # the usual ends of a preview
+        sys.exit(0)
+
+
+@main.command()
 def fields() -> None:
     """Print the data contract's field reference (Markdown), written from the schema."""
     from improvement_site.data.schema_docs import field_reference
@@ -228,6 +270,7 @@ def fields() -> None:
 
 main.add_command(import_group)
 main.add_command(export_group)
+main.add_command(new_command)
 
 if __name__ == "__main__":  # pragma: no cover
     main()
