@@ -23,7 +23,6 @@ from improvement_site.data.checks import FILES
 from improvement_site.data.problems import Problem, did_you_mean
 from improvement_site.model.sitedata import SiteData
 from improvement_site.pages.macros import MACROS
-from improvement_site.publish.audience import for_audience
 
 # Functions every page can call besides ours: Jinja's globals and mkdocs-macros' own.
 BUILT_IN = {"range", "dict", "lipsum", "cycler", "joiner", "namespace",
@@ -55,7 +54,7 @@ def check_pages(data: SiteData, docs_dir: Path, site_dir: Path,
 class _Checker:
     def __init__(self, data: SiteData, docs_dir: Path, site_dir: Path, macros: dict):
         self.docs_dir, self.site_dir = docs_dir, site_dir
-        self.full, self._public = data, None
+        self.full = data
         self.render_by_default = macros.get("render_by_default", True) is not False
         self.env = jinja2.Environment(**{
             name: macros[f"j2_{name}"] for name in (
@@ -69,12 +68,6 @@ class _Checker:
         own_module = (site_dir / f"{macros.get('module_name') or 'main'}.py").is_file() or (
             site_dir / (macros.get("module_name") or "main")).is_dir()
         self.all_names_known = not modules and not own_module and not macros.get("j2_extensions")
-
-    @property
-    def public(self) -> SiteData:
-        if self._public is None:
-            self._public = for_audience(self.full, "public")
-        return self._public
 
     def rel(self, path: Path) -> str:
         try:
@@ -135,33 +128,36 @@ class _Checker:
             bound = signature.bind(*args, **kwargs)
         except TypeError as exc:
             return f"{name}{_shown(signature)}: {_bind_problem(exc, signature, len(args))}"
-        data = self.full if committee else self.public
         for param, value in bound.arguments.items():
             kind = ID_KINDS.get(param)
             if kind is None:
                 continue
             many = signature.parameters[param].kind is inspect.Parameter.VAR_POSITIONAL
             for item in value if many else (value,):
-                said = self.id_problem(name, kind, item, data, committee)
+                said = self.id_problem(name, kind, item, committee)
                 if said:
                     return said
         return None
 
-    def id_problem(self, name: str, kind: str, value, data: SiteData,
-                   committee: bool) -> str | None:
+    def id_problem(self, name: str, kind: str, value, committee: bool) -> str | None:
+        """What is wrong with an id given to a macro. A public page is built from the public
+        copy of the data, which leaves out every area, measure and visit marked `audience:
+        committee` (publish/audience.py): the same rule is applied here, on the records."""
         if value is _UNKNOWN or value is None:
             return None
         article = "an" if kind[0] in "aeiou" else "a"
+        known = [r.id for r in _records(self.full, kind)
+                 if committee or r.audience != "committee"]
         if not isinstance(value, str):
+            example = known[0] if known else "an-id"
             return (f"{name}(): {_found(value)} is not {article} {kind} id; write the id in "
-                    f'quotes, e.g. {name}("{_example(data, kind)}")')
-        if data.has(kind, value):
+                    f'quotes, e.g. {name}("{example}")')
+        if value in known:
             return None
-        if not committee and self.full.has(kind, value):
+        if self.full.has(kind, value):
             return (f'{name}("{value}"): {kind} "{value}" is only for the committee '
                     f"(audience: committee) and this page is public; add audience: committee "
                     f"to the page's front matter, or leave the call out")
-        known = _ids(data, kind)
         return (f'{name}("{value}"): "{value}" is not {article} {kind} id in '
                 f"{FILES[kind]}{_suggestion(value, known)}")
 
@@ -210,14 +206,8 @@ def _bind_problem(exc: TypeError, signature: inspect.Signature, given: int) -> s
     return said
 
 
-def _ids(data: SiteData, kind: str) -> list[str]:
-    records = {"area": data.areas, "measure": data.measures, "visit": data.visits}[kind]
-    return [r.id for r in records]
-
-
-def _example(data: SiteData, kind: str) -> str:
-    ids = _ids(data, kind)
-    return ids[0] if ids else "an-id"
+def _records(data: SiteData, kind: str) -> tuple:
+    return {"area": data.areas, "measure": data.measures, "visit": data.visits}[kind]
 
 
 def _found(value) -> str:
