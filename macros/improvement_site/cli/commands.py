@@ -270,9 +270,12 @@ def serve(site_dir: Path, dev_addr: str = "127.0.0.1:8000", audience: str | None
     # Not strict: MkDocs warns on every dirty build, and a preview should not stop on it.
     # MkDocs passes the configuration's arguments on to load_config at every rebuild, so the
     # plugin's options stay set.
+    # serve chooses its own output folder; these are the command line's to set.
+    arguments = {key: value for key, value in config.arguments.items()
+                 if key not in ("site_dir", "dev_addr", "strict", "livereload")}
     try:
-        mkdocs_serve(**config.arguments, dev_addr=dev_addr, livereload=True,
-                     build_type="dirty", strict=False)
+        mkdocs_serve(**arguments, dev_addr=dev_addr, livereload=True, build_type="dirty",
+                     strict=False)
     except Stopped:
         raise
     except SystemExit as exc:

@@ -61,7 +61,7 @@ class SiteConfig:
 
         with _LOAD_LOCK:
             MkDocsConfig.plugins.plugin_cache = {}
-            return load_config(**self.arguments, **more)
+            return load_config(**{**self.arguments, **more})  # `more` wins (site_dir)
 
 
 _LOAD_LOCK = threading.Lock()
