@@ -42,12 +42,13 @@ def test_an_unknown_id_in_a_page_is_an_error_with_its_line_and_a_suggestion(site
                "{{ measure_chart('cp-rat') }}\n")
     code, output = validate(site)
     assert code == 1
+    page_file = f"{site.as_posix()}/content/extra.md"
     lines = output.splitlines()
-    assert lines[0] == "2 problems in the site:"  # not "nothing was built": validate builds nothing
-    assert lines[1].startswith(f'  {site.as_posix()}/content/extra.md:7: measure_chart("no-such-id"): '
-                               '"no-such-id" is not a measure id in data/measures.yaml; did you mean ')
-    assert lines[2] == (f'  {site.as_posix()}/content/extra.md:8: measure_chart("cp-rat"): "cp-rat" '
-                        'is not a measure id in data/measures.yaml; did you mean "cp-rate"?')
+    assert lines[0] == "2 problems in the site:"  # not "nothing was built": it builds nothing
+    assert lines[1].startswith(f'  {page_file}:7: measure_chart("no-such-id"): "no-such-id" is '
+                               'not a measure id in data/measures.yaml; did you mean ')
+    assert lines[2] == (f'  {page_file}:8: measure_chart("cp-rat"): "cp-rat" is not a measure '
+                        'id in data/measures.yaml; did you mean "cp-rate"?')
 
     out = tmp_path / "out"
     result = CliRunner().invoke(main, ["build", str(site), "--out", str(out)])

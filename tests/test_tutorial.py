@@ -27,7 +27,8 @@ BLOCK = re.compile(r"(?:<!-- write: (?P<file>\S+) -->\n)?```(?P<lang>\w*)\n(?P<b
 
 SERVE_CHECK = r"""
 serve_check() {  # the preview, until it serves its first page
-  port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+  port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0))
+print(s.getsockname()[1])')
   improvement-site serve "$@" -a "127.0.0.1:$port" >"$TUTORIAL_LOG" 2>&1 &
   pid=$!
   python3 - "$port" <<'PY'
