@@ -107,11 +107,18 @@ def test_no_leak_whichever_records_are_committee_only(tmp_path_factory, committe
     assert scan(out, canaries) == []
 
 
-def test_public_is_the_default_and_bad_values_are_refused(monkeypatch):
+def test_public_is_the_default_and_bad_values_are_refused(monkeypatch, tmp_path):
+    """The audience reaches the build through the configuration: the base configuration
+    reads $IMPROVEMENT_SITE_AUDIENCE (for plain `mkdocs build`), the command line's
+    --audience is set over it; the code itself reads no environment variable."""
+    from improvement_site.cli.commands import configured_audience
+    site = tmp_path / "site"
+    write_site(site, set())
     monkeypatch.delenv("IMPROVEMENT_SITE_AUDIENCE", raising=False)
-    assert chosen_audience() == "public"
+    assert configured_audience(site) == "public"
     monkeypatch.setenv("IMPROVEMENT_SITE_AUDIENCE", "Committee")
-    assert chosen_audience() == "committee"
+    assert configured_audience(site) == "committee"
+    assert chosen_audience() == "public"
     assert chosen_audience("public") == "public"  # the CLI option wins
     with pytest.raises(AudienceError):
         chosen_audience("everyone")

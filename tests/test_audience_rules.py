@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from improvement_site.publish.audience import (AUDIENCE_ENV, AudienceError, chosen_audience, for_audience,
+from improvement_site.publish.audience import (AudienceError, chosen_audience, for_audience,
                              hidden_counts)
 from improvement_site.model.sitedata import SiteData
 from improvement_site.model.schema import (Area, Breakdown, Commentary, Measure, Provider, Site,
@@ -147,29 +147,21 @@ def test_hidden_counts_count_the_records_marked_committee_only():
                                       "breakdowns": 1, "providers": 1}
 
 
-@pytest.mark.parametrize("option, env, chosen", [
-    (None, None, "public"),  # a forgotten flag can only hide material
-    ("committee", None, "committee"),
-    (None, "committee", "committee"),
-    ("public", "committee", "public"),  # the option wins over the environment
-    (" Committee\n", None, "committee"),
-    ("", "PUBLIC", "public"),
+@pytest.mark.parametrize("option, chosen", [
+    (None, "public"),  # a forgotten flag can only hide material
+    ("committee", "committee"),
+    (" Committee\n", "committee"),
+    ("", "public"),
+    ("PUBLIC", "public"),
 ])
-def test_the_audience_is_the_option_else_the_environment_else_public(
-        monkeypatch, option, env, chosen):
-    if env is None:
-        monkeypatch.delenv(AUDIENCE_ENV, raising=False)
-    else:
-        monkeypatch.setenv(AUDIENCE_ENV, env)
+def test_the_audience_is_the_option_else_public(option, chosen):
     assert chosen_audience(option) == chosen
 
 
-def test_an_unknown_audience_is_refused_with_the_choices(monkeypatch):
-    monkeypatch.delenv(AUDIENCE_ENV, raising=False)
+def test_an_unknown_audience_is_refused_with_the_choices():
     with pytest.raises(AudienceError) as error:
         chosen_audience("Councillors")
     assert str(error.value) == ('audience "councillors" is not one of public, committee; '
                                 "a public build is the default")
-    monkeypatch.setenv(AUDIENCE_ENV, "everyone")
     with pytest.raises(AudienceError):
-        chosen_audience()
+        chosen_audience("everyone")

@@ -100,10 +100,27 @@ def assert_complete(out: Path) -> str:
 # -- exit codes and messages ------------------------------------------------------------------
 
 
-def test_a_page_calling_an_unknown_macro_is_one_line_naming_file_and_line(tmp_path, env):
+def test_a_page_calling_an_unknown_macro_is_refused_before_the_build(tmp_path, env):
     site = site_copy(tmp_path)
     (site / "content" / "bad.md").write_text(
         "---\ntitle: Bad\n---\n\n# Bad\n\n{{ no_such_macro() }}\n", encoding="utf-8")
+    out = tmp_path / "out"
+    for command in (["validate", site], ["build", site, "--out", out]):
+        result = run(command, env)
+        assert result.returncode == 1, result.stderr
+        assert "Traceback" not in result.stderr
+        # Line 7 of the file (the front matter is counted).
+        assert f"{site.as_posix()}/content/bad.md:7: no_such_macro(): there is no macro" in (
+            result.stderr), result.stderr
+    assert not out.exists() and not leftovers(env, tmp_path)
+
+
+def test_a_macro_failing_while_the_page_renders_is_one_line_naming_file_and_line(tmp_path, env):
+    site = site_copy(tmp_path)
+    # The id comes from a loop, so only the build finds out it is not a measure.
+    (site / "content" / "bad.md").write_text(
+        "---\ntitle: Bad\n---\n\n# Bad\n\n"
+        "{% for m in ['no-such-id'] %}{{ measure_chart(m) }}{% endfor %}\n", encoding="utf-8")
     out = tmp_path / "out"
     out.mkdir()
     (out / "previous.html").write_text("the previous build", encoding="utf-8")
@@ -112,14 +129,14 @@ def test_a_page_calling_an_unknown_macro_is_one_line_naming_file_and_line(tmp_pa
     assert result.returncode == 1, result.stderr
     line = one_line(result.stderr)
     # Line 7 of the file (the front matter is counted), not the exit code 100 of mkdocs-macros.
-    assert "content/bad.md:7:" in line and "no_such_macro" in line, line
+    assert "content/bad.md:7:" in line and "no-such-id" in line, line
     assert "nothing was written" in line
     assert [p.name for p in out.iterdir()] == ["previous.html"]  # the old site is untouched
     assert not leftovers(env, tmp_path)
 
     debug = run(["--debug", "build", site, "--out", out], env)
     assert debug.returncode == 1
-    assert "Traceback" in debug.stderr and "UndefinedError" in debug.stderr
+    assert "Traceback" in debug.stderr and "KeyError" in debug.stderr
     assert "content/bad.md:7:" in debug.stderr.splitlines()[-1]
 
 

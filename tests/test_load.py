@@ -32,7 +32,8 @@ def test_bad_fixture_gives_its_exact_messages_and_writes_nothing(name, tmp_path)
     assert result.exit_code == 1
     lines = [line.strip() for line in result.output.splitlines()]
     assert lines[0].startswith(f"{len(expected)} problem")
-    assert lines[1:] == expected
+    # Each file is named from the site folder as it was typed on the command line.
+    assert lines[1:] == [f"{site.as_posix()}/{line}" for line in expected]
     assert "Traceback" not in result.output
     assert not out.exists()
     assert not any(tmp_path.iterdir()), "a failed build left files behind"

@@ -275,13 +275,13 @@ def test_downloads_hold_the_whole_data_set(built):
             assert column.name in text
 
 
-def test_a_rebuild_replaces_the_output_and_leaves_nothing_beside_it(tmp_path):
+def test_a_rebuild_replaces_the_output_and_leaves_nothing_beside_it(tmp_path, monkeypatch):
     """The library call the CLI makes: the new site replaces the old one whole, and the
     staging and old-output folders are gone; a failed rebuild keeps the old site."""
     import shutil
 
     from improvement_site.cli import commands
-    from improvement_site.charts.output import REGISTRY
+    from improvement_site.charts import output
     site = tmp_path / "site"
     shutil.copytree(ROOT / "tests" / "fixtures" / "minimal", site)
     out = tmp_path / "out"
@@ -291,13 +291,24 @@ def test_a_rebuild_replaces_the_output_and_leaves_nothing_beside_it(tmp_path):
     assert (out / "index.html").is_file() and not (out / "stale.html").exists()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out", "site"]
 
-    (site / "content" / "broken.md").write_text("# Broken\n\n{{ measure_chart('nope') }}\n",
-                                                encoding="utf-8")
+    # A chart whose id is known only when the page renders: validate cannot catch it.
+    (site / "content" / "broken.md").write_text(
+        "# Broken\n\n{% for m in ['nope'] %}{{ measure_chart(m) }}{% endfor %}\n",
+        encoding="utf-8")
+    registries = []
+    original = output.ChartRegistry.__init__
+
+    def watched(self):
+        original(self)
+        registries.append(self)
+
+    monkeypatch.setattr(output.ChartRegistry, "__init__", watched)
     with pytest.raises(commands.BuildFailed, match=r"content/broken\.md:3: .*'nope'"):
         commands.build(site, out)
     assert (out / "index.html").is_file() and not (out / "broken.html").exists()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out", "site"]
-    assert REGISTRY._folder is None and not REGISTRY._workers  # workers stopped, folder gone
+    assert registries  # the build's own charts: workers stopped, folder gone
+    assert all(r._folder is None and not r._workers for r in registries)
 
 
 # -- contract v2 on the bundled sites ---------------------------------------------------------

@@ -10,7 +10,6 @@ from __future__ import annotations
 import html
 import json
 import os
-from datetime import datetime, time, timezone
 from pathlib import Path
 
 from mkdocs.config import config_options
@@ -26,34 +25,45 @@ from improvement_site.charts import theme as chart_theme
 from improvement_site.publish import downloads
 
 from improvement_site.pages import specs as pages
-from improvement_site.charts.output import CHARTS_SCRIPT, FIGURES, REGISTRY, VEGA_SCRIPT
+from improvement_site.charts.output import CHARTS_SCRIPT, ChartRegistry, FigureCache, VEGA_SCRIPT
 from improvement_site.model.glossary import abbreviations_markdown
 from improvement_site.model.labels import long_date
-from improvement_site.publish.audience import AUDIENCE_ENV, AUDIENCES, AudienceError, chosen_audience
+from improvement_site.publish.audience import AudienceError, chosen_audience, for_audience
 from improvement_site.data.problems import DataError
-from improvement_site.publish.release import VERSION_ENV
 from improvement_site.pages.fingerprints import page_hashes, write_stub
+from improvement_site.pages.page_checks import check_pages
 from improvement_site.publish.audience import hidden_counts
-from improvement_site.publish.current import current_data, current_history, data_dir_for, full_data
+from improvement_site.publish.current import data_dir_for, full_data
+from improvement_site.publish.history import load_history
 
-CACHE_ENV = "IMPROVEMENT_SITE_CACHE"
-# Benchmarks only: write every page's final Markdown (after the macros) into this folder.
-DUMP_ENV = "IMPROVEMENT_SITE_DUMP_MARKDOWN"
 THEME_DIR = Path(__file__).parent / "pages" / "theme"
 ASSETS_DIR = Path(__file__).parent / "pages" / "assets"
 IFRAME_WORKER = "assets/vendor/iframe-worker/shim.js"
 
 
 class _Options(Config):
-    data_dir = config_options.Optional(config_options.Type(str))
-    # public (default) or committee; the CLI's --audience and IMPROVEMENT_SITE_AUDIENCE win.
-    audience = config_options.Optional(config_options.Choice(AUDIENCES))
+    # The command line sets these (cli/siteconfig.py); a site's mkdocs.yml may too.
+    data_dir = config_options.Optional(config_options.Type(str))  # default: data/ by content/
+    # public (the default) or committee, in any case.
+    audience = config_options.Optional(config_options.Type(str))
+    # The version a release publishes with mike (2024-09-11): the pages get the version menu.
+    release = config_options.Optional(config_options.Type(str))
+    cache_dir = config_options.Optional(config_options.Type(str))  # default: SITE/.cache
+    # Benchmarks only: write every page's final Markdown (after the macros) into this folder.
+    dump_markdown = config_options.Optional(config_options.Type(str))
 
 
 class ImprovementSitePlugin(BasePlugin[_Options]):
+    """One instance per build (it has no startup or shutdown event, so MkDocs never keeps it
+    for the next build): everything a build works out is kept here and handed to the macros,
+    so two sites can be built in one process, one after the other or side by side."""
+
     def __init__(self):
         super().__init__()
         self.data = None
+        self.charts = ChartRegistry()
+        self.figures = FigureCache()
+        self._history = None
 
     # Runs before mkdocs-macros' on_config, so bad data fails the build with our message
     # before any macro or page is touched, and before the site folder is cleaned.
@@ -61,12 +71,18 @@ class ImprovementSitePlugin(BasePlugin[_Options]):
     def on_config(self, config):
         data_dir = data_dir_for(config, self.config.data_dir)
         try:
-            # The environment (set by the CLI) wins over the config file's option.
-            audience = chosen_audience(os.environ.get(AUDIENCE_ENV) or self.config.audience)
-            self.data = current_data(data_dir, audience)
+            audience = chosen_audience(self.config.audience)
+            full = full_data(data_dir)
+            self.data = for_audience(full, audience)
             self.audience, self.data_dir = audience, data_dir
-            self.hidden = (hidden_counts(full_data(data_dir)) if audience == "committee"
-                           else {})
+            self.hidden = hidden_counts(full) if audience == "committee" else {}
+            # The same checks of the site's own pages as `validate`, for plain `mkdocs build`:
+            # a bad macro call is a message with its file and line, never a traceback.
+            macros = config.plugins.get("macros")
+            problems = check_pages(full, Path(config.docs_dir), data_dir.parent,
+                                   dict(macros.config) if macros else {})
+            if problems:
+                raise DataError(problems)
         except DataError as exc:
             raise PluginError(exc.report()) from None
         except AudienceError as exc:
@@ -84,12 +100,6 @@ class ImprovementSitePlugin(BasePlugin[_Options]):
         if not any("iframe-worker" in p for p in polyfills):
             config.extra["polyfills"] = [*polyfills, IFRAME_WORKER]
         site = self.data.site
-        # Reproducible builds: without SOURCE_DATE_EPOCH, the build date (sitemap, gzip
-        # headers) is the reporting date, not the clock, so the same data gives the same bytes.
-        self._epoch_set = not os.environ.get("SOURCE_DATE_EPOCH")
-        if self._epoch_set:
-            midnight = datetime.combine(site.reporting_date, time(), tzinfo=timezone.utc)
-            os.environ["SOURCE_DATE_EPOCH"] = str(int(midnight.timestamp()))
         if not config.site_name or config.site_name == "improvement-site":
             # Material prints site_name unescaped; the title comes from data.
             config.site_name = html.escape(site.title)
@@ -104,9 +114,13 @@ class ImprovementSitePlugin(BasePlugin[_Options]):
             "glossary_url": "glossary" + suffix,
             "audience": audience,
         }
-        if os.environ.get(VERSION_ENV):
+        if self.config.release:
             # A release published with mike: Material's version menu reads versions.json.
             config.extra["version"] = {"provider": "mike", "default": "latest"}
+        cache = (Path(self.config.cache_dir) if self.config.cache_dir
+                 else data_dir.parent / ".cache")
+        self.charts.reset(cache / "charts")
+        self.figures.folder = cache / "specs"
         return config
 
     def on_files(self, files: Files, *, config) -> Files:
@@ -119,7 +133,7 @@ class ImprovementSitePlugin(BasePlugin[_Options]):
         specs = pages.page_specs(data)
         generated = {spec.path for spec in specs}
         audience = config.extra["improvement_site"]["audience"]
-        history = current_history(data.root / "data", audience)
+        history = self.history()
         hashes = page_hashes(data, specs, extra=json.dumps([
             audience, config.use_directory_urls, [s.release.tag for s in history.earlier],
             sorted(f.src_uri for f in files.documentation_pages())]))
@@ -142,16 +156,28 @@ class ImprovementSitePlugin(BasePlugin[_Options]):
 
 
     def history(self):
-        """Earlier releases, read from git when a page first asks (once per build)."""
-        return current_history(self.data_dir, self.audience)
+        """Earlier releases, read from git when first asked (once per build)."""
+        if self._history is None:
+            self._history = load_history(self.data, self.data_dir, self.audience)
+        return self._history
 
     def on_pre_build(self, *, config) -> None:
         chart_theme.enable()
-        REGISTRY.reset(self._cache_root() / "charts")
-        FIGURES.folder = self._cache_root() / "specs"
+
+    def on_nav(self, nav, *, config, files):
+        """Reproducible builds: without SOURCE_DATE_EPOCH, every page's date (the sitemap,
+        and the sitemap's gzip header, which MkDocs takes from the pages) is the reporting
+        date, not the clock, so the same data gives the same bytes. Set on this build's
+        pages, not in the environment, which a build side by side would share."""
+        if not os.environ.get("SOURCE_DATE_EPOCH"):
+            day = self.data.site.reporting_date.isoformat()
+            for file in files.documentation_pages():
+                if file.page is not None:
+                    file.page.update_date = day
+        return nav
 
     def on_pre_page(self, page, *, config, files):
-        REGISTRY.page = page.file.src_uri  # so a chart that fails to render names its page
+        self.charts.page = page.file.src_uri  # so a chart that fails to render names its page
         return page
 
     def on_post_page(self, output: str, *, page, config) -> str:
@@ -164,29 +190,12 @@ class ImprovementSitePlugin(BasePlugin[_Options]):
         head, sep, tail = output.rpartition("</body>")
         return head + scripts + sep + tail if sep else output + scripts
 
-    def _cache_root(self) -> Path:
-        cache = os.environ.get(CACHE_ENV)
-        return Path(cache) if cache else self.data.root / ".cache"
-
     def on_post_build(self, *, config) -> None:
-        REGISTRY.write(Path(config.site_dir))
+        self.charts.write(Path(config.site_dir))
         downloads.write(self.data, Path(config.site_dir))
-        # The build date we set is this build's only (pages and sitemap are written by
-        # now): the next site built in the same process works it out afresh.
-        self._restore_epoch()
 
     def on_build_error(self, *, error) -> None:
-        REGISTRY.close()  # stop the SVG workers and remove their folder
-        self._restore_epoch()
-
-    def on_shutdown(self) -> None:
-        REGISTRY.close()
-        self._restore_epoch()
-
-    def _restore_epoch(self) -> None:
-        if getattr(self, "_epoch_set", False):
-            os.environ.pop("SOURCE_DATE_EPOCH", None)
-            self._epoch_set = False
+        self.charts.close()  # stop the SVG workers and remove their folder
 
     # After mkdocs-macros has rendered the page, so the definitions are never read as Jinja.
     @event_priority(-100)
@@ -194,7 +203,7 @@ class ImprovementSitePlugin(BasePlugin[_Options]):
         """Append the glossary as abbreviation definitions, so Material's `abbr` extension
         expands acronyms in every page's own Markdown (generated tables carry <abbr> already)."""
         markdown = markdown + "\n\n" + abbreviations_markdown(self.data.glossary)
-        dump = os.environ.get(DUMP_ENV)
+        dump = self.config.dump_markdown
         if dump:  # benchmarks: the pages as plain Markdown, for a plain MkDocs build
             target = Path(dump) / page.file.src_uri
             target.parent.mkdir(parents=True, exist_ok=True)

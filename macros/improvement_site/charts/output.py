@@ -58,7 +58,7 @@ class ChartRenderError(Exception):
 
 
 class ChartRegistry:
-    """The charts of one build.
+    """The charts of one build (each build has its own: the plugin's `charts`).
 
     A chart whose SVG is not in the cache starts rendering as soon as its page asks for it,
     in worker processes (`svg_worker`) on the spare cores, while MkDocs writes the other
@@ -97,6 +97,9 @@ class ChartRegistry:
         if self._folder:
             shutil.rmtree(self._folder, ignore_errors=True)
             self._folder = None
+        if self._exit_hook:
+            atexit.unregister(self.close)
+            self._exit_hook = False
 
     def add(self, figure: "Figure | CachedFigure") -> RenderedChart:
         spec = spec_json(figure.spec if isinstance(figure, CachedFigure) else figure.to_spec())
@@ -276,9 +279,6 @@ def write_scripts(site_dir: Path, cache_dir: Path | None = None) -> None:
     (site_dir / CHARTS_SCRIPT).write_text(src.read_text(encoding="utf-8"), encoding="utf-8")
 
 
-REGISTRY = ChartRegistry()
-
-
 @dataclass(frozen=True)
 class CachedFigure:
     """A figure whose Vega-Lite spec was built before (by `charts`), kept as plain data."""
@@ -306,7 +306,8 @@ class FigureCache:
     """Figures by the hash of what they are built from, in memory and on disk.
 
     Building an Altair spec costs tens of milliseconds; a site has hundreds of charts, and
-    most do not change between two builds. The key covers the chart code too, so a change to
+    most do not change between two builds. Each build has its own (the plugin's `figures`);
+    the folder on disk is what builds share. The key covers the chart code too, so a change to
     a builder rebuilds every chart.
     """
 
@@ -354,5 +355,3 @@ def _chart_code() -> str:
     return source_digest("charts/figures.py", "charts/theme.py", "charts/describe.py",
                          "model/labels.py", "model/status.py")
 
-
-FIGURES = FigureCache()

@@ -13,6 +13,7 @@ from pydantic import TypeAdapter, ValidationError
 
 from improvement_site.model import schema
 from improvement_site.data.checks import Salvage, check_site
+from improvement_site.data.files import unknown_files
 from improvement_site.model.glossary import merged_glossary
 from improvement_site.model.sitedata import SiteData
 from improvement_site.data.problems import DataError, Problem, describe, pydantic_message
@@ -161,8 +162,9 @@ def load_site(data_dir: Path | str) -> SiteData:
     data_dir = Path(data_dir).resolve()
     reader = Reader(data_dir)
     if not data_dir.is_dir():
-        raise DataError([Problem(str(data_dir), 0, "", "is not a folder; a site needs data/ "
-                                 "with site.yaml in it")])
+        raise DataError([Problem(reader.rel(data_dir), 0, "", "is not a folder; a site "
+                                 "needs data/ with site.yaml in it")])
+    reader.problems.extend(unknown_files(data_dir, reader.rel))
     site = _read_site(reader)
     areas = []
     plan_dir = data_dir / "plan"

@@ -13,8 +13,8 @@ from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
-from mkdocs.utils import get_relative_url
 
+from improvement_site.charts.output import ChartRegistry, FigureCache
 from improvement_site.model import labels
 
 from improvement_site.pages import specs as pages
@@ -50,9 +50,17 @@ _env.globals.update(
 )
 
 
+def get_relative_url(url: str, other: str) -> str:
+    # MkDocs' (or ProperDocs') own, imported when first needed: importing this package must
+    # not import MkDocs, so that the command line can choose which of the two to run.
+    from mkdocs.utils import get_relative_url as relative
+    return relative(url, other)
+
+
 @dataclass
 class PageContext:
-    """What a macro needs to render on one page: the model and where the page is."""
+    """What a macro needs to render on one page: the model, where the page is, and the build
+    it belongs to (its charts and figure cache: each build has its own)."""
 
     data: SiteData
     page_url: str = ""
@@ -62,6 +70,8 @@ class PageContext:
     hidden: dict = field(default_factory=dict)
     extra: dict = field(default_factory=dict)
     history_loader: object = None  # () -> History, called only by pages that need it
+    charts: ChartRegistry = field(default_factory=ChartRegistry)
+    figures: FigureCache = field(default_factory=FigureCache)
 
     def __post_init__(self):
         self.text = TextRenderer(self.data.glossary)

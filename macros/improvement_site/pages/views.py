@@ -8,7 +8,7 @@ from markupsafe import Markup
 from improvement_site.charts import bars, figures as charts
 
 from improvement_site.model import status
-from improvement_site.charts.output import CHARTS_DIR, FIGURES, REGISTRY, script_safe_json
+from improvement_site.charts.output import CHARTS_DIR, script_safe_json
 from improvement_site.pages.render import PageContext, render
 
 STATUS_HELP = {
@@ -39,25 +39,26 @@ def _strip(ctx: PageContext, measures, *, title: str, name: str, window=None, vi
     visits_key = [_dump(v) for v in visits] if visits else None
 
     def panel(measure, w, v):  # each measure's small chart is built once, for every strip
-        return FIGURES.get(("panel", _measure_key(data, measure), window_key, visits_key),
+        return ctx.figures.get(("panel", _measure_key(data, measure), window_key, visits_key),
                            lambda: charts.measure_figure(data, measure, window=w, visits=v,
                                                          compact=True))
 
     key = ("strip", [_measure_key(data, m) for m in measures], title, name, window_key,
            visits_key)
-    return FIGURES.get(key, lambda: charts.measures_strip(
+    return ctx.figures.get(key, lambda: charts.measures_strip(
         data, measures, title=title, name=name, window=window, visits=visits, panel=panel))
 
 
-def _status(counts, scope: str, name: str):
+def _status(ctx: PageContext, counts, scope: str, name: str):
     key = ("status", counts.counts, counts.overdue, counts.stale,
            [str(d) for d in counts.reviewed], scope, name)
-    return FIGURES.get(key, lambda: charts.status_figure(counts, scope, name))
+    return ctx.figures.get(key, lambda: charts.status_figure(counts, scope, name))
 
 
-def _timeline(data, highlighted=None):
+def _timeline(ctx: PageContext, highlighted=None):
+    data = ctx.data
     key = ("timeline", [_dump(v) for v in data.visits], highlighted.id if highlighted else None)
-    return FIGURES.get(key, lambda: charts.visits_timeline_figure(data, highlighted))
+    return ctx.figures.get(key, lambda: charts.visits_timeline_figure(data, highlighted))
 
 
 def figure_html(ctx: PageContext, figure) -> Markup:
@@ -65,7 +66,7 @@ def figure_html(ctx: PageContext, figure) -> Markup:
     data as a table and a CSV download. Empty when there is nothing to chart."""
     if figure is None:
         return Markup("")
-    chart = REGISTRY.add(figure)
+    chart = ctx.charts.add(figure)
     count = ctx.extra.get("charts", 0) + 1
     ctx.extra["charts"] = count
     return Markup(render(
@@ -87,7 +88,8 @@ def home_page(ctx: PageContext) -> str:
     return render("home.md.j2", ctx, areas=data.areas, counts=counts,
                   inspection=data.inspection, headline=_measure_rows(ctx, headline),
                   latest_visit=data.latest_visit,
-                  status_chart=figure_html(ctx, _status(counts, "the whole plan", "plan-status"))
+                  status_chart=figure_html(ctx, _status(ctx, counts, "the whole plan",
+                                                        "plan-status"))
                   if data.areas else "",
                   progress_chart=progress_chart(ctx) if data.areas else "",
                   headline_chart=figure_html(ctx, _strip(
@@ -122,7 +124,7 @@ def area_page(ctx: PageContext, area_id: str) -> str:
                   breakdowns=breakdown_sections(ctx, data.breakdowns_for_area(area_id)),
                   measures=_measure_rows(ctx, measures),
                   visits=data.visits_for_area(area_id),
-                  status_chart=figure_html(ctx, _status(counts, f"area {area.number}",
+                  status_chart=figure_html(ctx, _status(ctx, counts, f"area {area.number}",
                                                         f"{area.id}-status")),
                   measures_chart=figure_html(ctx, _strip(
                       ctx, measures, title=f"Measures for area {area.number}",
@@ -163,7 +165,7 @@ def measure_page(ctx: PageContext, measure_id: str) -> str:
 
 def visits_page(ctx: PageContext) -> str:
     data = ctx.data
-    chart = figure_html(ctx, _timeline(data)) if data.visits else ""
+    chart = figure_html(ctx, _timeline(ctx)) if data.visits else ""
     return render("visits.md.j2", ctx, visits=list(reversed(data.visits)), chart=chart)
 
 
@@ -172,26 +174,27 @@ def visit_page(ctx: PageContext, visit_id: str) -> str:
     v = data.visit(visit_id)
     j = data.site.judgements
     figure = _strip(ctx, [data.measure(m) for m in v.measures],
-                    **charts.visit_strip_options(v)) or _timeline(data, v)
+                    **charts.visit_strip_options(v)) or _timeline(ctx, v)
     return render("visit.md.j2", ctx, v=v, chart=figure_html(ctx, figure),
                   judgements=j if j and j.inspection == visit_id else None,
                   areas=[data.area(a) for a in v.areas],
                   measures=[data.measure(m) for m in v.measures])
 
 
-def _breakdown(breakdown):
-    return FIGURES.get(("breakdown", _dump(breakdown)), lambda: bars.breakdown_figure(breakdown))
+def _breakdown(ctx: PageContext, breakdown):
+    return ctx.figures.get(("breakdown", _dump(breakdown)),
+                           lambda: bars.breakdown_figure(breakdown))
 
 
 def breakdown_sections(ctx: PageContext, breakdowns) -> list:
     """(breakdown, its chart) for the pages a breakdown links to."""
-    return [(b, figure_html(ctx, _breakdown(b))) for b in breakdowns]
+    return [(b, figure_html(ctx, _breakdown(ctx, b))) for b in breakdowns]
 
 
 def breakdown_page(ctx: PageContext, breakdown_id: str) -> str:
     data = ctx.data
     b = data.breakdown(breakdown_id)
-    return render("breakdown.md.j2", ctx, b=b, chart=figure_html(ctx, _breakdown(b)),
+    return render("breakdown.md.j2", ctx, b=b, chart=figure_html(ctx, _breakdown(ctx, b)),
                   areas=[data.area(a) for a in b.areas],
                   measures=[data.measure(m) for m in b.measures])
 
@@ -235,7 +238,7 @@ def measure_chart(ctx: PageContext, measure_id: str) -> Markup:
     """A measure's chart with its description, data table and CSV."""
     data = ctx.data
     m = data.measure(measure_id)
-    return figure_html(ctx, FIGURES.get(("measure", _measure_key(data, m)),
+    return figure_html(ctx, ctx.figures.get(("measure", _measure_key(data, m)),
                                         lambda: charts.measure_figure(data, m)))
 
 
@@ -244,9 +247,10 @@ def status_chart(ctx: PageContext, area_id: str | None = None) -> Markup:
     data = ctx.data
     if area_id:
         area = data.area(area_id)
-        return figure_html(ctx, _status(status.area_counts(data, area), f"area {area.number}",
-                                        f"{area.id}-status"))
-    return figure_html(ctx, _status(status.plan_counts(data), "the whole plan", "plan-status"))
+        return figure_html(ctx, _status(ctx, status.area_counts(data, area),
+                                        f"area {area.number}", f"{area.id}-status"))
+    return figure_html(ctx, _status(ctx, status.plan_counts(data), "the whole plan",
+                                    "plan-status"))
 
 
 def measures_chart(ctx: PageContext, *measure_ids: str) -> Markup:
@@ -300,7 +304,7 @@ def progress_chart(ctx: PageContext) -> Markup:
         return Markup("")
     points = [(snap.label, status.plan_counts(snap.data)) for snap in snapshots]
     key = ("progress", [(label, c.counts, c.overdue) for label, c in points])
-    return figure_html(ctx, FIGURES.get(key, lambda: charts.progress_figure(points)))
+    return figure_html(ctx, ctx.figures.get(key, lambda: charts.progress_figure(points)))
 
 
 def downloads_page(ctx: PageContext) -> str:

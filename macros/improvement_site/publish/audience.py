@@ -8,12 +8,9 @@ is made: nothing downstream can show what is not in the model.
 
 from __future__ import annotations
 
-import os
-
 from improvement_site.model.sitedata import SiteData
 
 AUDIENCES = ("public", "committee")
-AUDIENCE_ENV = "IMPROVEMENT_SITE_AUDIENCE"
 
 
 class AudienceError(ValueError):
@@ -21,8 +18,8 @@ class AudienceError(ValueError):
 
 
 def chosen_audience(option: str | None = None) -> str:
-    """The audience to build for: the option, else the environment variable, else public."""
-    value = (option or os.environ.get(AUDIENCE_ENV) or "public").strip().lower()
+    """The audience to build for: the option (in any case), else public."""
+    value = (option or "public").strip().lower()
     if value not in AUDIENCES:
         raise AudienceError(f'audience "{value}" is not one of {", ".join(AUDIENCES)}; '
                             f"a public build is the default")
