@@ -19,6 +19,8 @@ from typing import Literal
 
 from pydantic import Field
 
+from improvement_site.model.branding import BrandColour, LogoFile
+
 from improvement_site.model.fields import (  # noqa: F401 - the contract's kinds, re-exported
     ID_PATTERN, STATUSES, GRADES, UNITS, POLARITIES, RAGS, VISIT_KINDS, AUDIENCES, Kind,
     ID, NAME, TEXT, LINK, MARKDOWN, TEXT_KINDS, NUMBER, WHOLE_NUMBER, DATE, MONTH,
@@ -66,6 +68,12 @@ class Site(Record):
     contact: Text | None = Field(
         None, description="Contact email, shown in the footer and the accessibility statement."
     )
+    logo: LogoFile | None = Field(
+        None, description="The council's logo, an .svg or .png file in data/, shown in the "
+        "header.")
+    brand_colour: BrandColour | None = Field(
+        None, description="The header's background and the links' colour, #rrggbb; it must "
+        "give white text a contrast of at least 4.5:1.")
 
 
 # --- plan/*.yaml -------------------------------------------------------------------------
