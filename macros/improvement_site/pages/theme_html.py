@@ -32,15 +32,17 @@ def name_nav_toggles(markup: str) -> str:
         label_id = match.group(6)
         names[label_id] = title
         label = html.escape(f"{title}: show or hide its pages")
+        # Words inside the label, not aria-label: a <label> has no role that may carry one.
         return (f'{match.group(1)}{match.group(2)}{match.group(3)}<label class="md-nav__link'
-                f'{match.group(4)}" for="{match.group(5)}" id="{label_id}" tabindex="0" '
-                f'aria-label="{label}">')
+                f'{match.group(4)}" for="{match.group(5)}" id="{label_id}" tabindex="0">'
+                f'<span class="ims-visually-hidden">{label}</span>')
 
     markup = _SECTION.sub(named, markup)
     # A toggle without a link beside it (a section with no index page) is named by its title.
     markup = _TOGGLE_ONLY.sub(
         lambda m: (f'<label class="md-nav__link{m.group(1)}" for="{m.group(2)}" '
-                   f'id="{m.group(3)}" tabindex="0" aria-label="Show or hide these pages">'),
+                   f'id="{m.group(3)}" tabindex="0"><span class="ims-visually-hidden">Show or '
+                   f'hide these pages</span>'),
         markup)
     for label_id, title in names.items():
         markup = markup.replace(f'aria-labelledby="{label_id}"',
@@ -50,12 +52,10 @@ def name_nav_toggles(markup: str) -> str:
 
 def repair_header(markup: str, council: str) -> str:
     """The header: the council's name above the site's; the search dialog named (axe:
-    aria-dialog-name); the empty search-results box, a 0-pixel Tab stop until a search is
-    typed, taken out of the Tab order (its results are links, which are Tab stops)."""
+    aria-dialog-name). (The empty search-results box, a 0-pixel Tab stop, is hidden by the
+    stylesheet until the search is open.)"""
     markup = markup.replace('data-md-component="search" role="dialog">',
                             'data-md-component="search" role="dialog" aria-label="Search">', 1)
-    markup = markup.replace('class="md-search__scrollwrap" tabindex="0"',
-                            'class="md-search__scrollwrap"', 1)
     if council:
         markup = markup.replace(
             '<div class="md-header__topic">',

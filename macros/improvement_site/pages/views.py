@@ -90,9 +90,11 @@ def home_page(ctx: PageContext) -> str:
                   measure_count=len(data.measures),
                   inspection=data.inspection, headline=_measure_rows(ctx, headline),
                   latest_visit=data.latest_visit,
+                  # A site with no actions (North East Lincolnshire) has no plan sections and
+                  # no all-zero chart.
                   status_chart=figure_html(ctx, _status(counts, "the whole plan", "plan-status"))
-                  if data.areas else "",
-                  progress_chart=progress_chart(ctx) if data.areas else "",
+                  if counts.total else "",
+                  progress_chart=progress_chart(ctx) if counts.total else "",
                   headline_chart=figure_html(ctx, _strip(
                       ctx, headline, title="Headline measures", name="headline-measures")))
 
