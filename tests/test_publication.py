@@ -46,8 +46,11 @@ def test_every_title_names_the_page_and_the_council(name, built):
         for link in soup.select("a.headerlink"):  # not Tab stops, not read in the heading
             assert link.get("tabindex") == "-1" and link.get("aria-hidden") == "true"
         assert soup.select_one(".md-search[role=dialog]").get("aria-label") == "Search"
-        for toggle in soup.select("label.md-nav__link[tabindex='0']"):
-            assert toggle.select_one(".ims-visually-hidden").get_text().strip(), path.name
+        for toggle in soup.select("label.md-nav__link[tabindex='0']"):  # named, once
+            assert toggle.get_text(" ", strip=True), path.name
+            assert len(toggle.select(".ims-visually-hidden")) <= 1, path.name
+        for nav in soup.select("nav.md-nav[data-md-level='1']"):  # each section's landmark
+            assert nav.get("aria-label") or nav.get("aria-labelledby"), path.name
         ids = [e["id"] for e in soup.select("[id]")]
         assert len(ids) == len(set(ids)), f"{path.name}: duplicate ids"
     home = site.page("")

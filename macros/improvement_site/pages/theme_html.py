@@ -16,9 +16,6 @@ _SECTION = re.compile(
     r'(<a href="[^"]*" class="md-nav__link[^"]*">\s*<span class="md-ellipsis">\s*)([^<]*?)'
     r'(\s*</span>\s*</a>\s*)<label class="md-nav__link([^"]*)" for="(__nav_[0-9_]+)" '
     r'id="(__nav_[0-9_]+_label)" tabindex="0">', re.S)
-_TOGGLE_ONLY = re.compile(
-    r'<label class="md-nav__link([^"]*)" for="(__nav_[0-9_]+)" id="(__nav_[0-9_]+_label)" '
-    r'tabindex="0">')
 _TAGS = re.compile(r"<[^>]+>")
 
 
@@ -38,12 +35,7 @@ def name_nav_toggles(markup: str) -> str:
                 f'<span class="ims-visually-hidden">{label}</span>')
 
     markup = _SECTION.sub(named, markup)
-    # A toggle without a link beside it (a section with no index page) is named by its title.
-    markup = _TOGGLE_ONLY.sub(
-        lambda m: (f'<label class="md-nav__link{m.group(1)}" for="{m.group(2)}" '
-                   f'id="{m.group(3)}" tabindex="0"><span class="ims-visually-hidden">Show or '
-                   f'hide these pages</span>'),
-        markup)
+    # A section without an index page has its title inside the toggle: it is named already.
     for label_id, title in names.items():
         markup = markup.replace(f'aria-labelledby="{label_id}"',
                                 f'aria-label="{html.escape(title)}"')
