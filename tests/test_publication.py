@@ -134,7 +134,7 @@ def test_readers_never_see_publisher_instructions(name, built):
     site = built(name)
     for path in _pages(site):
         html = path.read_text(encoding="utf-8")
-        assert "YYYY" not in html and "docs/releases.md" not in html, path.name
+        assert "Tag each release" not in html and "docs/releases.md" not in html, path.name
     assert "This is the first release on this site" in site.text("changes/")
     assert "This is the first release on this site" in site.text("releases/")
 
