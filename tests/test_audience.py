@@ -142,4 +142,4 @@ def test_committee_build_labels_committee_material_wherever_it_is_listed(tmp_pat
               for li in area.find(id="inspection-findings-for-this-area").find_next("ul")("li")}
     assert visits == {"v1.html": False, "zqxv2.html": True}
     assert "Committee only" in page("index.html").find(
-        id="latest-inspection-visit").find_next("p").get_text()
+        "dt", string="Latest visit").find_next_sibling("dd").get_text()
