@@ -172,7 +172,7 @@ def test_home_page_summarises(built):
     site = built("minimal")
     text = site.text("")
     assert "Example Borough Council" in text and long_date(site.data.site.reporting_date) in text
-    assert "4 actions across 1 improvement area" in text
+    assert "4 actions in 1 area" in text
     assert "The committee notes the progress made." in text
     assert "Monitoring visit 1: The front door" in text
 
