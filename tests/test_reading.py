@@ -181,6 +181,7 @@ def test_every_page_type_reads_at_both_widths(site, javascript, built, served, b
                 if found["actions"]:  # and the first action block, as a reader reaches it
                     page.evaluate("window.scrollTo(0, document.querySelector('.ims-action')"
                                   ".getBoundingClientRect().top + window.scrollY - 60)")
+                    page.wait_for_timeout(400)  # the header's title slides in on scroll
                     page.screenshot(path=str(SHOTS / f"{site}-{kind}-action-{width}.png"))
                     page.evaluate("window.scrollTo(0, 0)")
             for v in _axe(page):
