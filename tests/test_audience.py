@@ -148,10 +148,11 @@ def test_committee_build_labels_committee_material_wherever_it_is_listed(tmp_pat
         return "Committee only" in element.get_text()
 
     exceptions = page("plan/exceptions.html")
-    row = exceptions.find("tr", id="zqxa101")
-    assert labelled(row.find("th")) and not labelled(row.find_all("td")[0])  # area a1: public
-    overdue = {li.find("a").get_text(): labelled(li)
-               for li in exceptions.select("ul.ims-overdue-list li")}
+    block = exceptions.find(id="zqxa101")  # the delayed action's block
+    area_row = block.find("dt", string="Area").find_next_sibling("dd")
+    assert labelled(block.select_one(".ims-action__ref")) and not labelled(area_row)  # a1: public
+    overdue = {li.find("a")["href"].rsplit("#", 1)[1]: labelled(li)
+               for li in exceptions.select("ol.ims-overdue-list li")}
     # a2-01 is public but its area is committee-only; a1-02 is public in a public area.
     assert overdue == {"zqxa101": True, "a2-01": True, "a1-02": False}
 
@@ -175,4 +176,4 @@ def test_committee_build_labels_committee_material_wherever_it_is_listed(tmp_pat
               for li in area.find(id="inspection-findings-for-this-area").find_next("ul")("li")}
     assert visits == {"v1.html": False, "zqxv2.html": True}
     assert "Committee only" in page("index.html").find(
-        id="latest-inspection-visit").find_next("p").get_text()
+        "dt", string="Latest visit").find_next_sibling("dd").get_text()

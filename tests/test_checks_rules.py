@@ -405,7 +405,7 @@ def test_a_broken_site_yaml_still_has_its_inspection_checked(tmp_path, judgement
     assert _problems(tmp_path, {"site.yaml": SITE + "colour: red\n" + judgements}) == [
         "data/site.yaml:5: site: colour is not a known field; allowed fields are council, "
         "service, title, reporting_date, meeting, judgements, contact, stale_after_days, "
-        "rag_rules",
+        "rag_rules, logo, brand_colour",
         last,
     ]
 
@@ -493,7 +493,7 @@ def test_broken_records_point_at_the_id_or_reference_line_too(tmp_path):
         "(first at data/plan/01-front-door.yaml:7); ids must be unique",
         "data/site.yaml:5: site: colour is not a known field; allowed fields are council, "
         "service, title, reporting_date, meeting, judgements, contact, stale_after_days, "
-        "rag_rules",
+        "rag_rules, logo, brand_colour",
         'data/site.yaml:8: site: judgements.inspection "ilacs" is not a visit id in '
         "data/visits.yaml",
     ]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 import json
+import logging
 import os
 from pathlib import Path
 
@@ -32,6 +33,7 @@ from improvement_site.publish.audience import AudienceError, chosen_audience, fo
 from improvement_site.data.problems import DataError
 from improvement_site.pages.fingerprints import page_hashes, write_stub
 from improvement_site.pages.page_checks import check_pages
+from improvement_site.pages.theme_html import FILTERS as THEME_FILTERS
 from improvement_site.publish.audience import hidden_counts
 from improvement_site.publish.current import data_dir_for, full_data
 from improvement_site.publish.history import load_history
@@ -39,6 +41,17 @@ from improvement_site.publish.history import load_history
 THEME_DIR = Path(__file__).parent / "pages" / "theme"
 ASSETS_DIR = Path(__file__).parent / "pages" / "assets"
 IFRAME_WORKER = "assets/vendor/iframe-worker/shim.js"
+PAGE_SCRIPT = "assets/improvement-site.js"
+LOGO = "assets/logo"
+
+# Advice for the publisher that must not stop a strict build: MkDocs counts every warning of
+# the "mkdocs" loggers and fails a strict build on one, so these go to a logger of our own,
+# printed the same way.
+notice = logging.getLogger("improvement_site.notice")
+if not notice.handlers:
+    _handler = logging.StreamHandler()
+    _handler.setFormatter(logging.Formatter("%(levelname)-7s -  %(message)s"))
+    notice.addHandler(_handler)
 
 
 class _Options(Config):
@@ -94,6 +107,9 @@ class ImprovementSitePlugin(BasePlugin[_Options]):
         if str(THEME_DIR) not in theme_dirs:
             theme_dirs.insert(0, str(THEME_DIR))
         config.extra_css = ["assets/improvement-site.css", *config.extra_css]
+        if PAGE_SCRIPT not in config.extra_javascript:
+            config.extra_javascript.append(PAGE_SCRIPT)
+        config.extra["generator"] = False  # no "Made with Material for MkDocs" credit
         # Material's offline plugin would fetch this shim from a CDN; ours is local
         # (iframe-worker 1.0.4, MIT, from the npm registry).
         polyfills = config.extra.get("polyfills") or []
@@ -104,8 +120,16 @@ class ImprovementSitePlugin(BasePlugin[_Options]):
             # Material prints site_name unescaped; the title comes from data.
             config.site_name = html.escape(site.title)
         suffix = "/" if config.use_directory_urls else ".html"
+        if site.logo:
+            config.theme["logo"] = LOGO + Path(site.logo).suffix.lower()
+        if not site.contact and audience == "public":
+            notice.warning("data/site.yaml has no contact: the accessibility statement and the "
+                           "footer cannot say how to ask for another format or report a "
+                           "problem. Add contact: with the council's email address.")
         config.extra["improvement_site"] = {
             "council": site.council,
+            "service": site.service,
+            "brand_colour": site.brand_colour,
             "contact": site.contact,
             "as_at": long_date(site.reporting_date),
             "meeting": (f"{site.meeting.committee}, {long_date(site.meeting.date)}"
@@ -144,9 +168,13 @@ class ImprovementSitePlugin(BasePlugin[_Options]):
                 # pages whose data changed; see fingerprints.py.
                 stub = write_stub(stubs, spec, hashes[spec.path])
                 files.append(File.generated(config, spec.path, abs_src_path=str(stub)))
-        for name in ("improvement-site.css", IFRAME_WORKER.removeprefix("assets/")):
+        for name in ("improvement-site.css", PAGE_SCRIPT.removeprefix("assets/"),
+                     IFRAME_WORKER.removeprefix("assets/")):
             files.append(File.generated(config, f"assets/{name}",
                                         abs_src_path=str(ASSETS_DIR / name)))
+        if data.site.logo:
+            files.append(File.generated(config, config.theme["logo"],
+                                        abs_src_path=str(data.root / "data" / data.site.logo)))
         if not config.nav:
             extra = [f.src_uri for f in sorted(files.documentation_pages(),
                                                key=lambda f: f.src_uri)
@@ -154,6 +182,10 @@ class ImprovementSitePlugin(BasePlugin[_Options]):
             config.nav = pages.navigation(specs, extra)
         return files
 
+
+    def on_env(self, env, *, config, files):
+        env.filters.update(THEME_FILTERS)  # used by pages/theme/main.html's block overrides
+        return env
 
     def history(self):
         """Earlier releases, read from git when first asked (once per build)."""

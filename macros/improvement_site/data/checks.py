@@ -218,6 +218,10 @@ def check_site(data: "SiteData", written_ids: dict[str, set[str]] | None = None,
                                             f"say why it is delayed and what is being done"))
             if action.due_note is not None and not action.due_note.strip():
                 problems.append(_at(action, "due_note", name, "due_note is empty"))
+    logo = data.site.logo if data.site else None  # None: site.yaml itself failed
+    if logo and not (data.root / "data" / logo).is_file():
+        problems.append(_at(data.site, "logo", "site", f"logo {logo} is not a file in the "
+                            f"data/ folder; put the file there or remove logo"))
     for visit in data.visits:
         if visit.end and visit.end < visit.start_date:
             problems.append(_at(visit, "end", f"visit {visit.id}", f"end {visit.end} is before "

@@ -13,6 +13,7 @@ KNOWN = ("site.yaml", "measures.yaml", "measures.csv", "commentary.yaml", "visit
          "glossary.yaml", "breakdowns.yaml", "providers.yaml")
 PLAN = "plan"
 PLAN_SUFFIXES = (".yaml", ".yml")
+IMAGE_SUFFIXES = (".svg", ".png")  # a logo (site.yaml `logo`) is one of these
 
 
 def _ignored(name: str) -> bool:
@@ -21,15 +22,18 @@ def _ignored(name: str) -> bool:
     return name.startswith(".") or name.lower().startswith("readme")
 
 
-def unknown_files(data_dir: Path, rel) -> list[Problem]:
+def unknown_files(data_dir: Path, rel, named: tuple[str, ...] = (),
+                  suffixes: tuple[str, ...] = ()) -> list[Problem]:
     """A problem for every file or folder in `data_dir` the site does not read. `rel(path)`
-    names a path as messages do (relative to the site)."""
+    names a path as messages do (relative to the site); `named` are the files site.yaml
+    names (its logo), `suffixes` endings left alone when site.yaml could not be read."""
     if not data_dir.is_dir():
         return []
     problems = []
     for path in sorted(data_dir.iterdir()):
         name = path.name
-        if _ignored(name) or (name in KNOWN and path.is_file()):
+        if _ignored(name) or (path.is_file() and (
+                name in KNOWN or name in named or path.suffix in suffixes)):
             continue
         if name == PLAN and path.is_dir():
             problems += _plan_files(path, rel)

@@ -13,7 +13,7 @@ from pydantic import TypeAdapter, ValidationError
 
 from improvement_site.model import schema
 from improvement_site.data.checks import Salvage, check_site
-from improvement_site.data.files import unknown_files
+from improvement_site.data.files import IMAGE_SUFFIXES, unknown_files
 from improvement_site.model.glossary import merged_glossary
 from improvement_site.model.sitedata import SiteData
 from improvement_site.data.problems import DataError, Problem, describe, pydantic_message
@@ -164,8 +164,12 @@ def load_site(data_dir: Path | str) -> SiteData:
     if not data_dir.is_dir():
         raise DataError([Problem(reader.rel(data_dir), 0, "", "is not a folder; a site "
                                  "needs data/ with site.yaml in it")])
-    reader.problems.extend(unknown_files(data_dir, reader.rel))
     site = _read_site(reader)
+    # The logo named in site.yaml is a file the site reads; if site.yaml could not be read,
+    # any image stays unremarked rather than reported on a guess.
+    reader.problems.extend(unknown_files(
+        data_dir, reader.rel, named=(site.logo,) if site and site.logo else (),
+        suffixes=() if site else IMAGE_SUFFIXES))
     areas = []
     plan_dir = data_dir / "plan"
     for path in sorted(plan_dir.glob("*.yaml")) + sorted(plan_dir.glob("*.yml")):

@@ -19,6 +19,8 @@ from typing import Annotated, Literal
 
 from pydantic import Field
 
+from improvement_site.model.branding import BrandColour, LogoFile
+
 from improvement_site.model.fields import (  # noqa: F401 - the contract's kinds, re-exported
     ID_PATTERN, STATUSES, GRADES, UNITS, POLARITIES, RAGS, VISIT_KINDS, AUDIENCES,
     PROVIDER_KINDS, Kind, ID, NAME, TEXT, LINK, MARKDOWN, TEXT_KINDS, NUMBER, WHOLE_NUMBER,
@@ -81,6 +83,12 @@ class Site(Record):
         STALE_AFTER_DAYS, description="A status review or latest value older than this many "
         "days before reporting_date is shown as not recent (default 120).")
     rag_rules: RagRules | None = Field(None, description="Rating rules the site opts into.")
+    logo: LogoFile | None = Field(
+        None, description="The council's logo, an .svg or .png file in data/, shown in the "
+        "header.")
+    brand_colour: BrandColour | None = Field(
+        None, description="The header's background and the links' colour, #rrggbb; it must "
+        "give white text a contrast of at least 4.5:1.")
 
 
 # --- plan/*.yaml -------------------------------------------------------------------------

@@ -20,8 +20,9 @@ from improvement_site.model import labels
 from improvement_site.pages import specs as pages
 
 from improvement_site.model import status
+from improvement_site.model.lateness import lateness
 from improvement_site.model.sitedata import SiteData
-from improvement_site.pages.text import TextRenderer, escape_markdown, safe_url
+from improvement_site.pages.text import TextRenderer, escape_markdown, safe_url, shorten
 
 TEMPLATES = Path(__file__).parent / "templates"
 
@@ -40,6 +41,7 @@ _env.filters.update(
     number=labels.number,
     mdh=lambda text: Markup(escape_markdown(text)),
     safe_url=safe_url,
+    shorten=shorten,
 )
 _env.globals.update(
     labels=labels,
@@ -47,6 +49,7 @@ _env.globals.update(
     STATUS_LABELS=status.STATUS_LABELS,
     RAG_LABELS=status.RAG_LABELS,
     DIRECTION_LABELS=status.DIRECTION_LABELS,
+    lateness=lateness,
 )
 
 

@@ -58,12 +58,13 @@ class PageSpec:
 
 def page_specs(data: SiteData) -> list[PageSpec]:
     """Every generated page, in navigation order."""
-    specs = [PageSpec(HOME, "Home", "home_page()", "")]
+    specs = [PageSpec(HOME, data.site.title, "home_page()", "")]
     specs.append(PageSpec(PLAN, "Improvement plan", "plan_page()", "Plan"))
     for area in data.areas:
         specs.append(PageSpec(area_path(area.id), f"{area.number}. {area.title}",
                               f"area_page({json.dumps(area.id)})", "Plan"))
-    specs.append(PageSpec(EXCEPTIONS, "Exceptions: delayed actions", "exceptions_page()", "Plan"))
+    specs.append(PageSpec(EXCEPTIONS, "Exceptions: delayed and overdue actions",
+                          "exceptions_page()", "Plan"))
     specs.append(PageSpec(SCORECARD, "Performance scorecard", "scorecard_page()", "Performance"))
     for measure in data.measures:
         specs.append(PageSpec(measure_path(measure.id), measure.name,

@@ -8,6 +8,7 @@ from markupsafe import Markup
 from improvement_site.charts import bars, figures as charts
 
 from improvement_site.model import status
+from improvement_site.model.lateness import lateness
 from improvement_site.charts.output import CHARTS_DIR, script_safe_json
 from improvement_site.pages.render import PageContext, render
 
@@ -85,13 +86,22 @@ def home_page(ctx: PageContext) -> str:
     data = ctx.data
     counts = status.plan_counts(data)
     headline = headline_measures(data)
-    return render("home.md.j2", ctx, areas=data.areas, counts=counts,
+    by_rag: dict = {"red": [], "amber": [], "green": [], None: []}
+    stale = []  # measures whose latest value is not recent: the ratings rest on old figures
+    for m, st in _measure_rows(ctx, data.measures):
+        by_rag[st.rag].append(m)
+        if st.stale:
+            stale.append((m, st))
+    return render("home.md.j2", ctx, areas=data.areas, counts=counts, by_rag=by_rag,
+                  measure_count=len(data.measures), stale_measures=stale,
                   inspection=data.inspection, headline=_measure_rows(ctx, headline),
                   latest_visit=data.latest_visit,
+                  # A site with no actions (North East Lincolnshire) has no plan sections and
+                  # no all-zero chart.
                   status_chart=figure_html(ctx, _status(ctx, counts, "the whole plan",
                                                         "plan-status"))
-                  if data.areas else "",
-                  progress_chart=progress_chart(ctx) if data.areas else "",
+                  if counts.total else "",
+                  progress_chart=progress_chart(ctx) if counts.total else "",
                   headline_chart=figure_html(ctx, _strip(
                       ctx, headline, title="Headline measures", name="headline-measures")))
 
@@ -136,9 +146,17 @@ def exceptions_page(ctx: PageContext) -> str:
     data = ctx.data
     rd = data.site.reporting_date
     delayed = [(area, a) for area, _, a in data.actions() if a.status == "delayed"]
-    overdue = [(area, a) for area, _, a in data.actions() if status.is_overdue(a, rd)]
+    overdue = []  # (area, [(action, lateness)]), the latest first within each area
+    for area in data.areas:
+        late = [(a, lateness(a, rd)) for _, _, a in data.actions(area)]
+        late = sorted(((a, when) for a, when in late if when), key=lambda item: -item[1].days)
+        if late:
+            overdue.append((area, late))
+    counts = status.plan_counts(data)
     return render("exceptions.md.j2", ctx, delayed=delayed, overdue=overdue,
-                  counts=status.plan_counts(data))
+                  overdue_total=sum(len(items) for _, items in overdue),
+                  both=sum(1 for _, a in delayed if status.is_overdue(a, rd)),
+                  total=counts.total, counts=counts)
 
 
 def scorecard_page(ctx: PageContext) -> str:
@@ -207,11 +225,22 @@ def providers_page(ctx: PageContext) -> str:
 
 
 def glossary_page(ctx: PageContext) -> str:
-    return render("glossary.md.j2", ctx, terms=list(ctx.data.glossary.items()))
+    terms, used = [], set()
+    for term, meaning in ctx.data.glossary.items():
+        # Each term's anchor, unique: CIN and CiN are different terms with the same slug.
+        slug = base = term.lower().replace(" ", "-")
+        n = 1
+        while slug in used:
+            n += 1
+            slug = f"{base}-{n}"
+        used.add(slug)
+        terms.append((slug, term, meaning))
+    return render("glossary.md.j2", ctx, terms=terms)
 
 
 def accessibility_page(ctx: PageContext) -> str:
-    return render("accessibility.md.j2", ctx)
+    from improvement_site.pages.checks import last_checks
+    return render("accessibility.md.j2", ctx, checks=last_checks())
 
 
 # -- macros for hand-written pages ------------------------------------------------------------
@@ -268,12 +297,13 @@ def changes_page(ctx: PageContext) -> str:
     history = ctx.history
     previous = history.previous
     changes = compare(previous.data, ctx.data) if previous else None
-    return render("changes.md.j2", ctx, history=history, previous=previous, changes=changes)
+    return render("changes.md.j2", ctx, history=history, previous=previous, changes=changes,
+                  first_release=history.first)
 
 
 def releases_page(ctx: PageContext) -> str:
     history = ctx.history
-    return render("releases.md.j2", ctx, history=history,
+    return render("releases.md.j2", ctx, history=history, first_release=history.first,
                   snapshots=list(reversed(history.snapshots)))
 
 
