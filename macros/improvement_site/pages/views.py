@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from markupsafe import Markup
 
+from improvement_site.charts import bars, timeline
 from improvement_site.charts import figures as charts
 
 from improvement_site.model import status
-from improvement_site.charts.output import CHARTS_DIR, FIGURES, REGISTRY, script_safe_json
+from improvement_site.charts.output import CHARTS_DIR, FIGURES, REGISTRY
 from improvement_site.pages.render import PageContext, render
 
 STATUS_HELP = {
@@ -32,45 +33,50 @@ def _measure_key(data, measure) -> tuple:
             str(data.site.reporting_date), [_dump(v) for v in data.visits_for_measure(measure.id)])
 
 
-def _strip(ctx: PageContext, measures, *, title: str, name: str, window=None, visits=None):
+def _measure_figure(data, measure):
+    """A measure's figure, built once per build: its page, its areas' pages, the home page
+    and its visits' pages all show this one panel (one SVG)."""
+    return FIGURES.get(("measure", _measure_key(data, measure)),
+                       lambda: charts.measure_figure(data, measure))
+
+
+def _strip(ctx: PageContext, measures, *, title: str, name: str, visit=None):
     data = ctx.data
-    window_key = [str(d) for d in window] if window else None
-    visits_key = [_dump(v) for v in visits] if visits else None
-
-    def panel(measure, w, v):  # each measure's small chart is built once, for every strip
-        return FIGURES.get(("panel", _measure_key(data, measure), window_key, visits_key),
-                           lambda: charts.measure_figure(data, measure, window=w, visits=v,
-                                                         compact=True))
-
-    key = ("strip", [_measure_key(data, m) for m in measures], title, name, window_key,
-           visits_key)
-    return FIGURES.get(key, lambda: charts.measures_strip(
-        data, measures, title=title, name=name, window=window, visits=visits, panel=panel))
+    # Not cached itself: it only puts its measures' (cached) panels side by side.
+    return charts.measures_strip(data, measures, title=title, name=name, visit=visit,
+                                 figure=lambda m: _measure_figure(data, m))
 
 
-def _status(counts, scope: str, name: str):
-    key = ("status", counts.counts, counts.overdue, scope, name)
-    return FIGURES.get(key, lambda: charts.status_figure(counts, scope, name))
+def _as_at(data) -> str:
+    from improvement_site.model.labels import long_date
+    return long_date(data.site.reporting_date)
+
+
+def _status(data, counts, scope: str, name: str):
+    key = ("status", counts.counts, counts.overdue, scope, name, _as_at(data))
+    return FIGURES.get(key, lambda: bars.status_figure(counts, scope, name, _as_at(data)))
 
 
 def _timeline(data, highlighted=None):
     key = ("timeline", [_dump(v) for v in data.visits], highlighted.id if highlighted else None)
-    return FIGURES.get(key, lambda: charts.visits_timeline_figure(data, highlighted))
+    return FIGURES.get(key, lambda: timeline.visits_timeline_figure(data, highlighted))
 
 
 def figure_html(ctx: PageContext, figure) -> Markup:
-    """A chart as the page shows it: title, description, live chart over a static SVG, the
-    data as a table and a CSV download. Empty when there is nothing to chart."""
+    """A chart as the page shows it: its title, subtitle and description, a key in words, its
+    panels (each a static SVG, laid out by the stylesheet), the data as a table and a CSV
+    download. Empty when there is nothing to chart."""
     if figure is None:
         return Markup("")
     chart = REGISTRY.add(figure)
     count = ctx.extra.get("charts", 0) + 1
     ctx.extra["charts"] = count
+    panels = [(ctx.asset(f"{CHARTS_DIR}/{p.key}.svg"), p.heading, p.note, p.width, p.height)
+              for p in chart.panels]
     return Markup(render(
         "chart.html.j2", ctx, id=f"{count}-{chart.key[:8]}", title=figure.title,
-        description=figure.description, spec=Markup(script_safe_json(chart.spec)),
-        svg_url=ctx.asset(f"{CHARTS_DIR}/{chart.key}.svg"),
-        csv_url=ctx.asset(f"{CHARTS_DIR}/{chart.key}.csv"), name=figure.name,
+        subtitle=figure.subtitle, description=figure.description, key=figure.key,
+        panels=panels, csv_url=ctx.asset(f"{CHARTS_DIR}/{chart.key}.csv"), name=figure.name,
         columns=figure.columns, rows=figure.rows))
 
 
@@ -85,7 +91,8 @@ def home_page(ctx: PageContext) -> str:
     return render("home.md.j2", ctx, areas=data.areas, counts=counts,
                   inspection=data.inspection, headline=_measure_rows(ctx, headline),
                   latest_visit=data.latest_visit,
-                  status_chart=figure_html(ctx, _status(counts, "the whole plan", "plan-status"))
+                  status_chart=figure_html(
+                      ctx, _status(data, counts, "the whole plan", "plan-status"))
                   if data.areas else "",
                   progress_chart=progress_chart(ctx) if data.areas else "",
                   headline_chart=figure_html(ctx, _strip(
@@ -119,7 +126,7 @@ def area_page(ctx: PageContext, area_id: str) -> str:
     return render("area.md.j2", ctx, area=area, counts=counts,
                   measures=_measure_rows(ctx, measures),
                   visits=data.visits_for_area(area_id),
-                  status_chart=figure_html(ctx, _status(counts, f"area {area.number}",
+                  status_chart=figure_html(ctx, _status(data, counts, f"area {area.number}",
                                                         f"{area.id}-status")),
                   measures_chart=figure_html(ctx, _strip(
                       ctx, measures, title=f"Measures for area {area.number}",
@@ -168,7 +175,8 @@ def visit_page(ctx: PageContext, visit_id: str) -> str:
     v = data.visit(visit_id)
     j = data.site.judgements
     figure = _strip(ctx, [data.measure(m) for m in v.measures],
-                    **charts.visit_strip_options(v)) or _timeline(data, v)
+                    title="Measures linked to this visit", name=f"{v.id}-measures",
+                    visit=v) or _timeline(data, v)
     return render("visit.md.j2", ctx, v=v, chart=figure_html(ctx, figure),
                   judgements=j if j and j.inspection == visit_id else None,
                   areas=[data.area(a) for a in v.areas],
@@ -207,8 +215,7 @@ def measure_chart(ctx: PageContext, measure_id: str) -> Markup:
     """A measure's chart with its description, data table and CSV."""
     data = ctx.data
     m = data.measure(measure_id)
-    return figure_html(ctx, FIGURES.get(("measure", _measure_key(data, m)),
-                                        lambda: charts.measure_figure(data, m)))
+    return figure_html(ctx, _measure_figure(data, m))
 
 
 def status_chart(ctx: PageContext, area_id: str | None = None) -> Markup:
@@ -216,9 +223,10 @@ def status_chart(ctx: PageContext, area_id: str | None = None) -> Markup:
     data = ctx.data
     if area_id:
         area = data.area(area_id)
-        return figure_html(ctx, _status(status.area_counts(data, area), f"area {area.number}",
-                                        f"{area.id}-status"))
-    return figure_html(ctx, _status(status.plan_counts(data), "the whole plan", "plan-status"))
+        return figure_html(ctx, _status(data, status.area_counts(data, area),
+                                        f"area {area.number}", f"{area.id}-status"))
+    return figure_html(ctx, _status(data, status.plan_counts(data), "the whole plan",
+                                    "plan-status"))
 
 
 def measures_chart(ctx: PageContext, *measure_ids: str) -> Markup:
@@ -272,7 +280,7 @@ def progress_chart(ctx: PageContext) -> Markup:
         return Markup("")
     points = [(snap.label, status.plan_counts(snap.data)) for snap in snapshots]
     key = ("progress", [(label, c.counts, c.overdue) for label, c in points])
-    return figure_html(ctx, FIGURES.get(key, lambda: charts.progress_figure(points)))
+    return figure_html(ctx, FIGURES.get(key, lambda: bars.progress_figure(points)))
 
 
 def downloads_page(ctx: PageContext) -> str:
