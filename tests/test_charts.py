@@ -80,6 +80,10 @@ def test_measure_chart_layers(built):
     assert [k for k, _ in figure.key] == ["value", "target", "band", "comparator",
                                           "comparator", "visit"]
     assert dict(figure.key)["band"] == "Tolerance, 76 to 91"
+    # Everything drawn is in words too, listed with the table.
+    assert figure.lines == ("Tolerance band 76 to 91", "Statistical neighbours 62 (2022-23)",
+                            "England 43.2 (2022-23)",
+                            "Monitoring visit 1 (20 February 2024), labelled Visit 1")
     assert figure.subtitle == "January 2024 to March 2024. Unit: rate per 10,000 children."
     assert figure.title == ("Rate of children subject to a child protection plan per 10,000 "
                             "rose to 97")
@@ -155,6 +159,8 @@ def test_every_panel_of_a_small_multiple_states_its_unit(site, built):
         assert len(strip.panels) > 1 or strip.panels[0].heading
         for panel, measure in zip(strip.panels, _strip_measures(data, strip)):
             assert panel.heading == f"{measure.name} ({UNIT_LABELS[measure.unit]})"
+        assert all(line.split(": ")[0] in [m.name for m in data.measures]
+                   for line in strip.lines)  # each line drawn named with its measure
     for m in data.measures:  # a single chart says its unit in its subtitle
         figure = charts.measure_figure(data, m)
         if figure:

@@ -190,7 +190,8 @@ def strip_description(data: SiteData, measures, span: tuple[str, str], visit=Non
         marked = f"The visit, {visit_name(visit)}, is marked where it falls within a chart."
     elif visit is not None:
         marked = f"The visit, {visit_name(visit)}, falls outside the period these charts show."
-    return within(what, ratings, named, directions, marked, "The table gives every value.")
+    return within(what, ratings, named, directions, marked,
+                  "The table gives every value and line drawn.")
 
 
 def status_title(counts: StatusCounts) -> str:

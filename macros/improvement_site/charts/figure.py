@@ -68,6 +68,8 @@ class Figure:
     subtitle: str = ""
     key: tuple[tuple[str, str], ...] = ()  # (KEY_..., words)
     panels: tuple[Panel, ...] = ()
+    # The reference lines drawn, in words, listed with the table: everything drawn is in text.
+    lines: tuple[str, ...] = ()
 
     def all_panels(self) -> tuple[Panel, ...]:
         if self.panels:

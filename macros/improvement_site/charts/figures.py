@@ -184,7 +184,7 @@ def measure_figure(data: SiteData, measure: Measure) -> Figure | None:
             color=theme.GREY, strokeDash=[4, 4], strokeWidth=1.5).encode(x=x))
         for align in ("left", "right"):
             labels = [{"date": d.isoformat(), "label": text,
-                       "py": -4 - row * theme.LINE_HEIGHT}
+                       "py": -6 - row * theme.LINE_HEIGHT}
                       for (d, text), (row, side) in zip(marks, rows) if side == align]
             if labels:
                 layers.append(alt.Chart(alt.Data(values=labels)).mark_text(
@@ -218,6 +218,11 @@ def measure_figure(data: SiteData, measure: Measure) -> Figure | None:
         key.append((KEY_COMPARATOR, f"{c.name}, {measure_number(measure, c.value)}"))
     if marks:
         key.append((KEY_VISIT, "Inspection or visit (labelled above)"))
+    lines = ([f"Tolerance band {measure_number(measure, band[0])} to "
+              f"{measure_number(measure, band[1])}"] if band else []) + [
+        f"{c.name} {measure_number(measure, c.value)}" + (f" ({c.period})" if c.period else "")
+        for c in measure.comparators] + [
+        f"{describe.visit_name(v)}, labelled {text}" for (_, text), v in zip(marks, visits)]
     table = tuple((period_label(v.period), measure_number(measure, v.value),
                    measure_number(measure, target_for(measure, v.period)) if has_target else "",
                    v.note or "") for v in values)
@@ -229,7 +234,7 @@ def measure_figure(data: SiteData, measure: Measure) -> Figure | None:
         key=tuple(key), panels=(Panel(chart=chart, heading=panel_heading(measure), note=(
             f"Dotted line{'s' if len(unlabelled) > 1 else ''}: {'; '.join(unlabelled)}."
             if unlabelled else "")),),
-        columns=TABLE, rows=table, name=measure.id)
+        columns=TABLE, rows=table, name=measure.id, lines=tuple(lines))
 
 
 KEY_ORDER = (KEY_VALUE, KEY_TARGET, KEY_BAND, KEY_COMPARATOR, KEY_VISIT)
@@ -269,6 +274,7 @@ def measures_strip(data: SiteData, measures: list[Measure], *, title: str, name:
             data, shown, span, visit,
             visit_shown=visit is not None and any(_visit_in(data, m, visit) for m in shown)),
         key=merge_keys(figures), panels=tuple(p for f in figures for p in f.panels),
+        lines=tuple(f"{m.name}: " + "; ".join(f.lines) for m, f in pairs if f.lines),
         columns=("Measure", *TABLE), rows=rows, name=name)
 
 

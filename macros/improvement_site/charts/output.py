@@ -288,6 +288,7 @@ _FIELDS = ("title", "subtitle", "description", "name")
 def _to_json(figure: Figure) -> dict:
     return {**{f: getattr(figure, f) for f in _FIELDS}, "columns": list(figure.columns),
             "rows": [list(r) for r in figure.rows], "key": [list(k) for k in figure.key],
+            "lines": list(figure.lines),
             "panels": [{"heading": p.heading, "note": p.note, "spec": p.spec}
                        for p in figure.panels]}
 
@@ -295,7 +296,7 @@ def _to_json(figure: Figure) -> dict:
 def _from_json(raw: dict) -> Figure:
     return Figure(chart=None, **{f: raw[f] for f in _FIELDS}, columns=tuple(raw["columns"]),
                   rows=tuple(tuple(r) for r in raw["rows"]),
-                  key=tuple(tuple(k) for k in raw["key"]),
+                  key=tuple(tuple(k) for k in raw["key"]), lines=tuple(raw["lines"]),
                   panels=tuple(Panel(spec=p["spec"], heading=p["heading"], note=p["note"])
                                for p in raw["panels"]))
 

@@ -77,7 +77,7 @@ def figure_html(ctx: PageContext, figure) -> Markup:
         "chart.html.j2", ctx, id=f"{count}-{chart.key[:8]}", title=figure.title,
         subtitle=figure.subtitle, description=figure.description, key=figure.key,
         panels=panels, csv_url=ctx.asset(f"{CHARTS_DIR}/{chart.key}.csv"), name=figure.name,
-        columns=figure.columns, rows=figure.rows))
+        columns=figure.columns, rows=figure.rows, lines=figure.lines))
 
 
 def _measure_rows(ctx: PageContext, measures) -> list:
