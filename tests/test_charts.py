@@ -150,6 +150,15 @@ def test_drawn_svg_is_the_panel_size_and_its_text_13_px():
         assert sizes and min(sizes) >= 13, (figure.name, sorted(set(sizes)))
 
 
+def test_every_month_tick_asked_for_is_drawn(built):
+    """Vega-Lite's own 31-day minimum step for months dropped the tick after a 30-day month."""
+    import vl_convert as vlc
+    data = built("nel").data  # April, May and June 2023: April has 30 days
+    svg = vlc.vegalite_to_svg(_spec(charts.measure_figure(data, data.measure("cp-rate"))),
+                              vl_version="6.4")
+    assert re.findall(r">(\w{3} 20\d\d)</text>", svg) == ["Apr 2023", "May 2023", "Jun 2023"]
+
+
 @pytest.mark.parametrize("site", ["nottingham", "nel"])
 def test_every_panel_of_a_small_multiple_states_its_unit(site, built):
     data = built(site).data

@@ -4,8 +4,7 @@ A measure is one panel, drawn narrow (theme.WIDTH) from the measure alone, so it
 area's page, the home page and a visit's page all show the same SVG. Small multiples are the
 measures' panels side by side, laid out by the page; nothing here reads files or renders.
 
-Months sit on a UTC `yearmonth` time axis with explicit month ticks, so a point never drifts
-across a month boundary and ticks never fall on weeks.
+Months sit on a UTC `yearmonth` time axis with explicit month ticks (charts/months.py).
 """
 
 from __future__ import annotations
@@ -17,57 +16,21 @@ import altair as alt
 from improvement_site.charts import describe, layout, theme
 from improvement_site.charts.figure import (KEY_BAND, KEY_COMPARATOR, KEY_TARGET, KEY_VALUE,
                                             KEY_VISIT, Figure, Panel)
+from improvement_site.charts.months import add_months as _add_months
+from improvement_site.charts.months import month as _month
+from improvement_site.charts.months import month_ticks, months_between, x_axis
 from improvement_site.model.labels import UNIT_LABELS, measure_number, number, period_label
 from improvement_site.model.schema import Measure, Visit
 from improvement_site.model.sitedata import SiteData, period_start
 from improvement_site.model.status import target_for
 
+# Actions by status and the visits' time line were built here; they are importable from here
+# still, for callers written before they had modules of their own.
+from improvement_site.charts.bars import progress_figure, status_figure  # noqa: F401, E402
+from improvement_site.charts.timeline import visits_timeline_figure  # noqa: F401, E402
+
 TABLE = ("Period", "Value", "Target in force", "Note")
 HALO = {"stroke": theme.BACKGROUND, "strokeWidth": 4, "strokeJoin": "round"}
-
-
-def _month(d: date) -> date:
-    return d.replace(day=1)
-
-
-def _add_months(d: date, months: int) -> date:
-    index = d.year * 12 + d.month - 1 + months
-    return date(index // 12, index % 12 + 1, 1)
-
-
-def _months_between(start: date, end: date) -> list[date]:
-    out, current = [], _month(start)
-    while current <= end:
-        out.append(current)
-        current = _add_months(current, 1)
-    return out
-
-
-def _utc(d: date) -> dict:
-    return {"year": d.year, "month": d.month, "date": d.day, "utc": True}
-
-
-def month_ticks(start: date, end: date, plot_width: float,
-                latest: date | None = None) -> list[date]:
-    """A tick every few months, so that no labels crowd, counted back from the latest month
-    so that it is always labelled."""
-    step = layout.month_step(start, end, plot_width)
-    ticks, current = [], latest or end
-    while current >= start:
-        ticks.insert(0, current)
-        current = _add_months(current, -step)
-    return ticks
-
-
-def x_axis(start: date, end: date, ticks: list[date]) -> alt.X:
-    """Months from `start` to `end` on a UTC time scale, labelled at `ticks`."""
-    return alt.X("date:T", timeUnit="utcyearmonth", title=None,
-                 scale=alt.Scale(domain=[_utc(start), _utc(end)]),
-                 # Vega-Lite's own minimum step for months is 31 days, which drops a tick
-                 # after every 30-day month: the ticks are ours, so allow any step of a day.
-                 axis=alt.Axis(format="%b %Y", formatType="utc", values=[_utc(t) for t in ticks],
-                               labelFlush=True, grid=False, labelOverlap=True,
-                               tickMinStep=86_400_000))
 
 
 def unit_words(measure: Measure) -> str:
@@ -119,7 +82,7 @@ def measure_figure(data: SiteData, measure: Measure) -> Figure | None:
     start, end = _span(values)
     visits = [v for v in data.visits_for_measure(measure.id)
               if start <= _month(v.start_date) <= end]
-    months = _months_between(first, last)
+    months = months_between(first, last)
     has_target = measure.target is not None or bool(measure.targets)
     targets = [(m, target_for(measure, m.strftime("%Y-%m"))) for m in months] if has_target else []
     points = [(period_start(v.period), v.value) for v in values]

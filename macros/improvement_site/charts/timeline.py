@@ -10,7 +10,7 @@ import altair as alt
 
 from improvement_site.charts import describe, layout, theme
 from improvement_site.charts.figure import KEY_DIAMOND, KEY_POINT, Figure
-from improvement_site.charts.figures import _add_months, _month, month_ticks, x_axis
+from improvement_site.charts.months import add_months, month, month_ticks, x_axis
 from improvement_site.model.labels import long_date, visit_label
 from improvement_site.model.sitedata import SiteData
 from improvement_site.model.schema import Visit
@@ -20,16 +20,16 @@ ROW = 24
 
 def visits_timeline_figure(data: SiteData, highlighted: Visit | None = None) -> Figure:
     visits = list(data.visits)
-    start = _add_months(_month(visits[0].start_date), -2)
-    end = _add_months(_month(visits[-1].start_date), 2)
+    start = add_months(month(visits[0].start_date), -2)
+    end = add_months(month(visits[-1].start_date), 2)
     height = ROW * len(visits) + layout.X_AXIS_HEIGHT + 16
     plot = layout.plot_area([""], start, end, 0, 1, height)
     rows = []
     for i, v in enumerate(visits):
         label = describe.visit_short(v)
-        px = plot.x(_month(v.start_date))
+        px = plot.x(month(v.start_date))
         right = px + 10 + layout.text_width(label) <= plot.width
-        rows.append({"date": _month(v.start_date).isoformat(), "label": label, "row": i,
+        rows.append({"date": month(v.start_date).isoformat(), "label": label, "row": i,
                      "side": "right" if right else "left",
                      "which": "This visit" if highlighted and v.id == highlighted.id
                      else "Other visits"})
