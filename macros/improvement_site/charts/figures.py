@@ -137,7 +137,8 @@ def measure_figure(data: SiteData, measure: Measure) -> Figure | None:
         else:
             taken.append(placed.box)
             where = dict(align=placed.align, baseline="bottom" if placed.dy < 0 else "top",
-                         dy=placed.dy, x="width" if placed.align == "right" else 0)
+                         dy=placed.dy, x="width" if placed.align == "right" else 0,
+                         dx=-1 if placed.align == "right" else layout.LABEL_INSET)
             for halo in (True, False):
                 layers.append(rule.mark_text(**where, **HALO if halo else {}).encode(
                     y=y, text="label:N"))

@@ -29,6 +29,7 @@ _WIDTHS = {
 }
 DEFAULT_WIDTH = 667  # any other character: as wide as a capital
 MARGIN = 3  # px kept clear around a label
+LABEL_INSET = 4  # a label at the left end starts clear of the y axis
 AXIS_GAP = 8  # tick, label padding and domain line beside the y labels
 X_AXIS_HEIGHT = 24  # tick, padding and one line of labels below the plot
 
@@ -146,7 +147,7 @@ def place_rule_label(plot: Plot, value: float, text: str, data: list[Segment],
     y = plot.y(value)
     width, height = text_width(text), theme.FONT_SIZE + 2
     for align, side in (("right", -1), ("left", -1), ("right", 1), ("left", 1)):
-        left = plot.width - width if align == "right" else 0
+        left = plot.width - 1 - width if align == "right" else LABEL_INSET
         top = y - 2 - height if side < 0 else y + 2
         box = Box(left, top, left + width, top + height)
         if box.top < 0 or box.bottom > plot.height:
