@@ -322,6 +322,15 @@ def test_a_comparator_label_moves_off_the_line_the_values_take(values):
     assert placed or figure.panels[0].note == "Dotted line: England 60%."
 
 
+def test_markup_in_a_label_stays_text_in_the_svg():
+    import vl_convert as vlc
+    data, measure = _one_measure_site(
+        {"comparators": [{"name": '"><svg onload=alert(1)>&', "value": 20}]},
+        [("2024-01", 90), ("2024-02", 80)])
+    svg = vlc.vegalite_to_svg(_spec(charts.measure_figure(data, measure)), vl_version="6.4")
+    assert "&gt;&lt;svg onload=alert(1)&gt;&amp; 20%</text>" in svg and "<svg onload" not in svg
+
+
 def test_a_comparator_label_with_no_clear_place_is_named_under_the_heading(built):
     data = built("nel").data
     figure = charts.measure_figure(data, data.measure("cin-rate"))  # 250, inside the band
