@@ -9,7 +9,8 @@ import re
 import altair as alt
 import pytest
 
-from improvement_site.charts import bars, layout, timeline
+from improvement_site.charts import layout, timeline
+from improvement_site.charts.counts import status_figure
 from improvement_site.charts import figures as charts
 from improvement_site.charts import theme as chart_theme
 from improvement_site.charts.output import ChartRegistry, FigureCache, figure_csv
@@ -51,7 +52,7 @@ def _all_figures(data):
     """Every figure a site's pages show."""
     out = [charts.measure_figure(data, m) for m in data.measures]
     out += [charts.visit_measures_figure(data, v) for v in data.visits]
-    out += [bars.status_figure(plan_counts(data), "the whole plan", "plan", "1 May 2024")]
+    out += [status_figure(plan_counts(data), "the whole plan", "plan", "1 May 2024")]
     out += [timeline.visits_timeline_figure(data, v) for v in data.visits[-1:]]
     out.append(charts.measures_strip(data, list(data.measures), title="Measures", name="m"))
     return [f for f in out if f is not None]
@@ -346,13 +347,14 @@ def test_a_comparator_label_with_no_clear_place_is_named_under_the_heading(built
 
 def test_status_chart_labels_every_status_in_words(built):
     data = built("nottingham").data
-    figure = bars.status_figure(plan_counts(data), "the whole plan", "plan", "11 September 2024")
+    figure = status_figure(plan_counts(data), "the whole plan", "plan", "11 September 2024")
     spec = _spec(figure)
     rows = (spec.get("data") or spec["layer"][0]["data"])["values"]
     assert [r["name"] for r in rows] == ["Completed", "In progress and on schedule",
                                          "Delayed / not on schedule",
                                          "Planning: not yet commenced", "Not yet rated"]
     assert [_mark(l) for l in _layers(spec)] == ["text", "bar", "text"]  # name, bar, count
+    assert [r["text"] for r in rows] == ["10", "16", "0", "0", "49"]
     assert all("color" not in l.get("encoding", {}) for l in _layers(spec))  # never colour
     assert figure.title == "10 of 75 actions completed; 44 overdue"
     assert figure.description == ("The whole plan has 75 actions: 10 completed, 16 in progress "

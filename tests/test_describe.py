@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from improvement_site.charts.describe import (measure_description, measure_title,
+from improvement_site.charts.describe import (measure_description, measure_title, progress_title,
                                               status_description, status_title,
                                               visits_description, within)
 from improvement_site.data.load import load_site
@@ -253,3 +253,12 @@ def test_the_longest_description_stays_within_60_words(data):
     assert text.startswith("Percentage of children subject to a child protection plan for a "
                            "second or subsequent time within two years was 70% in both")
     assert "No value for 6 periods (shown as gaps)." in text
+
+
+def test_progress_title_says_how_completed_actions_moved():
+    def at(*done):
+        return [(f"meeting {i}", StatusCounts({"complete": n, "on_track": 3}, 0))
+                for i, n in enumerate(done)]
+    assert progress_title(at(2, 9, 6)) == "Completed actions rose from 2 to 6"
+    assert progress_title(at(6, 2)) == "Completed actions fell from 6 to 2"
+    assert progress_title(at(4, 4)) == "Completed actions stayed at 4"

@@ -234,6 +234,14 @@ def visits_description(visits, highlighted=None) -> str:
                   f"The latest is {visit_name(visits[-1])}.", this)
 
 
+def progress_title(points) -> str:
+    """'Completed actions rose from 2 to 6': the first and last meeting's completed count."""
+    first, last = (counts.counts.get("complete", 0) for _, counts in (points[0], points[-1]))
+    if first == last:
+        return f"Completed actions stayed at {last}"
+    return f"Completed actions {'rose' if last > first else 'fell'} from {first} to {last}"
+
+
 def progress_description(points) -> str:
     """Actions by status at each meeting: the first and last count of every status."""
     first, last = points[0], points[-1]

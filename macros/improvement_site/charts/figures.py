@@ -26,7 +26,7 @@ from improvement_site.model.status import target_for
 
 # Actions by status and the visits' time line were built here; they are importable from here
 # still, for callers written before they had modules of their own.
-from improvement_site.charts.bars import progress_figure, status_figure  # noqa: F401, E402
+from improvement_site.charts.counts import progress_figure, status_figure  # noqa: F401, E402
 from improvement_site.charts.timeline import visits_timeline_figure  # noqa: F401, E402
 
 TABLE = ("Period", "Value", "Target in force", "Note")

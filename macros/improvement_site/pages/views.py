@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from markupsafe import Markup
 
-from improvement_site.charts import bars, timeline
+from improvement_site.charts import timeline
+from improvement_site.charts.counts import progress_figure, status_figure
 from improvement_site.charts import figures as charts
 
 from improvement_site.model import status
@@ -54,7 +55,7 @@ def _as_at(data) -> str:
 
 def _status(data, counts, scope: str, name: str):
     key = ("status", counts.counts, counts.overdue, scope, name, _as_at(data))
-    return FIGURES.get(key, lambda: bars.status_figure(counts, scope, name, _as_at(data)))
+    return FIGURES.get(key, lambda: status_figure(counts, scope, name, _as_at(data)))
 
 
 def _timeline(data, highlighted=None):
@@ -280,7 +281,7 @@ def progress_chart(ctx: PageContext) -> Markup:
         return Markup("")
     points = [(snap.label, status.plan_counts(snap.data)) for snap in snapshots]
     key = ("progress", [(label, c.counts, c.overdue) for label, c in points])
-    return figure_html(ctx, FIGURES.get(key, lambda: bars.progress_figure(points)))
+    return figure_html(ctx, FIGURES.get(key, lambda: progress_figure(points)))
 
 
 def downloads_page(ctx: PageContext) -> str:

@@ -2,7 +2,7 @@
 
 Drawn narrow (theme.WIDTH): each bar has its name written above it and its count at its end,
 so no label is squeezed beside the bars, the count is read from the words and status is never
-told by colour. `bar_rows` is the drawing; any chart of named counts can use it.
+told by colour. `bar_rows` is the drawing; any chart of named figures can use it.
 """
 
 from __future__ import annotations
@@ -16,10 +16,15 @@ from improvement_site.model.status import StatusCounts
 ROW = 40  # px per bar: its name above, the bar below
 
 
-def bar_rows(items: list[tuple[str, int]], top: int | None = None) -> alt.LayerChart:
-    """Horizontal bars, one per (name, count), in the order given, each named above the bar
-    and counted at its end. `top` fixes the scale (so several panels compare)."""
-    rows = [{"name": name, "count": n, "order": i} for i, (name, n) in enumerate(items)]
+def bar_rows(items: list[tuple[str, float]], top: float | None = None,
+             texts: list[str] | None = None) -> alt.LayerChart:
+    """Horizontal bars, one per (name, value), in the order given, each named above the bar
+    and with its value written at its end (`texts`, e.g. "62.5%", else the number). `top`
+    fixes the scale (so several panels compare). A breakdown, or any chart of named figures,
+    can be drawn with this."""
+    texts = texts or [str(n) for _, n in items]
+    rows = [{"name": name, "count": n, "text": t, "order": i}
+            for i, ((name, n), t) in enumerate(zip(items, texts))]
     top = max([top or 0] + [n for _, n in items]) or 1
     order = [name for name, _ in items]
     y = alt.Y("name:N", sort=order, title=None, axis=None,
@@ -29,7 +34,7 @@ def bar_rows(items: list[tuple[str, int]], top: int | None = None) -> alt.LayerC
     names = base.mark_text(align="left", baseline="bottom", x=0, yOffset=-1).encode(text="name:N")
     bars = base.mark_bar(color=theme.BLUE, height=14, yOffset=9).encode(x=x)
     counts = base.mark_text(align="left", baseline="middle", dx=4, yOffset=9,
-                            fontWeight=700).encode(x=x, text="count:Q")
+                            fontWeight=700).encode(x=x, text="text:N")
     return theme.sized(alt.layer(names, bars, counts), height=ROW * len(items) + 8)
 
 
@@ -58,7 +63,7 @@ def progress_figure(points: list[tuple[str, StatusCounts]]) -> Figure:
     table = tuple((label, *[n for _, _, n in counts.items()], counts.total)
                   for label, counts in points)
     return Figure(
-        chart=None, title="Actions by status at each meeting",
+        chart=None, title=describe.progress_title(points),
         subtitle=f"{points[0][0]} to {points[-1][0]}. Unit: number of actions.",
         description=describe.progress_description(points),
         panels=tuple(panels),
