@@ -19,14 +19,13 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files
 
-from mkdocs.utils import get_relative_url
 
 from improvement_site.charts import theme as chart_theme
 
 from improvement_site.publish import downloads
 
 from improvement_site.pages import specs as pages
-from improvement_site.charts.output import CHARTS_SCRIPT, ChartRegistry, FigureCache, VEGA_SCRIPT
+from improvement_site.charts.output import ChartRegistry, FigureCache
 from improvement_site.model.glossary import abbreviations_markdown
 from improvement_site.model.labels import long_date
 from improvement_site.publish.audience import AudienceError, chosen_audience, for_audience
@@ -211,16 +210,6 @@ class ImprovementSitePlugin(BasePlugin[_Options]):
     def on_pre_page(self, page, *, config, files):
         self.charts.page = page.file.src_uri  # so a chart that fails to render names its page
         return page
-
-    def on_post_page(self, output: str, *, page, config) -> str:
-        """Load the local Vega bundle on pages that have charts, and only on those."""
-        if 'class="ims-chart"' not in output:
-            return output
-        scripts = "".join(
-            f'<script src="{get_relative_url(path, page.url)}"></script>'
-            for path in (VEGA_SCRIPT, CHARTS_SCRIPT))
-        head, sep, tail = output.rpartition("</body>")
-        return head + scripts + sep + tail if sep else output + scripts
 
     def on_post_build(self, *, config) -> None:
         self.charts.write(Path(config.site_dir))

@@ -52,7 +52,9 @@ def page_hashes(data: SiteData, specs: list[PageSpec], extra: str = "") -> dict[
         out[area_path(area.id)] = _hash(
             common, area.model_dump(mode="json"),
             [(m.model_dump(mode="json"), values[m.id]) for m in data.measures if m.id in ids],
-            _dump(data.visits_for_area(area.id)), _dump(data.breakdowns_for_area(area.id)))
+            _dump(data.visits_for_area(area.id)), _dump(data.breakdowns_for_area(area.id)),
+            # Each measure's chart marks the visits that name it (charts/figures.py).
+            [_dump(data.visits_for_measure(m)) for m in sorted(ids)])
     for measure in data.measures:
         out[measure_path(measure.id)] = _hash(
             common, measure.model_dump(mode="json"), values[measure.id],

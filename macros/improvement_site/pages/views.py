@@ -5,11 +5,13 @@ from __future__ import annotations
 
 from markupsafe import Markup
 
-from improvement_site.charts import bars, figures as charts
+from improvement_site.charts import bars, timeline
+from improvement_site.charts.counts import progress_figure, status_figure
+from improvement_site.charts import figures as charts
 
 from improvement_site.model import status
 from improvement_site.model.lateness import lateness
-from improvement_site.charts.output import CHARTS_DIR, script_safe_json
+from improvement_site.charts.output import CHARTS_DIR
 from improvement_site.pages.render import PageContext, render
 
 STATUS_HELP = {
@@ -34,48 +36,55 @@ def _measure_key(data, measure) -> tuple:
             data.site.stale_after_days)
 
 
-def _strip(ctx: PageContext, measures, *, title: str, name: str, window=None, visits=None):
+def _measure_figure(ctx: PageContext, measure):
+    """A measure's figure, built once per build: its page, its areas' pages, the home page
+    and its visits' pages all show this one panel (one SVG)."""
     data = ctx.data
-    window_key = [str(d) for d in window] if window else None
-    visits_key = [_dump(v) for v in visits] if visits else None
+    return ctx.figures.get(("measure", _measure_key(data, measure)),
+                           lambda: charts.measure_figure(data, measure))
 
-    def panel(measure, w, v):  # each measure's small chart is built once, for every strip
-        return ctx.figures.get(("panel", _measure_key(data, measure), window_key, visits_key),
-                           lambda: charts.measure_figure(data, measure, window=w, visits=v,
-                                                         compact=True))
 
-    key = ("strip", [_measure_key(data, m) for m in measures], title, name, window_key,
-           visits_key)
-    return ctx.figures.get(key, lambda: charts.measures_strip(
-        data, measures, title=title, name=name, window=window, visits=visits, panel=panel))
+def _strip(ctx: PageContext, measures, *, title: str, name: str, visit=None):
+    data = ctx.data
+    # Not cached itself: it only puts its measures' (cached) panels side by side.
+    return charts.measures_strip(data, measures, title=title, name=name, visit=visit,
+                                 figure=lambda m: _measure_figure(ctx, m))
+
+
+def _as_at(data) -> str:
+    from improvement_site.model.labels import long_date
+    return long_date(data.site.reporting_date)
 
 
 def _status(ctx: PageContext, counts, scope: str, name: str):
+    data = ctx.data
     key = ("status", counts.counts, counts.overdue, counts.stale,
-           [str(d) for d in counts.reviewed], scope, name)
-    return ctx.figures.get(key, lambda: charts.status_figure(counts, scope, name))
+           [str(d) for d in counts.reviewed], scope, name, _as_at(data))
+    return ctx.figures.get(key, lambda: status_figure(counts, scope, name, _as_at(data)))
 
 
 def _timeline(ctx: PageContext, highlighted=None):
     data = ctx.data
     key = ("timeline", [_dump(v) for v in data.visits], highlighted.id if highlighted else None)
-    return ctx.figures.get(key, lambda: charts.visits_timeline_figure(data, highlighted))
+    return ctx.figures.get(key, lambda: timeline.visits_timeline_figure(data, highlighted))
 
 
 def figure_html(ctx: PageContext, figure) -> Markup:
-    """A chart as the page shows it: title, description, live chart over a static SVG, the
-    data as a table and a CSV download. Empty when there is nothing to chart."""
+    """A chart as the page shows it: its title, subtitle and description, a key in words, its
+    panels (each a static SVG, laid out by the stylesheet), the data as a table and a CSV
+    download. Empty when there is nothing to chart."""
     if figure is None:
         return Markup("")
     chart = ctx.charts.add(figure)
     count = ctx.extra.get("charts", 0) + 1
     ctx.extra["charts"] = count
+    panels = [(ctx.asset(f"{CHARTS_DIR}/{p.key}.svg"), p.heading, p.note, p.width, p.height)
+              for p in chart.panels]
     return Markup(render(
         "chart.html.j2", ctx, id=f"{count}-{chart.key[:8]}", title=figure.title,
-        description=figure.description, spec=Markup(script_safe_json(chart.spec)),
-        svg_url=ctx.asset(f"{CHARTS_DIR}/{chart.key}.svg"),
-        csv_url=ctx.asset(f"{CHARTS_DIR}/{chart.key}.csv"), name=figure.name,
-        columns=figure.columns, rows=figure.rows))
+        subtitle=figure.subtitle, description=figure.description, key=figure.key,
+        panels=panels, csv_url=ctx.asset(f"{CHARTS_DIR}/{chart.key}.csv"), name=figure.name,
+        columns=figure.columns, rows=figure.rows, lines=figure.lines))
 
 
 def _measure_rows(ctx: PageContext, measures) -> list:
@@ -192,7 +201,8 @@ def visit_page(ctx: PageContext, visit_id: str) -> str:
     v = data.visit(visit_id)
     j = data.site.judgements
     figure = _strip(ctx, [data.measure(m) for m in v.measures],
-                    **charts.visit_strip_options(v)) or _timeline(ctx, v)
+                    title="Measures linked to this visit", name=f"{v.id}-measures",
+                    visit=v) or _timeline(ctx, v)
     return render("visit.md.j2", ctx, v=v, chart=figure_html(ctx, figure),
                   judgements=j if j and j.inspection == visit_id else None,
                   areas=[data.area(a) for a in v.areas],
@@ -267,8 +277,7 @@ def measure_chart(ctx: PageContext, measure_id: str) -> Markup:
     """A measure's chart with its description, data table and CSV."""
     data = ctx.data
     m = data.measure(measure_id)
-    return figure_html(ctx, ctx.figures.get(("measure", _measure_key(data, m)),
-                                        lambda: charts.measure_figure(data, m)))
+    return figure_html(ctx, _measure_figure(ctx, m))
 
 
 def status_chart(ctx: PageContext, area_id: str | None = None) -> Markup:
@@ -334,7 +343,7 @@ def progress_chart(ctx: PageContext) -> Markup:
         return Markup("")
     points = [(snap.label, status.plan_counts(snap.data)) for snap in snapshots]
     key = ("progress", [(label, c.counts, c.overdue) for label, c in points])
-    return figure_html(ctx, ctx.figures.get(key, lambda: charts.progress_figure(points)))
+    return figure_html(ctx, ctx.figures.get(key, lambda: progress_figure(points)))
 
 
 def downloads_page(ctx: PageContext) -> str:
