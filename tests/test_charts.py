@@ -3,6 +3,7 @@ where only the drawing can tell (text sizes, sizes in px, labels that cover data
 
 from __future__ import annotations
 
+import html
 import json
 import re
 
@@ -10,6 +11,7 @@ import altair as alt
 import pytest
 
 from improvement_site.charts import layout, timeline
+from improvement_site.charts.bars import breakdown_figure
 from improvement_site.charts.counts import status_figure
 from improvement_site.charts import figures as charts
 from improvement_site.charts import theme as chart_theme
@@ -55,6 +57,7 @@ def _all_figures(data):
     out += [status_figure(plan_counts(data), "the whole plan", "plan", "1 May 2024")]
     out += [timeline.visits_timeline_figure(data, v) for v in data.visits[-1:]]
     out.append(charts.measures_strip(data, list(data.measures), title="Measures", name="m"))
+    out += [breakdown_figure(b) for b in data.breakdowns]
     return [f for f in out if f is not None]
 
 
@@ -358,7 +361,8 @@ def test_status_chart_labels_every_status_in_words(built):
     assert all("color" not in l.get("encoding", {}) for l in _layers(spec))  # never colour
     assert figure.title == "10 of 75 actions completed; 44 overdue"
     assert figure.description == ("The whole plan has 75 actions: 10 completed, 16 in progress "
-                                  "and on schedule, 49 not yet rated. 44 overdue.")
+                                  "and on schedule, 49 not yet rated. 44 overdue, on statuses "
+                                  "last reviewed 12 December 2022.")
 
 
 def test_timeline_marks_this_visit_with_a_diamond(built):
@@ -435,7 +439,6 @@ def test_figure_cache_builds_once_and_survives_a_new_process(built, tmp_path):
 
 
 def test_breakdown_chart_is_horizontal_bars_in_the_sources_order_labelled_with_figures():
-    from improvement_site.charts.bars import breakdown_figure
     from improvement_site.model.schema import Breakdown
     b = Breakdown(id="types", title="Children in care by placement type", period="2023-06",
                   unit="percent", categories=[{"name": "Residential", "value": 10},
@@ -443,32 +446,82 @@ def test_breakdown_chart_is_horizontal_bars_in_the_sources_order_labelled_with_f
                                               {"name": "With parents", "value": 27.5}],
                   total=100)
     figure = breakdown_figure(b)
-    spec = figure.chart.to_dict()  # validates against the Vega-Lite schema
-    assert _marks(spec) == ["bar", "text"]
-    y = spec["encoding"]["y"] if "encoding" in spec else _layers(spec)[0]["encoding"]["y"]
-    assert y["field"] == "category" and y["sort"] == ["Residential", "Foster care",
-                                                      "With parents"]
-    rows = spec["data"]["values"] if "data" in spec else _layers(spec)[0]["data"]["values"]
-    assert [r["label"] for r in rows] == ["10%", "62.5%", "27.5%"]
+    spec = _spec(figure)
+    # Drawn as every chart is: 340 px wide, 13 px text, its title in the page's HTML.
+    assert spec["width"] == chart_theme.WIDTH and "title" not in spec
+    assert min(_fonts(spec)) >= 13
+    assert [_mark(l) for l in _layers(spec)] == ["text", "bar", "text"]  # name, bar, figure
+    rows = (spec.get("data") or _layers(spec)[0]["data"])["values"]
+    assert [r["name"] for r in rows] == ["Residential", "Foster care", "With parents"]
+    assert _layers(spec)[0]["encoding"]["y"]["sort"] == ["Residential", "Foster care",
+                                                         "With parents"]
+    assert [r["text"] for r in rows] == ["10%", "62.5%", "27.5%"]
+    assert all("color" not in l.get("encoding", {}) for l in _layers(spec))
+    assert figure.title == "Children in care by placement type"
+    assert figure.subtitle == "June 2023. Unit: percentage. Bars are in the source's order."
     assert figure.columns == ("Category", "Percentage")  # no notes, no empty Note column
     assert figure.rows == (("Residential", "10%"), ("Foster care", "62.5%"),
                            ("With parents", "27.5%"))
     assert figure.name == "types"
     assert figure.description == (
-        "Children in care by placement type, June 2023, in 3 categories totalling 100%. The "
-        "largest is Foster care (62.5%), then With parents (27.5%) and Residential (10%). "
-        "Bars are in the source's order.")
+        "Bars for 3 categories totalling 100%, June 2023. The largest is Foster care (62.5%), "
+        "then With parents (27.5%) and Residential (10%).")
+
+
+def test_the_bundled_breakdowns_draw_narrow_with_every_name_and_figure():
+    """North East Lincolnshire's longest: 14 categories, names of up to 44 characters."""
+    import vl_convert as vlc
+
+    from conftest import SITES
+    from improvement_site.data.load import load_site
+    data = load_site(SITES["nel"] / "data")
+    assert data.breakdowns
+    for b in data.breakdowns:
+        svg = vlc.vegalite_to_svg(_spec(breakdown_figure(b)), vl_version="6.4")
+        assert re.match(r'<svg[^>]* width="340"', svg), svg[:200]
+        sizes = [float(s) for s in re.findall(r'font-size="([\d.]+)px"', svg)]
+        assert sizes and min(sizes) >= 13, (b.id, sorted(set(sizes)))
+        texts = [html.unescape(t) for t in re.findall(r"<text[^>]*>([^<]*)</text>", svg)]
+        for c in b.categories:
+            assert c.name in texts, (b.id, c.name)
+        assert len(b.categories) * 2 == len(texts)  # a name and a figure each; no axis
+
+
+def _target_layers(figure) -> list[dict]:
+    return [l for l in _layers(_spec(figure)) if _mark(l) == "line"
+            and l["mark"]["color"] in (chart_theme.ORANGE, chart_theme.BACKGROUND)]
 
 
 def test_linear_targets_are_drawn_as_a_straight_trajectory(built):
     data = built("nel").data
-    step = charts.measure_figure(data, data.measure("cp-rate")).chart.to_dict()
-    linear = charts.measure_figure(data, data.measure("cla-starts-number")).chart.to_dict()
-
-    def target_line(spec):
-        return next(l for l in _layers(spec) if l["mark"]["type"] == "line"
-                    and "Target" in json.dumps(l.get("transform", [])))
-    assert target_line(step)["mark"]["interpolate"] == "step-after"
-    assert target_line(linear)["mark"]["interpolate"] == "linear"
-    targets = [r["value"] for r in linear["data"]["values"] if r["series"] == "Target"]
+    step = charts.measure_figure(data, data.measure("cp-rate"))
+    linear = charts.measure_figure(data, data.measure("cla-starts-number"))
+    assert [l["mark"]["interpolate"] for l in _target_layers(step)] == ["step-after"] * 2
+    # The target and its white casing both follow the trajectory.
+    assert [l["mark"]["interpolate"] for l in _target_layers(linear)] == ["linear"] * 2
+    targets = [r["value"] for r in _target_layers(linear)[1]["data"]["values"]]
     assert targets == [10, 20, 30]  # April to June 2023 (July is after the reporting date)
+    assert "The target follows a straight-line trajectory between milestones." in \
+        linear.description
+    assert "trajectory" not in step.description
+
+
+def test_a_label_keeps_clear_of_a_linear_target_as_drawn():
+    """Labels are placed against the target line as it is drawn. A straight trajectory from 30
+    in January to 60 in February crosses the place above England's 40 at the left end that a
+    step line (30 until February) would leave clear; the values take the places at the right
+    end, so the line is named under the heading instead."""
+    import vl_convert as vlc
+    data, measure = _one_measure_site(
+        {"targets_mode": "linear", "baseline": {"period": "2023-12", "value": 0},
+         "targets": [{"by": "2024-03", "value": 90}],
+         "comparators": [{"name": "England", "value": 40}]},
+        [("2024-01", 10), ("2024-02", 10), ("2024-03", 45)])
+    figure = charts.measure_figure(data, measure)
+    assert [l["mark"]["interpolate"] for l in _target_layers(figure)] == ["linear"] * 2
+    svg = vlc.vegalite_to_svg(_spec(figure), vl_version="6.4")
+    boxes, segments = _svg_geometry(svg)
+    placed = [b for t, b in boxes if t == "England 40%"]
+    for box in placed:
+        assert not [s for s in segments if box.hits_segment(*s)]
+    assert placed or figure.panels[0].note == "Dotted line: England 40%."

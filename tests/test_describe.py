@@ -262,3 +262,70 @@ def test_progress_title_says_how_completed_actions_moved():
     assert progress_title(at(2, 9, 6)) == "Completed actions rose from 2 to 6"
     assert progress_title(at(6, 2)) == "Completed actions fell from 6 to 2"
     assert progress_title(at(4, 4)) == "Completed actions stayed at 4"
+
+
+# -- not recent, linear targets, breakdowns (contract v2) -------------------------------------
+
+
+def test_a_latest_value_that_is_not_recent_is_said_after_the_main_sentence():
+    measure = _measure(target=80)
+    values = _values(("2024-02", 85), ("2024-03", 82))
+    text = measure_description(_site(measure, values, "2025-03-31"), measure, values)
+    assert text == "Visits on time fell from 85% in February 2024 to 82% in March 2024, " \
+        "above the target of 80%; rated Green, worsening. Not recent: the latest value is " \
+        "from March 2024."
+    recent = measure_description(_site(measure, values), measure, values)
+    assert "Not recent" not in recent
+
+
+def test_not_recent_outranks_the_direction_when_both_do_not_fit():
+    """A long name, a target and a tolerance: the sentence (52 words) and the not-recent words
+    (9) would pass 60 words with the direction, so the direction goes and 'Not recent' stays."""
+    measure = _measure(name="Percentage of children subject to a child protection plan for a "
+                            "second or subsequent time within two years, of all children who "
+                            "became subject to a plan",
+                       target=80, tolerance={"low": 75, "high": 95})
+    values = _values(("2024-02", 85), ("2024-03", 82))
+    text = measure_description(_site(measure, values, "2025-03-31"), measure, values)
+    assert len(text.split()) <= 60
+    assert text.endswith("; rated Green. Not recent: the latest value is from March 2024.")
+    recent = measure_description(_site(measure, values), measure, values)
+    assert recent.endswith("; rated Green, worsening.")  # room for it when nothing is old
+
+
+def test_a_linear_target_is_said_to_follow_a_trajectory():
+    measure = _measure(targets_mode="linear", baseline={"period": "2023-12", "value": 0},
+                       targets=[{"by": "2024-03", "value": 90}])
+    values = _values(("2024-01", 20), ("2024-02", 50))
+    text = measure_description(_site(measure, values), measure, values)
+    assert "above the target of 60%" not in text and "below the target of 60%" in text
+    assert text.endswith(" The target follows a straight-line trajectory between milestones.")
+    stepped = _measure(targets=[{"by": "2024-03", "value": 90}])
+    assert "trajectory" not in measure_description(_site(stepped, values), stepped, values)
+
+
+def _breakdown(count: int, name: str = "Category", **fields):
+    from improvement_site.model.schema import Breakdown
+    return Breakdown(**{"id": "b", "title": "Children in care by placement type",
+                        "period": "2023-06", "categories": [
+                            {"name": f"{name} {i}", "value": count - i} for i in range(count)],
+                        **fields})
+
+
+def test_a_breakdown_description_names_the_total_and_the_largest_and_smallest():
+    from improvement_site.charts.describe import breakdown_description
+    assert breakdown_description(_breakdown(5)) == (
+        "Bars for 5 categories adding up to 15 (no total is given), June 2023. The largest is "
+        "Category 0 (5), then Category 1 (4) and Category 2 (3). The smallest is Category 4 (1).")
+    assert breakdown_description(_breakdown(1, total=1)) == \
+        "One bar: Category 0, 1, June 2023."
+
+
+def test_a_breakdown_description_of_long_names_stays_within_60_words():
+    from improvement_site.charts.describe import breakdown_description
+    text = breakdown_description(_breakdown(
+        14, name="U3: Foster placement with a relative or friend - not long term or FFA"))
+    assert len(text.split()) <= 60  # the cap readers were promised (describe.WORDS)
+    assert text.startswith("Bars for 14 categories adding up to 105 (no total is given), "
+                           "June 2023. The largest is")
+

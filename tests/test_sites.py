@@ -405,9 +405,14 @@ def test_nel_linear_target_is_the_trajectory_on_the_page_and_chart(built):
     assert "moves evenly from 0 in March 2023 to each milestone in turn" in text
     ceased = site.text("performance/cla-ceased-number/")
     assert "Green" in ceased and "set by hand" not in ceased
-    spec = site.content("performance/cla-starts-number/").find(
-        "script", class_="ims-chart-spec").string
-    assert '"interpolate":"linear"' in spec.replace(" ", "")
+    # The drawing: the target line runs straight from month to month, never in steps.
+    img = site.content("performance/cla-starts-number/").select_one(".ims-chart__panel img")
+    svg = (site.out / "performance" / img["src"]).resolve().read_text(encoding="utf-8")
+    path = re.search(r'<path[^>]* d="([^"]+)"[^>]* stroke="#F46A25"', svg).group(1)
+    points = [tuple(map(float, p.split(","))) for p in re.findall(r"[-\d.]+,[-\d.]+", path)]
+    assert not re.search("[HV]", path) and len(points) == 3  # April, May and June 2023
+    assert all(a[0] != b[0] and a[1] != b[1] for a, b in zip(points, points[1:])), path
+    assert "The target follows a straight-line trajectory between milestones." in text
 
 
 def test_nel_assumed_polarity_is_said_in_words(built):

@@ -269,30 +269,32 @@ def progress_description(points) -> str:
 
 
 def breakdown_description(breakdown) -> str:
-    """e.g. 'Children in care by placement type, June 2023, in 14 categories totalling 558.
-    The largest is U6: Foster placement - not FFA (242), then ...; the smallest is ... (1).'"""
+    """e.g. 'Bars for 14 categories totalling 558, June 2023. The largest is U6: Foster
+    placement - not FFA (242), then ... and ... The smallest is ... (1).' The title, the
+    period and the source's order are in the figure's title and subtitle."""
     from improvement_site.model.labels import number
     fmt = lambda x: number(x, breakdown.unit)  # noqa: E731
     cats = list(breakdown.categories)
-    total = sum(c.value for c in cats)
-    head = f"{breakdown.title}, {period_label(breakdown.period)}"
+    when = period_label(breakdown.period)
     if len(cats) == 1:
-        return f"{head}: one category, {cats[0].name}, {fmt(cats[0].value)}."
+        return f"One bar: {cats[0].name}, {fmt(cats[0].value)}, {when}."
     summed = (f"totalling {fmt(breakdown.total)}" if breakdown.total is not None
-              else f"adding up to {fmt(total)} (no total is given)")
+              else f"adding up to {fmt(sum(c.value for c in cats))} (no total is given)")
     ranked = sorted(cats, key=lambda c: -c.value)
+    head = f"Bars for {len(cats)} categories {summed}, {when}."
     top = [f"{c.name} ({fmt(c.value)})" for c in ranked[:3]]
-    text = f"{head}, in {len(cats)} categories {summed}. The largest is {top[0]}"
-    if len(top) > 1:
-        text += ", then " + " and ".join(top[1:])
+    largest = f"The largest is {top[0]}" + (", then " + " and ".join(top[1:]) if top[1:] else "")
+    if words(head) + words(largest) >= WORDS:  # long names: the largest alone
+        largest = f"The largest is {top[0]}"
+    smallest = ""
     rest = ranked[3:]
     if rest:
         least = [c.name for c in rest if c.value == rest[-1].value]
         if len(least) == 1:
-            text += f"; the smallest is {least[0]} ({fmt(rest[-1].value)})"
+            smallest = f"The smallest is {least[0]} ({fmt(rest[-1].value)})."
         elif len(least) <= 3:
-            text += (f"; the smallest are {', '.join(least[:-1])} and {least[-1]} "
-                     f"({fmt(rest[-1].value)} each)")
+            smallest = (f"The smallest are {', '.join(least[:-1])} and {least[-1]} "
+                        f"({fmt(rest[-1].value)} each).")
         else:
-            text += f"; {len(least)} categories have the smallest figure, {fmt(rest[-1].value)}"
-    return text + ". Bars are in the source's order."
+            smallest = f"{len(least)} categories have the smallest figure, {fmt(rest[-1].value)}."
+    return within(head, largest + ".", smallest)
