@@ -329,3 +329,23 @@ def test_a_breakdown_description_of_long_names_stays_within_60_words():
     assert text.startswith("Bars for 14 categories adding up to 105 (no total is given), "
                            "June 2023. The largest is")
 
+
+def test_a_small_multiple_says_when_its_latest_values_are_not_recent():
+    from improvement_site.charts.describe import strip_description
+    from improvement_site.model.schema import Site
+    from improvement_site.model.sitedata import SiteData
+    a, b = _measure(id="a", target=80), _measure(id="b", name="Plans on time", target=80)
+    values = [Value(measure="a", period="2024-08", value=82),
+              Value(measure="b", period="2024-09", value=82)]
+
+    def described(reporting_date):
+        data = SiteData.create(root=FIXTURE, site=Site(council="C", service="S", title="T",
+                                                       reporting_date=reporting_date),
+                               areas=[], measures=[a, b], values=values, commentary=[],
+                               visits=[], glossary={})
+        return strip_description(data, [a, b], ("2024-08", "2024-09"))
+    assert "Not recent" not in described("2024-09-30")
+    assert "Not recent: 1 of these measures' latest values are more than 120 days old." in \
+        described("2024-12-31")
+    assert "Not recent: every measure's latest value is more than 120 days old." in \
+        described("2025-06-30")

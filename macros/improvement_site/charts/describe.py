@@ -200,12 +200,18 @@ def strip_description(data: SiteData, measures, span: tuple[str, str], visit=Non
     directions = (directions[:1].upper() + directions[1:] + ".") if directions else ""
     red = [m.name for m in measures if measure_status(data, m).rag == "red"]
     named = ("Red: " + "; ".join(red) + ".") if red else ""
+    stale = sum(measure_status(data, m).stale for m in measures)
+    old = ""  # as the home page words it: the ratings rest on old figures
+    if stale:
+        whose = "every measure's latest value is" if stale == n else \
+            f"{stale} of these measures' latest values are"
+        old = f"Not recent: {whose} more than {data.site.stale_after_days} days old."
     marked = ""
     if visit is not None and visit_shown:
         marked = f"The visit, {visit_name(visit)}, is marked where it falls within a chart."
     elif visit is not None:
         marked = f"The visit, {visit_name(visit)}, falls outside the period these charts show."
-    return within(what, ratings, named, directions, marked,
+    return within(what, ratings, old, named, directions, marked,
                   "The table gives every value and line drawn.")
 
 
