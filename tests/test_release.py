@@ -235,7 +235,15 @@ def test_history_on_area_and_measure_pages(repo):
     rows = measure.find("table", class_="ims-history").select("tbody tr")
     assert len(rows) == 3 and "Improving" in rows[-1].get_text()
     home = BeautifulSoup(git(repo, "show", f"gh-pages:{MEETINGS[2]}/index.html"), "html.parser")
-    assert "Actions by status at each meeting" in home.get_text()
+    # Actions by status at each meeting: its title says how completed actions moved.
+    progress = next(f for f in home.select("figure.ims-chart")
+                    if f.select_one(".ims-chart__title").get_text().startswith("Completed"))
+    assert progress.select_one(".ims-chart__title").get_text() == \
+        "Completed actions rose from 10 to 12"
+    assert progress.select_one(".ims-chart__description").get_text().startswith(
+        "Actions by status at 3 meetings, from 10 July 2024 to 25 September 2024: completed "
+        "10 then 12;")
+    assert len(progress.select(".ims-chart__panel img")) == 5  # a panel per status
     releases = BeautifulSoup(git(repo, "show", f"gh-pages:{MEETINGS[2]}/releases.html"),
                              "html.parser").get_text()
     for when in ("10 July 2024", "11 September 2024", "25 September 2024"):
