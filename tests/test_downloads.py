@@ -272,7 +272,8 @@ def test_data_json_holds_the_site_and_every_table_as_the_csvs_do(written):
     document = json.loads(text)
     assert list(document) == ["breakdowns", "commentary", "measures", "plan", "providers",
                               "site", "updates", "values", "visits"]
-    assert document["site"] == {"contact": None, "council": "Example Council",
+    assert document["site"] == {"brand_colour": None, "contact": None,
+                                "council": "Example Council", "logo": None,
                                 "judgements": None, "meeting": None, "rag_rules": None,
                                 "reporting_date": "2024-03-31", "stale_after_days": 120,
                                 "service": "Children's Services", "title": "Plan – 2024"}

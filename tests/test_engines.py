@@ -32,7 +32,11 @@ def test_a_plain_engine_build_is_the_command_lines_site(built, tmp_path, name, e
     result = subprocess.run([str(BIN / engine), "build", "-q", "-d", str(out)],
                             cwd=SITES[name], capture_output=True, text=True, timeout=900)
     assert result.returncode == 0, result.stderr
-    assert "WARNING" not in result.stderr, result.stderr
+    # Neither bundled site's papers give a contact address, so both warn that they have none
+    # (the accessibility statement needs one); any other warning is a fault.
+    warnings = [line for line in result.stderr.splitlines()
+                if "WARNING" in line and "has no contact" not in line]
+    assert warnings == [], result.stderr
     generator = (out / "index.html").read_text(encoding="utf-8")
     assert ("ProperDocs" in generator) == (engine == "properdocs")
     ours, theirs = _tree(built(name).out), _tree(out)

@@ -383,12 +383,26 @@ def test_two_sites_built_into_the_same_folder_at_once(tmp_path, env):
     assert not leftovers(env, tmp_path)
 
 
-WRITER = """
+# Both processes begin together once both are imported, however long that takes on a busy
+# machine: each says it is ready in a file, then waits for the other's.
+TOGETHER = """
+def together(folder, me):
+    import time
+    from pathlib import Path
+    folder = Path(folder)
+    (folder / f"ready-{me}").touch()
+    deadline = time.time() + 120
+    while len(list(folder.glob("ready-*"))) < 2 and time.time() < deadline:
+        time.sleep(0.01)
+    return time.time()
+"""
+
+WRITER = TOGETHER + """
 import sys, time
 from pathlib import Path
 from improvement_site.lifecycle import write_atomic
-target, start = Path(sys.argv[1]), float(sys.argv[3])
-time.sleep(max(0.0, start - time.time()))  # both begin together, once imported
+target = Path(sys.argv[1])
+start = together(sys.argv[3], sys.argv[2])
 while time.time() < start + 1.0:
     write_atomic(target, sys.argv[2] * 5000)
     assert target.read_text(encoding="utf-8") in ("a" * 5000, "b" * 5000)
@@ -399,8 +413,9 @@ def test_cache_files_written_by_two_processes_at_once(tmp_path):
     """The chart cache is shared by every build of a site: two writers of the same file must
     both succeed, and a reader always sees a whole file."""
     target = tmp_path / "cache" / "chart.svg"
-    start = str(time.time() + 3)
-    writers = [subprocess.Popen([sys.executable, "-c", WRITER, str(target), letter, start],
+    start = tmp_path / "start"
+    start.mkdir()
+    writers = [subprocess.Popen([sys.executable, "-c", WRITER, str(target), letter, str(start)],
                                 cwd=ROOT, stderr=subprocess.PIPE, text=True) for letter in "ab"]
     for writer in writers:
         _, stderr = writer.communicate(timeout=120)
@@ -410,12 +425,12 @@ def test_cache_files_written_by_two_processes_at_once(tmp_path):
     assert oct(target.stat().st_mode & 0o777) == oct(0o644)
 
 
-SWAPPER = """
+SWAPPER = TOGETHER + """
 import sys, tempfile, time
 from pathlib import Path
 from improvement_site.lifecycle import replace_output as _replace
-out, start = Path(sys.argv[1]), float(sys.argv[3])
-time.sleep(max(0.0, start - time.time()))  # both begin together, once imported
+out = Path(sys.argv[1])
+start = together(sys.argv[3], sys.argv[2])
 while time.time() < start + 1.0:
     staging = Path(tempfile.mkdtemp(prefix=".out.building-", dir=out.parent))
     (staging / "index.html").write_text(sys.argv[2] * 100)
@@ -427,8 +442,9 @@ def test_output_swapped_by_two_processes_at_once(tmp_path):
     """Two builds finishing at the same moment both move their site into place: neither
     fails, the output is one whole site, and no old output is left beside it."""
     out = tmp_path / "out"
-    start = str(time.time() + 3)
-    swappers = [subprocess.Popen([sys.executable, "-c", SWAPPER, str(out), letter, start],
+    start = tmp_path.parent / f"{tmp_path.name}-start"  # outside tmp_path: it is checked
+    start.mkdir()
+    swappers = [subprocess.Popen([sys.executable, "-c", SWAPPER, str(out), letter, str(start)],
                                  cwd=ROOT, stderr=subprocess.PIPE, text=True)
                 for letter in "ab"]
     for swapper in swappers:

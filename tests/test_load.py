@@ -475,16 +475,19 @@ def _worst_markdown():
 
 def test_markdown_the_validator_accepts_renders_in_well_under_a_second():
     """20 KB of "[" took 43 s to render and 200 KB of "*_[" over ten minutes. Whatever the
-    validator accepts, the renderer finishes in well under a second."""
+    validator accepts, the renderer finishes in well under a second (the slowest takes about
+    0.25 s). Timed in this process's CPU seconds, not on the wall clock: on a machine shared
+    with other work the wall clock measures the queue for a CPU, and the failures this guards
+    against take tens of seconds of CPU."""
     import time
 
     from improvement_site.pages.text import TextRenderer
     renderer = TextRenderer({})
     slow = []
     for name, text in _worst_markdown():
-        started = time.perf_counter()
+        started = time.process_time()
         renderer.block(text)
-        seconds = time.perf_counter() - started
+        seconds = time.process_time() - started
         if seconds >= 1:
             slow.append(f"{name}: {seconds:.2f} s")
     assert slow == []

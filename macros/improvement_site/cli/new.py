@@ -34,15 +34,20 @@ class NewSite:
     files: tuple[str, ...]  # as written, relative to the folder
 
 
+# A placeholder under a domain reserved for examples (RFC 2606), so it can never reach anyone.
+PLACEHOLDER_CONTACT = "improvement@council.example"
+
+
 def new_site(folder: Path, council: str, title: str | None = None, *, force: bool = False,
-             today: date | None = None, version: str | None = None) -> NewSite:
+             today: date | None = None, version: str | None = None,
+             contact: str | None = None) -> NewSite:
     """Write a new site into `folder` (made if missing; else it must be empty but for hidden
     files such as .git, or `force`). Nothing is replaced: a name already there stops it."""
     folder = Path(folder)
     if folder.exists() and not folder.is_dir():
         raise NewSiteError(f"{folder} is a file; give the name of a new folder")
     values = _values(council, title or DEFAULT_TITLE, today or date.today(),
-                     version or _version())
+                     version or _version(), contact or PLACEHOLDER_CONTACT)
     names = _scaffold_files()
     if folder.is_dir():
         present = sorted(p.name for p in folder.iterdir() if not p.name.startswith("."))
@@ -84,12 +89,14 @@ def _scaffold_files() -> dict[Path, str]:
     return out
 
 
-def _values(council: str, title: str, today: date, version: str) -> dict[str, str]:
+def _values(council: str, title: str, today: date, version: str,
+            contact: str) -> dict[str, str]:
     from improvement_site.pages.text import escape_markdown
     return {
         # YAML values as JSON strings: valid YAML, whatever the name holds.
         "council": json.dumps(council, ensure_ascii=False),
         "title": json.dumps(title, ensure_ascii=False),
+        "contact": json.dumps(contact, ensure_ascii=False),
         "council_text": escape_markdown(council),
         "title_text": escape_markdown(title),
         "today": today.isoformat(),

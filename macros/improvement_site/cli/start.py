@@ -35,15 +35,19 @@ def _a_name(ctx: click.Context, param: click.Parameter, value: str | None) -> st
               help="The council's name, e.g. \"Example Borough Council\".")
 @click.option("--title", callback=_a_name,
               help=f"The site's title (default: \"{DEFAULT_TITLE}\").")
+@click.option("--contact", callback=_a_name, metavar="EMAIL",
+              help="The address readers are given to ask for another format or report a "
+                   "problem (default: a placeholder to replace before you publish).")
 @click.option("--force", is_flag=True,
               help="Add the site's files to a folder that already holds others (an existing "
                    "file is never replaced).")
-def new_command(folder: Path, council: str, title: str | None, force: bool) -> None:
+def new_command(folder: Path, council: str, title: str | None, contact: str | None,
+                force: bool) -> None:
     """Start a new site in DIR: placeholder data that validates and builds, an about page, a
     README for the comms team, a .gitignore, and CI that publishes a release when a meeting
     tag is pushed (GitHub Actions and GitLab CI)."""
     try:
-        made = new_site(folder, council, title, force=force)
+        made = new_site(folder, council, title, force=force, contact=contact)
     except NewSiteError as exc:
         click.echo(f"improvement-site: {exc}.", err=True)
         sys.exit(1)
