@@ -28,11 +28,16 @@ class Preset:
     measures: int
     months: int
     visits: int
+    breakdowns: int = 0
+    providers: int = 0
+    updates: int = 0  # progress reports per area
 
 
 PRESETS: dict[str, Preset] = {
-    "small": Preset(areas=8, actions=80, measures=30, months=24, visits=6),
-    "large": Preset(areas=20, actions=1000, measures=200, months=60, visits=30),
+    "small": Preset(areas=8, actions=80, measures=30, months=24, visits=6, breakdowns=3,
+                    providers=4, updates=2),
+    "large": Preset(areas=20, actions=1000, measures=200, months=60, visits=30, breakdowns=12,
+                    providers=10, updates=4),
 }
 
 # A fixed "as at" date: due dates and the last month of values are placed around it.
@@ -306,6 +311,80 @@ def make_visits(p: Preset, area_ids: list[str], measure_ids: list[str],
     return visits
 
 
+# -- the contract's version 2 kinds ---------------------------------------------------------
+# Drawn from their own random stream, so the records above stay byte for byte what they were
+# before these kinds were added (benchmarks compare like with like across versions).
+
+CATEGORIES = ["Foster care (in-house)", "Foster care (agency)", "Kinship care",
+              "Residential (in-house)", "Residential (external)", "Placed with parents",
+              "Placed for adoption", "Semi-independent", "Secure", "Other placements"]
+GRADES = ["outstanding", "good", "good", "requires_improvement", "inadequate"]
+
+
+def add_linear_targets(measures: list[dict]) -> None:
+    """One measure in eleven with milestones follows a linear trajectory from a baseline."""
+    for i, m in enumerate(measures):
+        if i % 11 == 3 and m.get("targets"):
+            first = min(t["by"] for t in m["targets"])
+            year, mon = int(first[:4]), int(first[5:7])
+            base = add_months(date(year, mon, 1), -6)
+            m["targets_mode"] = "linear"
+            m["baseline"] = {"period": month(base), "value": m["targets"][0]["value"]}
+
+
+def add_reviews_and_updates(p: Preset, areas: list[dict], rng: random.Random) -> None:
+    """Every area a review date (a third of them older than 120 days, so their statuses are
+    not recent) and its progress reports; a few actions their own review date."""
+    for a, area in enumerate(areas):
+        old = a % 3 == 0
+        area["reviewed"] = REPORTING_DATE - timedelta(days=rng.randint(200, 400) if old
+                                                      else rng.randint(5, 100))
+        area["updates"] = [
+            {"as_at": REPORTING_DATE - timedelta(days=90 * k + rng.randint(0, 20)),
+             "taken": "\n".join(f"- {rng.choice(PROGRESS)}" for _ in range(rng.randint(2, 4))),
+             "planned": f"- {rng.choice(VERBS)} {rng.choice(OBJECTS)}.\n"
+                        f"    - Reported to the improvement board monthly.",
+             "impact": rng.choice(IMPACT)}
+            for k in range(p.updates)]
+        for outcome in area["outcomes"]:
+            for act in outcome["actions"]:
+                if rng.random() < 0.05:
+                    act["reviewed"] = REPORTING_DATE - timedelta(days=rng.randint(1, 60))
+
+
+def make_breakdowns(p: Preset, area_ids: list[str], measure_ids: list[str],
+                    rng: random.Random) -> list[dict]:
+    out = []
+    for b in range(p.breakdowns):
+        names = rng.sample(CATEGORIES, k=rng.randint(4, len(CATEGORIES)))
+        values = [rng.randint(1, 250) for _ in names]
+        item: dict[str, Any] = {
+            "id": f"placements-{b + 1:02d}", "title": f"Children in care by placement ({b + 1})",
+            "period": month(add_months(date(REPORTING_DATE.year, REPORTING_DATE.month, 1),
+                                       -b)),
+            "categories": [{"name": n, "value": v} for n, v in zip(names, values)],
+            "areas": [rng.choice(area_ids)], "measures": [rng.choice(measure_ids)],
+            "note": "The report's table, as printed."}
+        if b % 2 == 0:
+            item["total"] = sum(values)
+        if b % 5 == 4:
+            item["audience"] = "committee"
+        out.append(item)
+    return out
+
+
+def make_providers(p: Preset, rng: random.Random) -> list[dict]:
+    out = []
+    for k in range(p.providers):
+        days = rng.sample(range(30, 1500), k=rng.randint(1, 3))  # distinct dates
+        inspections = [{"date": REPORTING_DATE - timedelta(days=d), "grade": rng.choice(GRADES)}
+                       for d in days]
+        out.append({"id": f"home-{k + 1:02d}", "name": f"Home {k + 1}",
+                    "kind": "childrens_home" if k % 4 else "fostering_agency",
+                    "places": rng.randint(2, 6), "inspections": inspections})
+    return out
+
+
 def site_yaml(inspection: str) -> dict:
     return {
         "council": "Exampleshire County Council",
@@ -357,6 +436,9 @@ def generate(preset: Preset, out: Path, seed: int = 1) -> None:
     measure_ids = [m["id"] for m in measures]
     areas = make_areas(preset, measure_ids, rng)
     visits = make_visits(preset, [a["id"] for a in areas], measure_ids, rng)
+    extra = random.Random(seed * 7919 + 12)  # the version 2 kinds' own stream
+    add_linear_targets(measures)
+    add_reviews_and_updates(preset, areas, extra)
     data = out / "data"
     dump(data / "site.yaml", site_yaml(visits[0]["id"]))
     for area in areas:
@@ -368,6 +450,11 @@ def generate(preset: Preset, out: Path, seed: int = 1) -> None:
     dump(data / "commentary.yaml", make_commentary(measures, rows, rng))
     dump(data / "visits.yaml", visits)
     dump(data / "glossary.yaml", GLOSSARY)
+    area_ids = [a["id"] for a in areas]
+    if preset.breakdowns:
+        dump(data / "breakdowns.yaml", make_breakdowns(preset, area_ids, measure_ids, extra))
+    if preset.providers:
+        dump(data / "providers.yaml", make_providers(preset, extra))
     # A hand-written page that calls macros, as councils' own pages do.
     content = out / "content"
     content.mkdir(parents=True, exist_ok=True)

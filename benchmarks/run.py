@@ -123,9 +123,24 @@ def build_site(site: Path, out: Path, cache: Path, log: Path, **env: str) -> Run
                     clean_env(IMPROVEMENT_SITE_CACHE=str(cache), **env), log)
 
 
+class _BaseLoader(yaml.SafeLoader):
+    """Reads the base configuration's `!ENV` options as unset: none of them matter here."""
+
+
+_BaseLoader.add_constructor("!ENV", lambda loader, node: None)
+
+
+def base_config() -> dict:
+    """The project's base configuration: in the package since it became self-contained, at
+    the repository root in commits before that (--ref)."""
+    packaged = PROJECT / "macros" / "improvement_site" / "base" / "mkdocs.yml"
+    path = packaged if packaged.is_file() else PROJECT / "mkdocs.yml"
+    return yaml.load(path.read_text(encoding="utf-8"), Loader=_BaseLoader)
+
+
 def plain_config(site: Path, docs: Path) -> dict:
     """The base configuration reduced to what plain MkDocs + Material needs for these pages."""
-    base = yaml.safe_load((PROJECT / "mkdocs.yml").read_text(encoding="utf-8"))
+    base = base_config()
     theme = {k: base["theme"][k] for k in ("name", "language", "features", "palette")}
     theme["font"] = False
     # The same navigation as improvement-site gives these pages, so every page renders the

@@ -82,3 +82,47 @@ def built(tmp_path_factory):
         return cache[name]
 
     return get
+
+
+def _source_copy(target: Path) -> Path:
+    """The working tree's files (tracked, and new ones not ignored) copied to `target`, so a
+    build of the package leaves nothing (build/, *.egg-info) in the checkout."""
+    import shutil
+    import subprocess
+    names = subprocess.run(["git", "ls-files", "--cached", "--others", "--exclude-standard",
+                            "-z"], cwd=ROOT, capture_output=True, check=True).stdout
+    for name in filter(None, names.decode("utf-8").split("\0")):
+        source = ROOT / name
+        if source.is_file():
+            (target / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, target / name)
+    return target
+
+
+def clean_env(**extra: str) -> dict[str, str]:
+    """The environment for a process that must not see this checkout's virtualenv."""
+    import os
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("VIRTUAL_ENV", "PYTHONPATH", "PYTHONDONTWRITEBYTECODE")}
+    env["PATH"] = os.pathsep.join(
+        p for p in env.get("PATH", "").split(os.pathsep)
+        if p and not (Path(p) / "improvement-site").exists())
+    env.update(extra)
+    return env
+
+
+@pytest.fixture(scope="session")
+def wheel(tmp_path_factory):
+    """The project's wheel, built once per session (`pip wheel --no-deps`) from a copy of the
+    working tree; returns (the wheel's path, pip's verbose output)."""
+    import subprocess
+    import sys
+    root = tmp_path_factory.mktemp("wheel")
+    source = _source_copy(root / "source")
+    dist = root / "dist"
+    result = subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-v", "-w",
+                             str(dist), str(source)], capture_output=True, text=True,
+                            env=clean_env(), timeout=900)
+    assert result.returncode == 0, result.stdout + result.stderr
+    (found,) = dist.glob("improvement_site-*.whl")
+    return found, result.stdout + result.stderr

@@ -18,7 +18,9 @@ import pytest
 def _fresh_memos():
     from improvement_site.data import load
     from improvement_site.pages import text
+    from improvement_site.publish import current
     load._read_cache.clear()
+    current.LOADED.clear()  # the validated model of each data folder, by its files' stamps
     for memo in (text._render_block, text._glossary, text.safe_url):
         memo.cache_clear()
     text._terms_cache.clear()

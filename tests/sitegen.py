@@ -14,8 +14,12 @@ MEASURES = ("m1", "m2", "m3")
 VISITS = ("v1", "v2")
 COMMENTARY = ("c-m1", "c-m2", "c-m3")
 PAGES = ("briefing",)  # a hand-written page in content/
+UPDATES = {"a1": ("u-a1-old", "u-a1-new"), "a2": ("u-a2",)}  # progress reports, oldest first
+BREAKDOWNS = ("b1", "b2")
+PROVIDERS = ("p1", "p2")
 RECORDS = (*AREAS, *[a for acts in ACTIONS.values() for a in acts], *MEASURES, *VISITS,
-           *COMMENTARY, *PAGES)
+           *COMMENTARY, *PAGES, *[u for us in UPDATES.values() for u in us], *BREAKDOWNS,
+           *PROVIDERS)
 
 
 def canary(key: str, field: str) -> str:
@@ -86,7 +90,12 @@ def write_site(root: Path, committee: set[str]) -> dict[str, list]:
                       "impact": text(action, "impact", "Public impact."),
                       "measures": [rid("m1"), rid("m2")], **audience(action)}
             actions.append(record)
-        doc = {"id": rid(area), "number": n,
+        updates = [{"as_at": f"2024-0{k + 4}-15",
+                    "taken": text(u, "taken", f"Public work {u}."),
+                    "planned": text(u, "planned", "Public plans."),
+                    "impact": text(u, "impact", "Public impact."), **audience(u)}
+                   for k, u in enumerate(UPDATES[area])]
+        doc = {"id": rid(area), "number": n, "reviewed": "2023-12-01", "updates": updates,
                "title": text(area, "title", f"Public area {area}"),
                "summary": text(area, "summary", "Public summary."),
                "lead": text(area, "lead", "Public lead"),
@@ -131,6 +140,30 @@ def write_site(root: Path, committee: set[str]) -> dict[str, list]:
                        "development": [text(v, "development", "Public development.")],
                        **audience(v)})
     _dump(data / "visits.yaml", visits)
+    breakdowns = []
+    for b in BREAKDOWNS:
+        values = [number(b, "first", 30), number(b, "second", 12)]
+        breakdowns.append({
+            "id": rid(b), "title": text(b, "title", f"Public breakdown {b}"), "period": "2024-06",
+            "categories": [{"name": text(b, "category", "Foster care"), "value": values[0],
+                            "note": text(b, "categorynote", "Public note")},
+                           {"name": "Residential", "value": values[1]}],
+            "total": sum(values), "areas": [rid(a) for a in AREAS],
+            "measures": [rid(m) for m in MEASURES], "note": text(b, "note", "Public note."),
+            **audience(b)})
+    _dump(data / "breakdowns.yaml", breakdowns)
+    providers = []
+    for k, pr in enumerate(PROVIDERS):
+        providers.append({
+            "id": rid(pr), "name": text(pr, "name", f"Public home {pr}"), "kind": "childrens_home",
+            "places": number(pr, "places", 4),
+            "inspections": [{"date": "2023-05-10", "grade": "good",
+                             "note": text(pr, "inspectionnote", "Public inspection.")},
+                            {"date": f"2024-0{k + 1}-20",
+                             "grade": "inadequate" if pr in committee else "requires_improvement",
+                             "url": f"https://example.org/{rid(pr)}"}],
+            **audience(pr)})
+    _dump(data / "providers.yaml", providers)
     for page in PAGES:
         front = "---\naudience: committee\n---\n\n" if page in committee else ""
         body = text(page, "body", "A public briefing.")

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from improvement_site.cli import commands
 from improvement_site.publish.audience import AudienceError, chosen_audience
-from sitegen import RECORDS, write_site
+from sitegen import RECORDS, canary, write_site
 
 
 def scan(out: Path, canaries: dict[str, list]) -> list[str]:
@@ -47,8 +47,29 @@ def test_public_build_has_no_trace_of_committee_material(tmp_path):
     assert scan(out, canaries) == []
 
 
+def test_public_build_leaves_out_committee_updates_breakdowns_and_providers(tmp_path):
+    """A committee-only progress report, breakdown or provider, with everything else public:
+    no trace in any file (pages, charts, CSVs, data.json, search index), and nothing counted."""
+    from bs4 import BeautifulSoup
+    out, canaries = build(tmp_path, {"u-a1-new", "b2", "p2"}, None)
+    assert scan(out, canaries) == []
+    page = BeautifulSoup((out / "plan" / "a1.html").read_text(encoding="utf-8"), "html.parser")
+    text = " ".join(page.select_one("article").get_text(" ").split())
+    # The newest public report is the one shown first; nothing says a later one exists.
+    assert "Progress report as at 15 April 2024" in text and "15 May 2024" not in text
+    assert not (out / "performance" / "breakdowns" / "zqxb2.html").exists()
+    assert (out / "performance" / "breakdowns" / "b1.html").is_file()
+    providers = (out / "performance" / "providers.html").read_text(encoding="utf-8")
+    assert "Inadequate" not in providers  # only the committee home's latest grade is that
+    home = " ".join(BeautifulSoup((out / "index.html").read_text(encoding="utf-8"),
+                                  "html.parser").select_one("article").get_text(" ").split())
+    assert "1 children's home, by their latest inspection grade" in home
+    assert "1 requires improvement to be good" in home
+
+
 def test_committee_build_shows_and_marks_committee_material(tmp_path):
-    out, canaries = build(tmp_path, {"a2", "m3", "v2", "c-m1", "a1-02"}, "committee")
+    out, canaries = build(tmp_path, {"a2", "m3", "v2", "c-m1", "a1-02", "u-a1-new", "b2", "p2"},
+                          "committee")
     found = scan(out, canaries)
     # The canaries are findable, so the public scan above could fail.
     assert any("CANARYa2titleZ" in f for f in found)
@@ -56,6 +77,12 @@ def test_committee_build_shows_and_marks_committee_material(tmp_path):
                                                      for n in canaries["numbers"])
     plan = (out / "plan" / "index.html").read_text(encoding="utf-8")
     assert "Committee only" in plan and "left out of the public site" in plan
+    for kind, path in (("u-a1-new", "plan/a1.html"), ("b2", "performance/breakdowns/zqxb2.html"),
+                       ("p2", "performance/providers.html")):
+        assert any(f.startswith(path) and canary(kind, "taken" if kind[0] == "u" else
+                                                 "title" if kind[0] == "b" else "name") in f
+                   for f in found), kind
+        assert "Committee only" in (out / path).read_text(encoding="utf-8"), kind
 
 
 def test_public_counts_and_links_leave_no_gap(tmp_path):
@@ -80,11 +107,18 @@ def test_no_leak_whichever_records_are_committee_only(tmp_path_factory, committe
     assert scan(out, canaries) == []
 
 
-def test_public_is_the_default_and_bad_values_are_refused(monkeypatch):
+def test_public_is_the_default_and_bad_values_are_refused(monkeypatch, tmp_path):
+    """The audience reaches the build through the configuration: the base configuration
+    reads $IMPROVEMENT_SITE_AUDIENCE (for plain `mkdocs build`), the command line's
+    --audience is set over it; the code itself reads no environment variable."""
+    from improvement_site.cli.commands import configured_audience
+    site = tmp_path / "site"
+    write_site(site, set())
     monkeypatch.delenv("IMPROVEMENT_SITE_AUDIENCE", raising=False)
-    assert chosen_audience() == "public"
+    assert configured_audience(site) == "public"
     monkeypatch.setenv("IMPROVEMENT_SITE_AUDIENCE", "Committee")
-    assert chosen_audience() == "committee"
+    assert configured_audience(site) == "committee"
+    assert chosen_audience() == "public"
     assert chosen_audience("public") == "public"  # the CLI option wins
     with pytest.raises(AudienceError):
         chosen_audience("everyone")
@@ -114,10 +148,11 @@ def test_committee_build_labels_committee_material_wherever_it_is_listed(tmp_pat
         return "Committee only" in element.get_text()
 
     exceptions = page("plan/exceptions.html")
-    row = exceptions.find("tr", id="zqxa101")
-    assert labelled(row.find("th")) and not labelled(row.find_all("td")[0])  # area a1: public
-    overdue = {li.find("a").get_text(): labelled(li)
-               for li in exceptions.select("ul.ims-overdue-list li")}
+    block = exceptions.find(id="zqxa101")  # the delayed action's block
+    area_row = block.find("dt", string="Area").find_next_sibling("dd")
+    assert labelled(block.select_one(".ims-action__ref")) and not labelled(area_row)  # a1: public
+    overdue = {li.find("a")["href"].rsplit("#", 1)[1]: labelled(li)
+               for li in exceptions.select("ol.ims-overdue-list li")}
     # a2-01 is public but its area is committee-only; a1-02 is public in a public area.
     assert overdue == {"zqxa101": True, "a2-01": True, "a1-02": False}
 
@@ -141,4 +176,4 @@ def test_committee_build_labels_committee_material_wherever_it_is_listed(tmp_pat
               for li in area.find(id="inspection-findings-for-this-area").find_next("ul")("li")}
     assert visits == {"v1.html": False, "zqxv2.html": True}
     assert "Committee only" in page("index.html").find(
-        id="latest-inspection-visit").find_next("p").get_text()
+        "dt", string="Latest visit").find_next_sibling("dd").get_text()

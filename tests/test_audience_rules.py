@@ -12,10 +12,11 @@ from pathlib import Path
 
 import pytest
 
-from improvement_site.publish.audience import (AUDIENCE_ENV, AudienceError, chosen_audience, for_audience,
+from improvement_site.publish.audience import (AudienceError, chosen_audience, for_audience,
                              hidden_counts)
 from improvement_site.model.sitedata import SiteData
-from improvement_site.model.schema import Area, Commentary, Measure, Site, Value, Visit
+from improvement_site.model.schema import (Area, Breakdown, Commentary, Measure, Provider, Site,
+                                           Value, Visit)
 
 ROOT = Path(__file__).resolve().parent / "fixtures" / "minimal"
 COMMITTEE = {"audience": "committee"}
@@ -23,7 +24,9 @@ COMMITTEE = {"audience": "committee"}
 
 def _data(inspection: str = "ilacs") -> SiteData:
     """Two areas (one committee-only), actions and measures of both audiences, linked."""
-    open_area = Area(id="open", number=2, title="Open", measures=["pub-m", "com-m"], outcomes=[
+    open_area = Area(id="open", number=2, title="Open", measures=["pub-m", "com-m"], updates=[
+        {"as_at": "2024-01-31", "taken": "Public report."},
+        {"as_at": "2024-02-29", "taken": "Committee report.", **COMMITTEE}], outcomes=[
         {"text": "First", "actions": [
             {"id": "open-01", "action": "Public", "measures": ["pub-m", "com-m"]},
             {"id": "open-02", "action": "Secret", **COMMITTEE}]},
@@ -61,7 +64,15 @@ def _data(inspection: str = "ilacs") -> SiteData:
             Visit(id="mv-secret", kind="monitoring_visit", start="2024-02-01", focus="Secret",
                   areas=["open"], **COMMITTEE),
         ],
-        glossary={"MASH": "Multi-Agency Safeguarding Hub"})
+        glossary={"MASH": "Multi-Agency Safeguarding Hub"},
+        breakdowns=[
+            Breakdown(id="pub-b", title="Public table", period="2024-01",
+                      categories=[{"name": "A", "value": 1}], areas=["open", "closed"],
+                      measures=["pub-m", "com-m"]),
+            Breakdown(id="com-b", title="Committee table", period="2024-01",
+                      categories=[{"name": "B", "value": 2}], **COMMITTEE)],
+        providers=[Provider(id="pub-p", name="Public home"),
+                   Provider(id="com-p", name="Committee home", **COMMITTEE)])
 
 
 def _shape(data: SiteData) -> dict:
@@ -76,6 +87,9 @@ def _shape(data: SiteData) -> dict:
         "inspection": data.site.judgements.inspection if data.site.judgements else None,
         "grades": [g.grade for g in data.site.judgements.grades] if data.site.judgements else [],
         "glossary": dict(data.glossary),
+        "updates": {a.id: [u.taken for u in a.updates] for a in data.areas},
+        "breakdowns": [(b.id, b.areas, b.measures) for b in data.breakdowns],
+        "providers": [p.id for p in data.providers],
     }
 
 
@@ -91,10 +105,17 @@ def test_public_model_has_no_committee_record_and_no_link_to_one():
         "inspection": "ilacs",
         "grades": ["good"],
         "glossary": {"MASH": "Multi-Agency Safeguarding Hub"},
+        # A committee-only update, breakdown or provider is gone; a public breakdown keeps
+        # only its links to public records.
+        "updates": {"open": ["Public report."]},
+        "breakdowns": [("pub-b", ["open"], ["pub-m"])],
+        "providers": ["pub-p"],
     }
     # Look-ups agree with the lists: nothing hidden can be reached by id either.
     assert not public.has("area", "closed") and not public.has("measure", "com-m")
     assert not public.has("visit", "mv-secret") and not public.has("action", "open-02")
+    assert not public.has("breakdown", "com-b") and not public.has("provider", "com-p")
+    assert public.breakdowns_for_measure("com-m") == []
     assert public.root == ROOT and public.site.reporting_date.isoformat() == "2024-03-31"
 
 
@@ -122,32 +143,25 @@ def test_hidden_counts_count_the_records_marked_committee_only():
     # The committee build says "N actions marked committee only are ... left out of the public
     # site": records marked so. closed-01 is hidden with its area but not marked itself.
     assert hidden_counts(_data()) == {"areas": 1, "actions": 1, "measures": 1,
-                                      "commentary": 1, "visits": 1}
+                                      "commentary": 1, "visits": 1, "updates": 1,
+                                      "breakdowns": 1, "providers": 1}
 
 
-@pytest.mark.parametrize("option, env, chosen", [
-    (None, None, "public"),  # a forgotten flag can only hide material
-    ("committee", None, "committee"),
-    (None, "committee", "committee"),
-    ("public", "committee", "public"),  # the option wins over the environment
-    (" Committee\n", None, "committee"),
-    ("", "PUBLIC", "public"),
+@pytest.mark.parametrize("option, chosen", [
+    (None, "public"),  # a forgotten flag can only hide material
+    ("committee", "committee"),
+    (" Committee\n", "committee"),
+    ("", "public"),
+    ("PUBLIC", "public"),
 ])
-def test_the_audience_is_the_option_else_the_environment_else_public(
-        monkeypatch, option, env, chosen):
-    if env is None:
-        monkeypatch.delenv(AUDIENCE_ENV, raising=False)
-    else:
-        monkeypatch.setenv(AUDIENCE_ENV, env)
+def test_the_audience_is_the_option_else_public(option, chosen):
     assert chosen_audience(option) == chosen
 
 
-def test_an_unknown_audience_is_refused_with_the_choices(monkeypatch):
-    monkeypatch.delenv(AUDIENCE_ENV, raising=False)
+def test_an_unknown_audience_is_refused_with_the_choices():
     with pytest.raises(AudienceError) as error:
         chosen_audience("Councillors")
     assert str(error.value) == ('audience "councillors" is not one of public, committee; '
                                 "a public build is the default")
-    monkeypatch.setenv(AUDIENCE_ENV, "everyone")
     with pytest.raises(AudienceError):
-        chosen_audience()
+        chosen_audience("everyone")

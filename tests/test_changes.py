@@ -204,3 +204,62 @@ def test_new_and_edited_commentary_are_listed_apart(releases):
     assert [(m.id, p) for m, p in releases.new_commentary] == [("rag", "2024-06")]
     assert [(m.id, p) for m, p in releases.edited_commentary] == [("rag", "2024-03")]
     assert releases.count == 20  # everything above, once
+
+
+# -- contract v2: progress reports, providers' grades, breakdowns -----------------------------
+
+
+def _v2_release(reporting_date, updates, providers, breakdowns):
+    from improvement_site.model.sitedata import SiteData
+    from improvement_site.model.schema import Area, Breakdown, Provider, Site
+    return SiteData.create(
+        root=FIXTURE, site=Site(council="C", service="S", title="T",
+                                reporting_date=reporting_date),
+        areas=[Area(id=i, number=n, title=i.title(), updates=us)
+               for n, (i, us) in enumerate(updates.items(), start=1)],
+        measures=[], values=[], commentary=[], visits=[], glossary={},
+        providers=[Provider(id=i, name=i.title(), inspections=ins) for i, ins in providers],
+        breakdowns=[Breakdown(id=i, title=i.title(), period=p,
+                              categories=[{"name": "A", "value": v}]) for i, p, v in breakdowns])
+
+
+def test_new_reports_changed_grades_and_new_breakdowns_are_listed():
+    from improvement_site.publish.changes import compare
+    good = {"date": "2023-01-10", "grade": "good"}
+    old = _v2_release("2024-01-31",
+                      {"one": [{"as_at": "2024-01-31", "taken": "A."}], "two": []},
+                      [("maple", [good]), ("oak", [good]), ("elm", [])],
+                      [("types", "2024-01", 5), ("times", "2024-01", 3)])
+    new = _v2_release("2024-06-30",
+                      {"one": [{"as_at": "2024-01-31", "taken": "A, edited."},
+                               {"as_at": "2024-06-30", "taken": "B."}],
+                       "two": [{"as_at": "2024-05-31", "taken": "C."},
+                               {"as_at": "2024-06-30", "taken": "D."}],
+                       "three": [{"as_at": "2024-06-01", "taken": "E."}]},
+                      [("maple", [good, {"date": "2024-03-05", "grade": "inadequate"}]),
+                       ("oak", [good]),  # unchanged
+                       ("elm", [{"date": "2024-02-01", "grade": "good"}]),  # first inspection
+                       ("ash", [{"date": "2024-04-01", "grade": "outstanding"}]),  # new
+                       ("yew", [])],  # new, not inspected: nothing to say
+                      [("types", "2024-01", 5), ("times", "2024-06", 4), ("reasons", "2024-06", 2)])
+    changes = compare(old, new)
+    # A report with a date the area did not have is new (an edited one is not), oldest first.
+    assert [(a.id, u.as_at.isoformat()) for a, u in changes.new_updates] == [
+        ("one", "2024-06-30"), ("two", "2024-05-31"), ("two", "2024-06-30"),
+        ("three", "2024-06-01")]
+    assert [(c.provider.id, c.old.grade if c.old else None, c.new.grade, c.added)
+            for c in changes.provider_grades] == [
+        ("maple", "good", "inadequate", False), ("elm", None, "good", False),
+        ("ash", None, "outstanding", True)]
+    assert [b.id for b in changes.new_breakdowns] == ["reasons"]
+    assert [b.id for b in changes.updated_breakdowns] == ["times"]
+    assert changes.count == 4 + 3 + 1 + 1
+    assert compare(new, new).count == 0
+
+
+def test_a_report_dated_after_the_old_releases_date_but_already_there_is_not_new():
+    from improvement_site.publish.changes import compare
+    same = {"one": [{"as_at": "2024-01-15", "taken": "A."}]}
+    changes = compare(_v2_release("2024-01-31", same, [], []),
+                      _v2_release("2024-06-30", same, [], []))
+    assert changes.new_updates == [] and changes.provider_grades == []

@@ -281,7 +281,7 @@ def test_a_broken_area_still_has_its_ids_numbers_and_references_checked(tmp_path
         "data/plan/02-second.yaml:2: area second: number 1 is also used by area front-door; "
         "each area needs its own number",
         "data/plan/02-second.yaml:4: area second: colour is not a known field; allowed fields "
-        "are id, number, title, summary, lead, measures, outcomes, audience",
+        "are id, number, title, summary, lead, measures, outcomes, audience, reviewed, updates",
         'data/plan/02-second.yaml:5: area second: measures "cp-rte" is not a measure id in '
         'data/measures.yaml; did you mean "cp-rate"?',
         # Not ids at all: their own field errors say so, and no "is not a measure id" follows.
@@ -404,7 +404,8 @@ def test_broken_commentary_still_has_its_measure_checked(tmp_path):
 def test_a_broken_site_yaml_still_has_its_inspection_checked(tmp_path, judgements, last):
     assert _problems(tmp_path, {"site.yaml": SITE + "colour: red\n" + judgements}) == [
         "data/site.yaml:5: site: colour is not a known field; allowed fields are council, "
-        "service, title, reporting_date, meeting, judgements, contact",
+        "service, title, reporting_date, meeting, judgements, contact, stale_after_days, "
+        "rag_rules, logo, brand_colour",
         last,
     ]
 
@@ -485,13 +486,14 @@ def test_broken_records_point_at_the_id_or_reference_line_too(tmp_path):
         'data/commentary.yaml:3: commentary for cp-rte 2024-03: measure "cp-rte" is not a '
         'measure id in data/measures.yaml; did you mean "cp-rate"?',
         "data/plan/02-second.yaml:3: area front-door: colour is not a known field; allowed "
-        "fields are id, number, title, summary, lead, measures, outcomes, audience",
+        "fields are id, number, title, summary, lead, measures, outcomes, audience, reviewed, updates",
         'data/plan/02-second.yaml:4: area front-door: id "front-door" is used twice (first at '
         "data/plan/01-front-door.yaml:1); ids must be unique",
         'data/plan/02-second.yaml:9: action front-door-01: id "front-door-01" is used twice '
         "(first at data/plan/01-front-door.yaml:7); ids must be unique",
         "data/site.yaml:5: site: colour is not a known field; allowed fields are council, "
-        "service, title, reporting_date, meeting, judgements, contact",
+        "service, title, reporting_date, meeting, judgements, contact, stale_after_days, "
+        "rag_rules, logo, brand_colour",
         'data/site.yaml:8: site: judgements.inspection "ilacs" is not a visit id in '
         "data/visits.yaml",
     ]

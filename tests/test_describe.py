@@ -1,4 +1,5 @@
-"""Chart descriptions state the numbers a sighted reader takes from the chart, and the right ones.
+"""Chart descriptions state the numbers a sighted reader takes from the chart, and the right ones,
+in at most 60 words; chart titles say the message.
 
 The cases are built so that a description reading the wrong value (the first period's target
 instead of the one in force, the first value instead of the last) says something false and
@@ -11,7 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from improvement_site.charts.describe import measure_description, status_description
+from improvement_site.charts.describe import (measure_description, measure_title, progress_title,
+                                              status_description, status_title,
+                                              visits_description, within)
 from improvement_site.data.load import load_site
 from improvement_site.model.schema import Measure, Value
 from improvement_site.model.status import StatusCounts
@@ -159,21 +162,21 @@ def test_gaps_and_comparators_follow_the_sentence(data):
     text = measure_description(data, measure, _values(("2024-01", 60), ("2024-02", None),
                                                       ("2024-03", None), ("2024-04", 61)))
     assert text == ("Visits on time rose from 60% in January 2024 to 61% in April 2024. "
-                    "No value for February 2024, March 2024 (shown as a gap). "
+                    "No value for February 2024, March 2024 (shown as gaps). "
                     "Comparators: England 43.2% (2022-23); Neighbours 50%.")
 
 
-def test_direction_of_travel_is_said_when_the_chart_ends_at_the_latest_value():
+def test_rating_and_direction_are_said_when_the_chart_ends_at_the_latest_value():
     measure = _measure(target=80)
     values = _values(("2024-02", 85), ("2024-03", 82))
     text = measure_description(_site(measure, values), measure, values)
     assert text == "Visits on time fell from 85% in February 2024 to 82% in March 2024, " \
-        "above the target of 80%; worsening."
+        "above the target of 80%; rated Green, worsening."
 
 
-def test_no_direction_when_the_chart_stops_before_the_latest_value():
-    # The chart shows January to February; the latest value (March) is not on it, so the
-    # direction of travel (March against February) is not this chart's to state.
+def test_no_rating_or_direction_when_the_chart_stops_before_the_latest_value():
+    # The chart shows January to February; the latest value (March) is not on it, so its
+    # rating and the direction of travel (March against February) are not this chart's.
     measure = _measure(target=80)
     values = _values(("2024-01", 85), ("2024-02", 82), ("2024-03", 90))
     text = measure_description(_site(measure, values), measure, values[:2])
@@ -185,7 +188,7 @@ def test_no_direction_is_claimed_from_a_single_value():
     measure = _measure(target=80)
     values = _values(("2024-03", 82))
     assert measure_description(_site(measure, values), measure, values) == \
-        "Visits on time was 82% in March 2024, above the target of 80%."
+        "Visits on time was 82% in March 2024, above the target of 80%; rated Green."
 
 
 @pytest.mark.parametrize("counts, text", [
@@ -197,18 +200,152 @@ def test_status_description_says_action_or_actions(counts, text):
     assert status_description(StatusCounts(counts, 0), "area 1") == text
 
 
-def test_visits_description_lists_each_visit_and_marks_this_pages(data):
-    from improvement_site.charts.describe import visits_description
+def test_visits_description_counts_kinds_and_names_the_latest_and_this_pages(data):
     assert visits_description(data.visits, data.visits[1]) == (
-        "2 inspections and visits on a timeline: Full inspection: Inspection of local "
-        "authority children's services (8 May 2023); Monitoring visit 1: The front door "
-        "(20 February 2024). This page's visit, Monitoring visit 1: The front door, is marked "
-        "with a diamond.")
-    one = visits_description(data.visits[:1])
-    assert one.startswith("1 inspection ") and one.endswith("services (8 May 2023).")
+        "A timeline, one row per visit, 8 May 2023 to 20 February 2024: 1 full inspection, "
+        "1 monitoring visit. The latest is Monitoring visit 1 (20 February 2024). This page's "
+        "visit, Monitoring visit 1 (20 February 2024), is a diamond.")
+    # Never the visit's (often long) focus: NEL's is 40 words.
+    assert "front door" not in visits_description(data.visits, data.visits[1])
 
 
-def test_one_visit_is_worded_in_the_singular(data):
-    from improvement_site.charts.describe import visits_description
-    text = visits_description(data.visits[:1])
-    assert text.startswith("1 inspection or visit on a timeline: ")
+def test_one_visit_is_a_timeline_with_one_row(data):
+    assert visits_description(data.visits[:1]) == \
+        "A timeline with one row: the only inspection or visit recorded."
+
+
+# -- titles say the message; descriptions stop at 60 words -----------------------------------
+
+
+@pytest.mark.parametrize("pairs, title", [
+    ((("2024-01", 50), ("2024-03", 70)), "Visits on time rose to 70%"),
+    ((("2024-01", 70), ("2024-03", 50)), "Visits on time fell to 50%"),
+    ((("2024-01", 70), ("2024-03", 70)), "Visits on time was 70% in March 2024"),
+    ((("2024-01", 70),), "Visits on time was 70% in January 2024"),
+    ((("2024-01", None),), "Visits on time"),
+])
+def test_a_measure_title_says_what_happened(pairs, title):
+    assert measure_title(_measure(), _values(*pairs)) == title
+
+
+def test_status_title_says_completed_and_overdue():
+    assert status_title(StatusCounts({"complete": 2, "on_track": 1}, 1)) == \
+        "2 of 3 actions completed; 1 overdue"
+    assert status_title(StatusCounts({}, 0)) == "No actions yet"
+
+
+def test_within_keeps_whole_sentences_in_order_up_to_the_cap():
+    assert within("One two.", "Three four five.", "Six.", limit=4) == "One two. Six."
+    assert within("One two three four five.", "Six.", limit=4) == "One two three four five."
+
+
+def test_the_longest_description_stays_within_60_words(data):
+    """A long name, a tolerance, three comparators with periods, five gaps and three visits:
+    the lesser parts give way, the main sentence stays whole."""
+    measure = _measure(name="Percentage of children subject to a child protection plan for a "
+                            "second or subsequent time within two years",
+                       target=80, tolerance={"low": 75, "high": 95},
+                       comparators=[{"name": n, "value": 50, "period": "2022-23"}
+                                    for n in ("England", "Statistical neighbours", "Region")])
+    values = _values(*[(f"2024-{m:02d}", None if m % 2 else 70) for m in range(1, 12)])
+    text = measure_description(data, measure, values, visits=list(data.visits) * 2)
+    assert len(text.split()) <= 60  # the cap readers were promised (describe.WORDS)
+    assert text.startswith("Percentage of children subject to a child protection plan for a "
+                           "second or subsequent time within two years was 70% in both")
+    assert "No value for 6 periods (shown as gaps)." in text
+
+
+def test_progress_title_says_how_completed_actions_moved():
+    def at(*done):
+        return [(f"meeting {i}", StatusCounts({"complete": n, "on_track": 3}, 0))
+                for i, n in enumerate(done)]
+    assert progress_title(at(2, 9, 6)) == "Completed actions rose from 2 to 6"
+    assert progress_title(at(6, 2)) == "Completed actions fell from 6 to 2"
+    assert progress_title(at(4, 4)) == "Completed actions stayed at 4"
+
+
+# -- not recent, linear targets, breakdowns (contract v2) -------------------------------------
+
+
+def test_a_latest_value_that_is_not_recent_is_said_after_the_main_sentence():
+    measure = _measure(target=80)
+    values = _values(("2024-02", 85), ("2024-03", 82))
+    text = measure_description(_site(measure, values, "2025-03-31"), measure, values)
+    assert text == "Visits on time fell from 85% in February 2024 to 82% in March 2024, " \
+        "above the target of 80%; rated Green, worsening. Not recent: the latest value is " \
+        "from March 2024."
+    recent = measure_description(_site(measure, values), measure, values)
+    assert "Not recent" not in recent
+
+
+def test_not_recent_outranks_the_direction_when_both_do_not_fit():
+    """A long name, a target and a tolerance: the sentence (52 words) and the not-recent words
+    (9) would pass 60 words with the direction, so the direction goes and 'Not recent' stays."""
+    measure = _measure(name="Percentage of children subject to a child protection plan for a "
+                            "second or subsequent time within two years, of all children who "
+                            "became subject to a plan",
+                       target=80, tolerance={"low": 75, "high": 95})
+    values = _values(("2024-02", 85), ("2024-03", 82))
+    text = measure_description(_site(measure, values, "2025-03-31"), measure, values)
+    assert len(text.split()) <= 60
+    assert text.endswith("; rated Green. Not recent: the latest value is from March 2024.")
+    recent = measure_description(_site(measure, values), measure, values)
+    assert recent.endswith("; rated Green, worsening.")  # room for it when nothing is old
+
+
+def test_a_linear_target_is_said_to_follow_a_trajectory():
+    measure = _measure(targets_mode="linear", baseline={"period": "2023-12", "value": 0},
+                       targets=[{"by": "2024-03", "value": 90}])
+    values = _values(("2024-01", 20), ("2024-02", 50))
+    text = measure_description(_site(measure, values), measure, values)
+    assert "above the target of 60%" not in text and "below the target of 60%" in text
+    assert text.endswith(" The target follows a straight-line trajectory between milestones.")
+    stepped = _measure(targets=[{"by": "2024-03", "value": 90}])
+    assert "trajectory" not in measure_description(_site(stepped, values), stepped, values)
+
+
+def _breakdown(count: int, name: str = "Category", **fields):
+    from improvement_site.model.schema import Breakdown
+    return Breakdown(**{"id": "b", "title": "Children in care by placement type",
+                        "period": "2023-06", "categories": [
+                            {"name": f"{name} {i}", "value": count - i} for i in range(count)],
+                        **fields})
+
+
+def test_a_breakdown_description_names_the_total_and_the_largest_and_smallest():
+    from improvement_site.charts.describe import breakdown_description
+    assert breakdown_description(_breakdown(5)) == (
+        "Bars for 5 categories adding up to 15 (no total is given), June 2023. The largest is "
+        "Category 0 (5), then Category 1 (4) and Category 2 (3). The smallest is Category 4 (1).")
+    assert breakdown_description(_breakdown(1, total=1)) == \
+        "One bar: Category 0, 1, June 2023."
+
+
+def test_a_breakdown_description_of_long_names_stays_within_60_words():
+    from improvement_site.charts.describe import breakdown_description
+    text = breakdown_description(_breakdown(
+        14, name="U3: Foster placement with a relative or friend - not long term or FFA"))
+    assert len(text.split()) <= 60  # the cap readers were promised (describe.WORDS)
+    assert text.startswith("Bars for 14 categories adding up to 105 (no total is given), "
+                           "June 2023. The largest is")
+
+
+def test_a_small_multiple_says_when_its_latest_values_are_not_recent():
+    from improvement_site.charts.describe import strip_description
+    from improvement_site.model.schema import Site
+    from improvement_site.model.sitedata import SiteData
+    a, b = _measure(id="a", target=80), _measure(id="b", name="Plans on time", target=80)
+    values = [Value(measure="a", period="2024-08", value=82),
+              Value(measure="b", period="2024-09", value=82)]
+
+    def described(reporting_date):
+        data = SiteData.create(root=FIXTURE, site=Site(council="C", service="S", title="T",
+                                                       reporting_date=reporting_date),
+                               areas=[], measures=[a, b], values=values, commentary=[],
+                               visits=[], glossary={})
+        return strip_description(data, [a, b], ("2024-08", "2024-09"))
+    assert "Not recent" not in described("2024-09-30")
+    assert "Not recent: 1 of these measures' latest values are more than 120 days old." in \
+        described("2024-12-31")
+    assert "Not recent: every measure's latest value is more than 120 days old." in \
+        described("2025-06-30")

@@ -111,7 +111,8 @@ def test_no_download_cell_starts_a_formula(built):
 
 def _site():
     from improvement_site.model.sitedata import SiteData
-    from improvement_site.model.schema import Area, Commentary, Measure, Site, Value, Visit
+    from improvement_site.model.schema import (Area, Breakdown, Commentary, Measure, Provider,
+                                               Site, Value, Visit)
     return SiteData.create(
         root=FIXTURE,
         site=Site(council="Example Council", service="Children's Services", title="Plan – 2024",
@@ -121,12 +122,16 @@ def _site():
                 {"id": "two-01", "action": "Open a hub", "due": "2024-01-01", "status": "delayed",
                  "revised_due": "2024-06-30", "delay_reason": "Building work.",
                  "mitigation": "A temporary room."}]}]),
-            Area(id="one", number=1, title="Front door", outcomes=[{"text": "Help early",
-                                                                    "actions": [
+            Area(id="one", number=1, title="Front door", reviewed="2023-06-30", updates=[
+                {"as_at": "2023-12-01", "taken": "Audits began."},
+                {"as_at": "2024-03-01", "taken": "Audits weekly.", "planned": "Train, then audit",
+                 "impact": "Fewer re-referrals."}], outcomes=[{"text": "Help early",
+                                                               "actions": [
                 {"id": "one-01", "action": "Audit decisions", "owner": "Head of Service",
                  "due": "2024-01-31", "status": "on_track", "measures": ["m-a", "m-b"]},
                 {"id": "one-02", "action": "Recruit", "due": "2023-01-01", "status": "complete",
-                 "progress": "Done.", "impact": "Fewer changes of worker."}]}]),
+                 "progress": "Done.", "impact": "Fewer changes of worker.",
+                 "reviewed": "2024-03-01"}]}]),
         ],
         measures=[
             Measure(id="m-a", name="Visits – on time", group="Safety", unit="percent",
@@ -152,20 +157,31 @@ def _site():
                       inspectors=["A One", "B Two"], areas=["one", "two"],
                       measures=["m-a", "m-c"], summary="Better.", strengths=["Quick.", "Kind."],
                       development=["Records.", "Supervision."])],
-        glossary={})
+        glossary={},
+        breakdowns=[Breakdown(id="placements", title="Children in care by placement",
+                              period="2024-03", categories=[
+                                  {"name": "Foster care", "value": 20, "note": "In house"},
+                                  {"name": "Residential", "value": 5}],
+                              total=25, areas=["one"], measures=["m-a", "m-c"], note="Snapshot.")],
+        providers=[Provider(id="maple", name="Maple House", kind="childrens_home", places=4,
+                            inspections=[{"date": "2022-05-01", "grade": "good"},
+                                         {"date": "2024-06-01", "grade": "inadequate"},
+                                         {"date": "2023-11-20", "grade": "requires_improvement",
+                                          "url": "https://example.org/r"}]),
+                   Provider(id="oak", name="Oak", kind="other")])
 
 
 PLAN_HEADER = ("area_id,area_number,area_title,outcome,action_id,action,owner,due,due_note,"
                "revised_due,status,status_label,overdue,progress,impact,delay_reason,mitigation,"
-               "measures\n")
+               "measures,reviewed,status_not_recent\n")
 PLAN_ONE = (
     "one,1,Front door,Help early,one-01,Audit decisions,Head of Service,2024-01-31,,,on_track,"
-    "In progress and on schedule,yes,,,,,m-a;m-b\n"
+    "In progress and on schedule,yes,,,,,m-a;m-b,2023-06-30,yes\n"  # the area's review: old
     "one,1,Front door,Help early,one-02,Recruit,,2023-01-01,,,complete,Completed,no,Done.,"
-    "Fewer changes of worker.,,,\n")
+    "Fewer changes of worker.,,,,2024-03-01,no\n")  # its own review wins, and is recent
 PLAN_TWO = (
     "two,2,Care leavers,Homes,two-01,Open a hub,,2024-01-01,,2024-06-30,delayed,"
-    "Delayed / not on schedule,no,,,Building work.,A temporary room.,\n")
+    "Delayed / not on schedule,no,,,Building work.,A temporary room.,,,\n")  # no date: no claim
 EXPECTED = {
     "plan.csv": PLAN_HEADER + PLAN_ONE + PLAN_TWO,
     "plan/one.csv": PLAN_HEADER + PLAN_ONE,
@@ -175,12 +191,14 @@ EXPECTED = {
     # m-c's RAG is the rules' own, so no computed RAG is repeated beside it.
     "measures.csv": (
         "measure_id,name,group,unit,polarity,latest_period,latest_value,target,tolerance_low,"
-        "tolerance_high,rag,computed_rag,rag_reason,direction,comparators,definition,source\n"
+        "tolerance_high,rag,computed_rag,rag_reason,direction,comparators,definition,source,"
+        "latest_not_recent\n"
         "m-a,Visits – on time,Safety,percent,higher_is_better,2024-03,76,80,75,,green,amber,"
         "Small numbers.,improving,England=62.5;Neighbours=70 (2022-23),"
-        "Visits within 10 days.,Case system\n"
-        "m-b,Referrals,,count,,,,,,,,,,,,,\n"
-        "m-c,Repeat referrals,,count,lower_is_better,2024-03,12,10,5,12,amber,,,improving,,,\n"),
+        "Visits within 10 days.,Case system,no\n"
+        "m-b,Referrals,,count,,,,,,,,,,,,,,\n"
+        "m-c,Repeat referrals,,count,lower_is_better,2024-03,12,10,5,12,amber,,,improving,,,,"
+        "no\n"),
     "values.csv": (
         "measure_id,period,value,note,target,rag\n"
         "m-a,2024-02,70,,80,red\n"
@@ -190,11 +208,29 @@ EXPECTED = {
         "m-c,2024-03,12,,10,amber\n"),
     "visits.csv": (
         "visit_id,kind,number,start,end,published,focus,inspectors,areas,measures,summary,"
-        "strengths,development\n"
+        "strengths,development,published_undated\n"
         'mv-1,monitoring_visit,3,2024-02,2024-02-21,2024-03-15,Front door,A One;B Two,one;two,'
-        'm-a;m-c,Better.,"Quick.\n\nKind.","Records.\n\nSupervision."\n'),
+        'm-a;m-c,Better.,"Quick.\n\nKind.","Records.\n\nSupervision.",no\n'),
     "commentary.csv": ("measure_id,period,working_well,worried,doing\n"
                        "m-a,2024-03,Audits.,Turnover.,Recruiting.\n"),
+    # Newest first.
+    "updates.csv": ("area_id,area_number,as_at,taken,planned,impact,latest\n"
+                    'one,1,2024-03-01,Audits weekly.,"Train, then audit",Fewer re-referrals.,yes\n'
+                    "one,1,2023-12-01,Audits began.,,,no\n"),
+    "breakdowns.csv": (
+        "breakdown_id,title,period,unit,category,value,category_note,total,areas,measures,note\n"
+        "placements,Children in care by placement,2024-03,count,Foster care,20,In house,25,one,"
+        "m-a;m-c,Snapshot.\n"
+        "placements,Children in care by placement,2024-03,count,Residential,5,,25,one,"
+        "m-a;m-c,Snapshot.\n"),
+    # Newest first; the latest as at 31 March 2024 is November's (June's is after it).
+    "providers.csv": (
+        "provider_id,name,kind,places,inspection_date,grade,grade_label,latest,url,note\n"
+        "maple,Maple House,childrens_home,4,2024-06-01,inadequate,Inadequate,no,,\n"
+        "maple,Maple House,childrens_home,4,2023-11-20,requires_improvement,"
+        "Requires improvement to be good,yes,https://example.org/r,\n"
+        "maple,Maple House,childrens_home,4,2022-05-01,good,Good,no,,\n"
+        "oak,Oak,other,,,,,,,\n"),
 }
 
 
@@ -234,12 +270,15 @@ def test_data_json_holds_the_site_and_every_table_as_the_csvs_do(written):
     text = (folder / "data.json").read_text(encoding="utf-8")
     assert text == downloads.data_json(_site())  # the same, given rows or not
     document = json.loads(text)
-    assert list(document) == ["commentary", "measures", "plan", "site", "values", "visits"]
-    assert document["site"] == {"contact": None, "council": "Example Council",
-                                "judgements": None, "meeting": None,
-                                "reporting_date": "2024-03-31",
+    assert list(document) == ["breakdowns", "commentary", "measures", "plan", "providers",
+                              "site", "updates", "values", "visits"]
+    assert document["site"] == {"brand_colour": None, "contact": None,
+                                "council": "Example Council", "logo": None,
+                                "judgements": None, "meeting": None, "rag_rules": None,
+                                "reporting_date": "2024-03-31", "stale_after_days": 120,
                                 "service": "Children's Services", "title": "Plan – 2024"}
-    for name in ("plan", "measures", "values", "visits", "commentary"):
+    for name in ("plan", "measures", "values", "visits", "commentary", "updates", "breakdowns",
+                 "providers"):
         rows = list(csv.DictReader(io.StringIO(EXPECTED[f"{name}.csv"])))
         as_text = [{k: "" if v is None else str(v) for k, v in r.items()}
                    for r in document[name]]
@@ -255,10 +294,11 @@ def test_data_json_holds_the_site_and_every_table_as_the_csvs_do(written):
 def test_data_json_is_one_record_a_line_with_sorted_keys(written):
     folder, _ = written
     lines = (folder / "data.json").read_text(encoding="utf-8").split("\n")
-    assert lines[:2] == ["{", '"commentary": ['] and lines[-3:] == ["]", "}", ""]
+    assert lines[:2] == ["{", '"breakdowns": ['] and lines[-3:] == ["]", "}", ""]
     assert lines[lines.index('"measures": [') - 1] == "],"
     records = [line.rstrip(",") for line in lines if line.startswith("{\"")]
-    assert len(records) == 1 + 3 + 3 + 5 + 1  # commentary, measures, plan, values, visits
+    # breakdowns, commentary, measures, plan, providers, updates, values, visits
+    assert len(records) == 2 + 1 + 3 + 3 + 4 + 2 + 5 + 1
     for line in records:
         keys = list(json.loads(line))
         assert keys == sorted(keys)
@@ -271,7 +311,8 @@ def test_data_json_is_one_record_a_line_with_sorted_keys(written):
 def test_row_counts_match_the_files(written):
     from improvement_site.publish import downloads
     assert downloads.row_counts(_site()) == {"plan": 3, "measures": 3, "values": 5,
-                                             "visits": 1, "commentary": 1}
+                                             "visits": 1, "commentary": 1, "updates": 2,
+                                             "breakdowns": 2, "providers": 4}
 
 
 def test_csv_lines_end_with_a_line_feed_and_empty_cells_are_empty():

@@ -328,7 +328,7 @@ def test_mapping_file_names_columns_areas_and_statuses(site: Path, tmp_path: Pat
     assert lines(result)[1:] == [
         "mapping.yaml:2: columns: \"What we will do\" maps to 'activity'; allowed: outcome, "
         "action, owner, due, due_note, progress, impact, rag, revised_due, delay_reason, "
-        "mitigation, measures, id, audience, area, skip",
+        "mitigation, measures, id, audience, area, reviewed, skip",
         'mapping.yaml:3: "rag" is not a section of this mapping file; allowed: columns, areas, '
         "statuses, skip_sheets"]
 
@@ -378,7 +378,7 @@ def test_every_problem_reported_at_once_and_nothing_written(site: Path):
         'plan-problems.csv: row 2, column "Comments": is not a column the import knows; rename '
         "it to one of Outcomes for Children and Families, Action needed, Responsible, Due "
         "Date, Progress, Impact, RAG, Revised due date, Reason for delay, Mitigation, Measures, "
-        'Id, Area, or map it in the mapping file (use "skip" to leave it out)',
+        'Id, Area, Reviewed, or map it in the mapping file (use "skip" to leave it out)',
         'plan-problems.csv: row 3, column "Due Date": "31/02/23" is not a date: February 2023 '
         "has no day 31; write DD/MM/YYYY, e.g. 16/09/2022",
         'plan-problems.csv: row 4, column "RAG": "Amber-ish" is not a RAG rating the import '
@@ -558,10 +558,16 @@ def test_export_uses_the_action_plan_layout(tmp_path: Path):
     result = run("export", "plan", book, "--site", ROOT)
     assert result.exit_code == 0, result.output
     wb = openpyxl.load_workbook(book)
-    assert wb.sheetnames == [f"Area {n}" for n in range(1, 9)]
+    # The areas' progress reports have no place in the action plan's table: a sheet of their own.
+    assert wb.sheetnames == [*(f"Area {n}" for n in range(1, 9)), "Progress reports"]
+    reports = wb["Progress reports"]
+    assert [c.value for c in reports[1]] == ["Area id", "As at", "What we have done",
+                                            "What we will do next", "What difference it has made"]
+    assert (reports["A2"].value, reports["B2"].value) == ("front-door", datetime(2023, 1, 26))
     sheet = wb["Area 1"]
     assert sheet["A1"].value.startswith("1. Effectiveness and timeliness")
     assert (sheet["A2"].value, sheet["B2"].value) == ("Area id:", "front-door")
+    assert (sheet["A4"].value, sheet["B4"].value) == ("Reviewed:", datetime(2022, 12, 12))
     header = next(r for r in range(1, 10) if sheet.cell(r, 2).value == "Action needed")
     assert [c.value for c in sheet[header]] == [*HEAD, "Id"]
     first = sheet[header + 1]
@@ -582,3 +588,196 @@ def test_export_stores_text_as_text(tmp_path: Path, site: Path):
     assert run("import", "plan", book, "--site", site).exit_code == 0
     action = load_site(site / "data").areas[0].outcomes[0].actions[0]
     assert action.action == '=HYPERLINK("http://x")'
+
+
+# --- measure definitions in the scorecard -----------------------------------------------
+
+DEFINED = ["Measure", "Apr-23", "May-23", "June-23", "Target Sept-23", "Target Mar-24",
+           "Tolerance", "Good is", "RAG", "DoT"]
+
+
+def scorecard(tmp_path: Path, rows: list[list], head: list = DEFINED, name="June 2023") -> Path:
+    return workbook(tmp_path / "scorecard.xlsx",
+                    {name: [["Improvement Plan Report - June 2023"], head, *rows]})
+
+
+def test_definitions_are_read_created_and_updated_and_printed_ratings_compared(
+        nel: Path, tmp_path: Path):
+    yaml_file = nel / "data" / "measures.yaml"
+    before = yaml_file.read_text(encoding="utf-8")
+    book = scorecard(tmp_path, [
+        # As in measures.yaml already: nothing to rewrite.
+        ["Number of CiN", 735, 788, 807, 800, 800, "720-880", "Within range", "Amber", "↑"],
+        # March's target moves from 90 to 95: the record is rewritten in place.
+        ["CiN Visits within timescales", "95%", "85%", "90%", "90%", "95%", "≥85", "High",
+         "Green", "Improving"],
+        # Printed Amber; the linear trajectory gives Red (the site shows Amber, set by hand).
+        ["Number of children entering care (cumulative in year)", 7, 19, 42, 60, 120, None,
+         "Low", "Amber", "↓"],
+        # Not in measures.yaml, and the row defines it: created.
+        ["Care leavers in touch", "88%", "91%", "93%", "90%", "95%", "85+", "Higher is better",
+         "Green", "Improving"],
+    ])
+    result = run("import", "measures", book, "--site", nel, "--merge")
+    assert result.exit_code == 0, result.output
+    assert lines(result)[1:] == [
+        # The sheet prints "Low" for children entering care, so its polarity is no longer
+        # assumed: polarity_assumed goes.
+        f"Definitions in {yaml_file}: created care-leavers-in-touch; updated "
+        f"cin-visits-timescale, cla-starts-number.",
+        "The printed rating differs from the site's for 2 rows (not an error; check each one):",
+        'sheet "June 2023", row 5 ("Number of children entering care (cumulative in year)"): '
+        "printed RAG Amber, the rules give Red (42 in June 2023; target 30; lower is better); "
+        "the site shows Amber, set by hand",
+        'sheet "June 2023", row 5 ("Number of children entering care (cumulative in year)"): '
+        "printed down, but the value went from 19 in May 2023 to 42 in June 2023"]
+    after = yaml_file.read_text(encoding="utf-8")
+    # Only the changed records are rewritten (their fields, as YAML writes them); the new one
+    # is added at the end; every comment and every other line stays as written.
+    import difflib
+    changed = [line for line in difflib.unified_diff(before.splitlines(), after.splitlines(),
+                                                      n=0, lineterm="")
+               if line[:1] in "+-" and line[:3] not in ("+++", "---")]
+    assert changed[:3] == ["-    - {by: 2024-03, value: 90}", "-  tolerance: {low: 85}",
+                           '-  definition: "% CIN visits in timescales at month end"']
+    assert changed[3:6] == ["+    - {by: 2024-03, value: 95}", "+  tolerance: {low: 85}",
+                            "+  definition: '% CIN visits in timescales at month end'"]
+    assert changed[6] == "-  polarity_assumed: true"
+    assert changed[7].startswith('-    reason: "Scorecard prints Amber for June')
+    assert changed[8].startswith("+    reason: 'Scorecard prints Amber for June''s 42")
+    assert changed[9:] == [
+        "+- id: care-leavers-in-touch", "+  name: Care leavers in touch", "+  unit: percent",
+        "+  polarity: higher_is_better", "+  targets:", "+    - {by: 2023-09, value: 90}",
+        "+    - {by: 2024-03, value: 95}", "+  tolerance: {low: 85}"]
+    data = load_site(nel / "data")
+    made = data.measure("care-leavers-in-touch")
+    assert [(t.by, t.value) for t in made.targets] == [("2023-09", 90), ("2024-03", 95)]
+    assert [v.value for v in data.values_of("care-leavers-in-touch")] == [88, 91, 93]
+    assert [t.value for t in data.measure("cin-visits-timescale").targets] == [90, 95]
+    # Importing it again changes nothing.
+    again = run("import", "measures", book, "--site", nel, "--merge")
+    assert again.exit_code == 0 and yaml_file.read_text(encoding="utf-8") == after
+    assert "Definitions in" not in again.output
+
+
+@pytest.mark.parametrize("text, tolerance", [
+    ("720-880", (720, 880)), ("720 – 880", (720, 880)), ("720 to 880", (720, 880)),
+    ("≥85", (85, None)), (">=85%", (85, None)), ("85+", (85, None)), ("85% or more", (85, None)),
+    ("≤28", (None, 28)), ("28 or less", (None, 28)), ("1,200-1,500", (1200, 1500)),
+    ("Not set", "remove"), ("", None), ("-", None),
+])
+def test_tolerance_forms(text, tolerance):
+    from improvement_site.tracker.definitions import tolerance_of
+    assert tolerance_of(text) == (tolerance, None)
+
+
+@pytest.mark.parametrize("text", ["about 85", "85-", "880-720", "85 +/- 5", "±5", "High"])
+def test_tolerances_that_are_not_clear_are_refused(text):
+    from improvement_site.tracker.definitions import tolerance_of
+    value, error = tolerance_of(text)
+    assert value is None and error
+
+
+@pytest.mark.parametrize("text, polarity", [
+    ("High", "higher_is_better"), ("Higher is better", "higher_is_better"),
+    ("Good = High", "higher_is_better"), ("Low", "lower_is_better"),
+    ("lower is better", "lower_is_better"), ("Within range", "in_range"),
+    ("Good = within Target range", "in_range"), ("", None),
+])
+def test_polarity_words(text, polarity):
+    from improvement_site.tracker.definitions import polarity_of
+    assert polarity_of(text) == (polarity, None)
+
+
+def test_definition_problems_are_reported_by_sheet_row_and_column_and_nothing_written(
+        nel: Path, tmp_path: Path):
+    before = {p: p.read_bytes() for p in (nel / "data").iterdir() if p.is_file()}
+    head = ["Measure", "Apr-23", "Target Q3", "Target Mar-24", "Tolerance", "Good is", "RAG",
+            "DoT"]
+    book = scorecard(tmp_path, [
+        ["Number of CiN", 735, None, 800, "about 800", "Good", "Yellow", "sideways"],
+        ["Rate of CiN", 222, None, "TBC", "266-218", "Within range", "Green", None],
+    ], head=head)
+    result = run("import", "measures", book, "--site", nel, "--merge")
+    assert result.exit_code == 1
+    assert lines(result) == [
+        "7 problems importing scorecard.xlsx; nothing was written:",
+        'scorecard.xlsx: sheet "June 2023", row 2, column "Target Q3": "Target Q3" is not a '
+        'target heading the import knows; name a milestone by its month, e.g. "Target '
+        'Sept-23", or map the column in the mapping file',
+        'scorecard.xlsx: sheet "June 2023", row 3, column "Tolerance": "about 800" is not a '
+        'tolerance the import can read; write a range as "720-880", a lower bound as "≥85" or '
+        '"85+", an upper bound as "≤28", or "Not set"',
+        'scorecard.xlsx: sheet "June 2023", row 3, column "Good is": "Good" is not a polarity '
+        "the import knows; use High, Low or Within range (or Higher is better, Lower is "
+        "better)",
+        'scorecard.xlsx: sheet "June 2023", row 3, column "RAG": "Yellow" is not a RAG '
+        "rating; write Green, Amber or Red",
+        'scorecard.xlsx: sheet "June 2023", row 3, column "DoT": "sideways" is not a '
+        "direction of travel the import knows; write Improving, Worsening or No change, or "
+        "an arrow (↑, ↓, →)",
+        'scorecard.xlsx: sheet "June 2023", row 4, column "Target Mar-24": "TBC" is not a '
+        'number; write a number such as 90, 90% or 1,024, or leave it blank (or "-") when '
+        "there is no figure",
+        'scorecard.xlsx: sheet "June 2023", row 4, column "Tolerance": "266-218" is not a '
+        "range: 266 is above 218"]
+    assert {p: p.read_bytes() for p in (nel / "data").iterdir() if p.is_file()} == before
+
+
+def test_an_invalid_definition_is_traced_to_its_row_and_nothing_written(
+        nel: Path, tmp_path: Path):
+    before = (nel / "data" / "measures.yaml").read_bytes()
+    book = scorecard(tmp_path, [
+        ["Cases open to Early Help", 600, 610, 636, 600, 600, None, "Within range", None, None]])
+    result = run("import", "measures", book, "--site", nel, "--merge")
+    assert result.exit_code == 1
+    import re
+    assert re.fullmatch(
+        r"scorecard\.xlsx: after import, data/measures\.yaml:\d+: measure eh-open-cases: an "
+        r"in_range measure with a target needs tolerance low and high \(the range\) \(from "
+        r'sheet "June 2023", row 3\)', lines(result)[1]), lines(result)
+    assert (nel / "data" / "measures.yaml").read_bytes() == before
+
+
+def test_a_row_without_a_definition_still_needs_a_known_name(nel: Path, tmp_path: Path):
+    book = scorecard(tmp_path, [["Care leavers in touch", "88%", "91%", "93%", None, None,
+                                 None, None, "Green", None]])
+    result = run("import", "measures", book, "--site", nel, "--merge")
+    assert result.exit_code == 1
+    assert 'measure "Care leavers in touch" is not a name or id in data/measures.yaml' in \
+        result.output
+
+
+def test_progress_reports_sheet_problems(site: Path, tmp_path: Path):
+    book = workbook(tmp_path / "plan.xlsx", {
+        "Area 1": [["1. Front door"], ["Area id:", "front-door"], HEAD,
+                   ["Help early", "Audit", None, None, None, None, None]],
+        "Progress reports": [["Area id", "As at", "What we have done", "Comments"],
+                             ["front-door", "31/02/2023", "Audits."],
+                             ["front-dor", datetime(2023, 1, 26), "Audits."]]})
+    result = run("import", "plan", book, "--site", site)
+    assert result.exit_code == 1
+    assert lines(result)[1:] == [
+        'plan.xlsx: sheet "Progress reports", row 1, column "Comments": is not a column of '
+        "the progress reports sheet; the columns are Area id, As at, What we have done, What "
+        "we will do next, What difference it has made, Audience",
+        'plan.xlsx: sheet "Progress reports", row 2, column "As at": "31/02/2023" is not a '
+        "date: February 2023 has no day 31; write DD/MM/YYYY, e.g. 16/09/2022",
+        'plan.xlsx: sheet "Progress reports", row 3, column "Area id": "front-dor" is not the '
+        "id of an area in this workbook; the areas are front-door"]
+    assert not (site / "data" / "plan").exists()
+
+
+def test_review_dates_round_trip_at_area_and_action_level(site: Path, tmp_path: Path):
+    plan = site / "data" / "plan"
+    plan.mkdir()
+    (plan / "01-a.yaml").write_text(
+        "id: a\nnumber: 1\ntitle: A\nreviewed: 2022-12-12\nupdates:\n  - as_at: 2023-01-20\n"
+        "    taken: |-\n      - Did this.\n          - and, nested, that.\n    planned: Next.\n"
+        "    audience: committee\noutcomes:\n  - text: O\n    actions:\n      - id: a-01\n"
+        "        action: Act\n        reviewed: 2023-01-15\n", encoding="utf-8")
+    before = load_site(site / "data").areas[0].model_dump()
+    book = tmp_path / "plan.xlsx"
+    assert run("export", "plan", book, "--site", site).exit_code == 0
+    assert run("import", "plan", book, "--site", site).exit_code == 0
+    assert load_site(site / "data").areas[0].model_dump() == before

@@ -19,7 +19,7 @@ BAD = sorted(p.name for p in FIXTURES.glob("bad_*"))
 def test_every_error_kind_has_a_fixture():
     kinds = {"yaml_syntax", "unknown_field", "wrong_type", "date", "status", "duplicate_id",
              "dangling_reference", "csv_value", "delayed_without_mitigation", "duplicate_key",
-             "many_problems"}
+             "many_problems", "updates", "breakdowns", "providers", "v2_fields"}
     assert {name.removeprefix("bad_") for name in BAD} >= kinds
 
 
@@ -32,7 +32,8 @@ def test_bad_fixture_gives_its_exact_messages_and_writes_nothing(name, tmp_path)
     assert result.exit_code == 1
     lines = [line.strip() for line in result.output.splitlines()]
     assert lines[0].startswith(f"{len(expected)} problem")
-    assert lines[1:] == expected
+    # Each file is named from the site folder as it was typed on the command line.
+    assert lines[1:] == [f"{site.as_posix()}/{line}" for line in expected]
     assert "Traceback" not in result.output
     assert not out.exists()
     assert not any(tmp_path.iterdir()), "a failed build left files behind"
@@ -474,16 +475,19 @@ def _worst_markdown():
 
 def test_markdown_the_validator_accepts_renders_in_well_under_a_second():
     """20 KB of "[" took 43 s to render and 200 KB of "*_[" over ten minutes. Whatever the
-    validator accepts, the renderer finishes in well under a second."""
+    validator accepts, the renderer finishes in well under a second (the slowest takes about
+    0.25 s). Timed in this process's CPU seconds, not on the wall clock: on a machine shared
+    with other work the wall clock measures the queue for a CPU, and the failures this guards
+    against take tens of seconds of CPU."""
     import time
 
     from improvement_site.pages.text import TextRenderer
     renderer = TextRenderer({})
     slow = []
     for name, text in _worst_markdown():
-        started = time.perf_counter()
+        started = time.process_time()
         renderer.block(text)
-        seconds = time.perf_counter() - started
+        seconds = time.process_time() - started
         if seconds >= 1:
             slow.append(f"{name}: {seconds:.2f} s")
     assert slow == []

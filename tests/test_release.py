@@ -8,6 +8,7 @@ deliberate changes made for it, and nothing else.
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -180,9 +181,14 @@ def _section(article, heading: str) -> list[str]:
     return items
 
 
+def _action_id(item: str) -> str:
+    """An action's id in a list item: its words come first, the id after them in brackets."""
+    return re.search(r"\(([a-z0-9]+(?:-[a-z0-9]+)*)\)", item).group(1)
+
+
 def test_third_release_lists_exactly_the_deliberate_changes(repo):
     article = _changes(repo, MEETINGS[2])
-    ids = lambda heading: [item.split(":")[0].strip() for item in _section(article, heading)]  # noqa
+    ids = lambda heading: [_action_id(item) for item in _section(article, heading)]  # noqa
     assert ids("Actions completed") == ["management-oversight-04"]
     assert ids("Actions newly delayed") == ["workforce-capacity-01"]
     assert ids("Actions newly overdue") == ["front-door-19"]
@@ -205,8 +211,8 @@ def test_third_release_lists_exactly_the_deliberate_changes(repo):
 
 def test_second_release_and_first_release_pages(repo):
     article = _changes(repo, MEETINGS[1])
-    assert [i.split(":")[0].strip() for i in _section(article, "Actions completed")] == ["front-door-03"]
-    assert [i.split(":")[0].strip() for i in _section(article, "Actions added")] == ["front-door-19"]
+    assert [_action_id(i) for i in _section(article, "Actions completed")] == ["front-door-03"]
+    assert [_action_id(i) for i in _section(article, "Actions added")] == ["front-door-19"]
     first = _changes(repo, MEETINGS[0])
     assert "no earlier release" in first.get_text().lower() or \
         "first" in first.get_text().lower()
@@ -218,10 +224,10 @@ def test_history_on_area_and_measure_pages(repo):
     table = area.find("table", class_="ims-history")
     assert [th.get_text() for th in table.select("thead th")][1:] == [
         "10 July 2024", "11 September 2024", "25 September 2024"]
-    row = table.find("a", string="front-door-03").find_parent("tr")
+    row = table.find("a", href="#front-door-03").find_parent("tr")
     assert [" ".join(td.get_text().split()) for td in row.find_all("td")] == [
         "➜ In progress and on schedule", "✔ Completed", "✔ Completed"]
-    new_row = table.find("a", string="front-door-19").find_parent("tr")
+    new_row = table.find("a", href="#front-door-19").find_parent("tr")
     assert "Not in the plan" in new_row.find_all("td")[0].get_text()
     measure = BeautifulSoup(git(repo, "show",
                                 f"gh-pages:{MEETINGS[2]}/performance/contacts-open.html"),
@@ -229,7 +235,15 @@ def test_history_on_area_and_measure_pages(repo):
     rows = measure.find("table", class_="ims-history").select("tbody tr")
     assert len(rows) == 3 and "Improving" in rows[-1].get_text()
     home = BeautifulSoup(git(repo, "show", f"gh-pages:{MEETINGS[2]}/index.html"), "html.parser")
-    assert "Actions by status at each meeting" in home.get_text()
+    # Actions by status at each meeting: its title says how completed actions moved.
+    progress = next(f for f in home.select("figure.ims-chart")
+                    if f.select_one(".ims-chart__title").get_text().startswith("Completed"))
+    assert progress.select_one(".ims-chart__title").get_text() == \
+        "Completed actions rose from 10 to 12"
+    assert progress.select_one(".ims-chart__description").get_text().startswith(
+        "Actions by status at 3 meetings, from 10 July 2024 to 25 September 2024: completed "
+        "10 then 12;")
+    assert len(progress.select(".ims-chart__panel img")) == 5  # a panel per status
     releases = BeautifulSoup(git(repo, "show", f"gh-pages:{MEETINGS[2]}/releases.html"),
                              "html.parser").get_text()
     for when in ("10 July 2024", "11 September 2024", "25 September 2024"):
@@ -244,7 +258,10 @@ def test_no_tags_and_no_git(tmp_path):
     history = load_history(data, outside / "data", "public")
     assert history.previous is None and "not kept in git" in history.note
     out = commands.build(outside, tmp_path / "out")  # still builds
-    assert "not kept in git" in (out / "changes.html").read_text(encoding="utf-8")
+    changes = (out / "changes.html").read_text(encoding="utf-8")
+    # Readers are told there is nothing to compare with, not how the files are kept.
+    assert "No earlier release of this site could be read" in changes
+    assert "not kept in git" not in changes
     git(outside, "init", "-q")
     history = load_history(data, outside / "data", "public")
     assert "No release has been tagged yet" in history.note

@@ -342,3 +342,67 @@ def test_build_with_report_links_it_and_a_build_without_has_neither(tmp_path, bu
     assert not list(plain_build.glob("downloads/committee-report-*"))
     for page in ("index.html", "releases.html"):
         assert "committee-report-" not in (plain_build / page).read_text(encoding="utf-8")
+
+
+# -- contract v2: what the site says, the report says ------------------------------------------
+
+
+def _all_text(report) -> str:
+    """Every word of the report model, as one line (the PDF and Word files are written from
+    it block by block)."""
+    from improvement_site.report.blocks import Facts, Items, Para, Rich, Table
+    parts = []
+    for b in report.blocks:
+        if isinstance(b, (Heading, Para)):
+            parts.append(plain(b.text))
+        elif isinstance(b, Rich):
+            parts.append(plain(b.html))
+        elif isinstance(b, Facts):
+            parts += [f"{label}: {plain(value)}" for label, value in b.items]
+        elif isinstance(b, Items):
+            parts += [plain(i) for i in b.items]
+        elif isinstance(b, Table):
+            parts.append(plain(b.caption))
+            parts += [" | ".join(plain(c) for c in row) for row in (*b.rows, *b.foot)]
+        elif isinstance(b, Chart):
+            parts += [b.key, b.note]
+    return " ".join(" ".join(parts).split())
+
+
+def test_report_says_when_statuses_updates_and_values_are_not_recent(nottingham):
+    """Nottingham's statuses were last reviewed in December 2022 and its areas' progress
+    reports speak for January 2023; the release is for September 2024."""
+    data, report, pdf, _ = nottingham
+    said = _all_text(report)
+    counts = status.plan_counts(data)
+    assert counts.stale == counts.total > 0
+    assert f"{counts.overdue} overdue, on statuses last reviewed 12 December 2022" in said
+    assert ", and overdue (status last reviewed 12 December 2022)" in said
+    assert "Latest update, as at 26 January 2023" in said
+    assert ("Not recent: this is the area's latest progress report, and it speaks for "
+            "26 January 2023, more than 120 days before 11 September 2024.") in said
+    assert "What we have done:" in said
+    # And in the file a reader gets, not only in the model.
+    assert "on statuses last reviewed 12 December 2022" in pdf_text(pdf)
+
+
+def test_report_has_the_breakdowns_and_the_councils_own_services():
+    site = ROOT / "examples" / "north-east-lincolnshire"
+    data = for_audience(full_data(site / "data"), "public")
+    report = output.make_report(data, History(Snapshot(None, data)), audience="public",
+                                cache_root=site / ".cache")
+    said = _all_text(report)
+    anchors = [b.anchor for b in report.blocks if isinstance(b, Heading)]
+    assert "breakdowns" in anchors and "providers" in anchors
+    for b in data.breakdowns:
+        assert f"breakdown-{b.id}" in anchors
+        assert plain(b.categories[0].name) in said
+    from improvement_site.model.labels import GRADE_LABELS, long_date
+    for provider in data.providers:
+        latest = status.latest_inspection(data, provider)
+        grade = (f"{GRADE_LABELS[latest.grade]}, inspected {long_date(latest.date)}" if latest
+                 else "Not yet inspected")
+        assert f"{plain(provider.name)} | " in said and grade in said
+    # Every measure chart carries its key in words, as the site shows it beside the chart.
+    keys = [b.key for b in report.blocks if isinstance(b, Chart)]
+    assert keys and all(k.startswith("Key: Value, solid blue line with dots") for k in keys)

@@ -17,11 +17,8 @@ def _tree(root: Path) -> dict[str, bytes]:
 
 def test_two_builds_are_byte_identical(tmp_path, monkeypatch):
     monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
-    monkeypatch.setenv("IMPROVEMENT_SITE_CACHE", str(tmp_path / "cache-a"))
-    a = commands.build(MINIMAL, tmp_path / "a")
-    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
-    monkeypatch.setenv("IMPROVEMENT_SITE_CACHE", str(tmp_path / "cache-b"))  # SVGs afresh
-    b = commands.build(MINIMAL, tmp_path / "b")
+    a = commands.build(MINIMAL, tmp_path / "a", cache_dir=tmp_path / "cache-a")
+    b = commands.build(MINIMAL, tmp_path / "b", cache_dir=tmp_path / "cache-b")  # SVGs afresh
     ta, tb = _tree(a), _tree(b)
     assert sorted(ta) == sorted(tb)
     different = [name for name in ta if ta[name] != tb[name]]

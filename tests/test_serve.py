@@ -73,7 +73,7 @@ def test_serve_shows_an_edit(tmp_path):
             time.sleep(0.2)
         # Pages that were not re-rendered still have the whole menu.
         other = _get(base + "performance/cp-rate.html")
-        assert "Responses when children" in other and "Exceptions: delayed actions" in other
+        assert "Responses when children" in other and "Exceptions: delayed and overdue actions" in other
     finally:
         server.terminate()
         server.wait(timeout=20)

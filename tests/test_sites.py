@@ -53,7 +53,7 @@ def test_nottingham_has_every_action_of_the_plan(built):
     assert sum(a.status == "on_track" for a in actions) == 16
     assert sum(a.status is None for a in actions) == 49
     home = site.text("")
-    assert "75 actions across 8 improvement areas" in home
+    assert "75 actions in 8 areas" in home
     assert "Inadequate" in home and "Requires improvement to be good" in home
     assert "11 September 2024" in home
 
@@ -66,13 +66,14 @@ def test_overdue_action_is_marked(built):
     # front-door-01 is complete, so never overdue.
     assert "Overdue" not in site.content("plan/front-door/").find(id="front-door-01").get_text()
     exceptions = site.text("plan/exceptions/")
-    assert "No actions are delayed" in exceptions and "front-door-03" in exceptions
+    assert "No action has the status Delayed / not on schedule" in exceptions
+    assert "(front-door-03)" in exceptions and "overdue by 17 months (530 days)" in exceptions
 
 
 def test_minimal_delayed_action_is_on_exceptions_page(built):
     site = built("minimal")
-    row = site.content("plan/exceptions/").find(id="front-door-03")
-    text = " ".join(row.get_text(" ").split())
+    block = site.content("plan/exceptions/").find(id="front-door-03")
+    text = " ".join(block.get_text(" ").split())
     for part in ("Telephony contract delayed.", "Interim number in place.", "30 September 2024"):
         assert part in text
     assert "Delayed / not on schedule" in site.text("plan/front-door/")
@@ -171,7 +172,7 @@ def test_home_page_summarises(built):
     site = built("minimal")
     text = site.text("")
     assert "Example Borough Council" in text and long_date(site.data.site.reporting_date) in text
-    assert "4 actions across 1 improvement area" in text
+    assert "4 actions in 1 area" in text
     assert "The committee notes the progress made." in text
     assert "Monitoring visit 1: The front door" in text
 
@@ -226,18 +227,18 @@ def test_pages_load_scripts_and_styles_only_from_the_site(built):
         for el in soup.find_all(["script", "link", "img", "iframe"]):
             ref = el.get("src") or (el.get("href") if el.name == "link" else None)
             assert not ref or not ref.startswith(("http:", "https:", "//")), f"{page}: {ref}"
+    # Charts are static SVGs: no chart library is loaded on any page.
+    assert not (site.out / "assets" / "vega").exists()
     measure = site.page("performance/cp-rate/")
-    scripts = [s["src"] for s in measure.find_all("script", src=True)]
-    assert "../assets/vega/vega-bundle.js" in scripts
-    assert "../assets/vega/vega-bundle.js" not in [
-        s["src"] for s in site.page("glossary/").find_all("script", src=True)]  # only with charts
+    assert measure.select("figure.ims-chart img[src^='../assets/charts/']")
+    assert not [s for s in measure.find_all("script", src=True) if "vega" in s["src"]]
 
 
 def test_hand_written_page_can_add_a_chart(built):
     notes = built("minimal").page("notes/")
     figure = notes.find("figure", class_="ims-chart")
     assert figure is not None and "rose from 86 in January 2024" in figure.get_text()
-    assert notes.find("script", src="assets/vega/vega-bundle.js") is not None
+    assert figure.select_one("img")["src"].startswith("assets/charts/")
 
 
 def test_downloads_hold_the_whole_data_set(built):
@@ -259,21 +260,29 @@ def test_downloads_hold_the_whole_data_set(built):
     area_csv = (folder / "plan" / "front-door.csv").read_text(encoding="utf-8")
     assert area_csv.count("\nfront-door,") == 18
     # The data dictionary page describes every column of every file.
-    from improvement_site.publish.downloads import TABLES
+    from improvement_site.publish.downloads import TABLES, tables_for
     text = site.text("downloads/")
-    for name, (_, columns) in TABLES.items():
+    # Nottingham has progress reports but no breakdowns or providers: no empty files.
+    assert tables_for(data) == ["plan", "measures", "values", "visits", "commentary", "updates"]
+    assert not (folder / "breakdowns.csv").exists() and "breakdowns.csv" not in text
+    updates = list(csv.DictReader(io.StringIO((folder / "updates.csv").read_text(
+        encoding="utf-8"))))
+    assert len(updates) == 8 and {u["as_at"] for u in updates} == {"2023-01-26"}
+    assert len(document["updates"]) == 8 and "breakdowns" not in document
+    for name in tables_for(data):
+        columns = TABLES[name][1]
         assert f"{name}.csv" in text
         for column in columns:
             assert column.name in text
 
 
-def test_a_rebuild_replaces_the_output_and_leaves_nothing_beside_it(tmp_path):
+def test_a_rebuild_replaces_the_output_and_leaves_nothing_beside_it(tmp_path, monkeypatch):
     """The library call the CLI makes: the new site replaces the old one whole, and the
     staging and old-output folders are gone; a failed rebuild keeps the old site."""
     import shutil
 
     from improvement_site.cli import commands
-    from improvement_site.charts.output import REGISTRY
+    from improvement_site.charts import output
     site = tmp_path / "site"
     shutil.copytree(ROOT / "tests" / "fixtures" / "minimal", site)
     out = tmp_path / "out"
@@ -283,10 +292,138 @@ def test_a_rebuild_replaces_the_output_and_leaves_nothing_beside_it(tmp_path):
     assert (out / "index.html").is_file() and not (out / "stale.html").exists()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out", "site"]
 
-    (site / "content" / "broken.md").write_text("# Broken\n\n{{ measure_chart('nope') }}\n",
-                                                encoding="utf-8")
+    # A chart whose id is known only when the page renders: validate cannot catch it.
+    (site / "content" / "broken.md").write_text(
+        "# Broken\n\n{% for m in ['nope'] %}{{ measure_chart(m) }}{% endfor %}\n",
+        encoding="utf-8")
+    registries = []
+    original = output.ChartRegistry.__init__
+
+    def watched(self):
+        original(self)
+        registries.append(self)
+
+    monkeypatch.setattr(output.ChartRegistry, "__init__", watched)
     with pytest.raises(commands.BuildFailed, match=r"content/broken\.md:3: .*'nope'"):
         commands.build(site, out)
     assert (out / "index.html").is_file() and not (out / "broken.html").exists()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out", "site"]
-    assert REGISTRY._folder is None and not REGISTRY._workers  # workers stopped, folder gone
+    assert registries  # the build's own charts: workers stopped, folder gone
+    assert all(r._folder is None and not r._workers for r in registries)
+
+
+# -- contract v2 on the bundled sites ---------------------------------------------------------
+
+
+def test_nottingham_says_its_statuses_and_values_are_not_recent(built):
+    """Its statuses are the December 2022 plan's and its values 2022's, at a reporting date of
+    11 September 2024: every count and latest value says so, in words."""
+    site = built("nottingham")
+    caveat = "on statuses last reviewed 12 December 2022"
+    home = site.text("")
+    assert "10 completed; 16 in progress and on schedule; 49 not yet rated" in home
+    assert f"Not recent: 44 overdue and 16 in progress and on schedule, {caveat}" in home
+    assert f"44 overdue, {caveat}." in home  # the status chart's description
+    assert "Not recent: 44 overdue" in site.text("plan/")
+    assert f"Not recent: 13 overdue and 6 in progress and on schedule, {caveat}" in \
+        site.text("plan/front-door/")
+    assert "Not recent: 44 overdue" in site.text("plan/exceptions/")
+    row = site.content("plan/front-door/").find(id="front-door-03")
+    assert "Status last reviewed 12 December 2022" in row.get_text()
+    overdue = site.content("plan/exceptions/").select(".ims-overdue-list li")
+    assert overdue and all("Status last reviewed 12 December 2022" in li.get_text()
+                           for li in overdue)
+    for page in ("", "performance/", "performance/contacts-open/"):
+        assert "latest value is from November 2022" in site.text(page), page
+    assert "Not recent: the latest value is from November 2022." in \
+        site.text("performance/contacts-open/")  # the chart's description
+
+
+def test_nottingham_area_shows_its_progress_report_under_the_three_headings(built):
+    site = built("nottingham")
+    content = site.content("plan/front-door/")
+    headings = [h.get_text().rstrip("¶").strip() for h in content.find_all(["h2", "h3"])]
+    at = headings.index("Progress report as at 26 January 2023")
+    assert headings[at + 1:at + 4] == ["What we have done", "What we will do next",
+                                        "What difference it has made"]
+    assert headings.index("Outcome 1") > at + 3
+    text = site.text("plan/front-door/")
+    assert "Created and recruited to an additional 8 social worker posts" in text
+    assert "this is the area's latest progress report, and it speaks for 26 January 2023" in text
+
+
+def test_nottingham_letters_say_whether_they_were_published(built):
+    site = built("nottingham")
+    assert "The letter for this visit was not published" in site.text("inspections/mv-2023-02/")
+    assert "Published (the source gives no date)" in site.text("inspections/mv-2023-07/")
+    visits = site.text("inspections/")
+    assert visits.count("Published, date not given") == 3 and "Not published" in visits
+
+
+def test_nel_breakdowns_have_pages_and_appear_where_they_link(built):
+    site = built("nel")
+    data = site.data
+    nav = site.page("performance/").select_one("nav.md-nav--primary").get_text(" ")
+    for b in data.breakdowns:
+        text = site.text(f"performance/breakdowns/{b.id}/")
+        figure = site.content(f"performance/breakdowns/{b.id}/").find("figure",
+                                                                     class_="ims-chart")
+        assert figure is not None and "Bars are in the source's order" in figure.get_text()
+        assert b.categories[0].name in text and " ".join(b.title.split()) in nav
+        for page in ("plan/homes-and-families/", "performance/cla-number/"):
+            assert site.content(page).find("a", href=re.compile(f"breakdowns/{b.id}.html"))
+    types = site.text("performance/breakdowns/placement-types/")
+    assert "Total 558" in types
+    categories = site.text("performance/breakdowns/placement-categories/")
+    assert "No total is given; the 11 categories add up to 460" in categories
+    charts = site.out / "assets" / "charts"
+    assert any("U6: Foster placement - not FFA" in p.read_text(encoding="utf-8")
+               for p in charts.glob("*.csv"))
+
+
+def test_nel_providers_page_lists_each_home_with_its_latest_grade(built):
+    site = built("nel")
+    text = site.text("performance/providers/")
+    assert site.content("performance/providers/").h1.get_text().startswith(
+        "The council's children's homes")
+    assert "6 children's homes: 3 good, 3 requires improvement to be good." in text
+    row = site.content("performance/providers/").find(id="provider-sc394101")
+    assert "Requires improvement to be good" in row.get_text()
+    assert "inspected 7 June 2023" in row.get_text()
+    assert "6 children's homes, by their latest inspection grade as at 30 June 2023: 3 good, " \
+           "3 requires improvement to be good." in site.text("")
+
+
+def test_nel_linear_target_is_the_trajectory_on_the_page_and_chart(built):
+    site = built("nel")
+    rows = site.content("performance/cla-starts-number/").select("table.ims-values tbody tr")
+    cells = [[c.get_text(" ").strip() for c in r.find_all(["th", "td"])][:3] for r in rows]
+    assert cells == [["April 2023", "7", "10"], ["May 2023", "19", "20"],
+                     ["June 2023", "42", "30"], ["17 July 2023", "45", "40"]]
+    text = site.text("performance/cla-starts-number/")
+    assert "30 (on the trajectory for June 2023)" in text
+    assert "moves evenly from 0 in March 2023 to each milestone in turn" in text
+    ceased = site.text("performance/cla-ceased-number/")
+    assert "Green" in ceased and "set by hand" not in ceased
+    # The drawing: the target line runs straight from month to month, never in steps.
+    img = site.content("performance/cla-starts-number/").select_one(".ims-chart__panel img")
+    svg = (site.out / "performance" / img["src"]).resolve().read_text(encoding="utf-8")
+    path = re.search(r'<path[^>]* d="([^"]+)"[^>]* stroke="#F46A25"', svg).group(1)
+    points = [tuple(map(float, p.split(","))) for p in re.findall(r"[-\d.]+,[-\d.]+", path)]
+    assert not re.search("[HV]", path) and len(points) == 3  # April, May and June 2023
+    assert all(a[0] != b[0] and a[1] != b[1] for a, b in zip(points, points[1:])), path
+    assert "The target follows a straight-line trajectory between milestones." in text
+
+
+def test_nel_assumed_polarity_is_said_in_words(built):
+    site = built("nel")
+    text = site.text("performance/open-cases/")
+    assert "Lower is better (assumed: the source does not print which way is better)" in text
+    assert "Higher is better (assumed" not in site.text("performance/cin-visits-timescale/")
+    card = site.content("performance/")
+    marks = card.select("a.ims-mark")
+    assumed = [m for m in site.data.measures if m.polarity_assumed]
+    assert len(marks) == len(assumed) == 17
+    assert f"Which way is better is assumed for {len(assumed)} measures" in site.text(
+        "performance/")
+    assert "Amber elsewhere inside the tolerance" in site.text("performance/")

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from improvement_site.model import status
+from improvement_site.model import labels, status
 from improvement_site.data.load import load_site
 from improvement_site.model.schema import Action, Measure
 
@@ -260,3 +260,213 @@ def test_a_value_is_rated_against_the_target_in_force_for_its_own_period():
     assert status.value_rag(m, Value(measure="m", period="2023-08", value=70)) == "green"
     assert status.value_rag(m, Value(measure="m", period="2024-01", value=70)) == "red"
     assert status.value_rag(m, Value(measure="m", period="2024-01", value=None)) is None
+
+
+# -- contract v2: linear targets, off-target Amber, statuses and values that are not recent ---
+
+LINEAR = {"targets_mode": "linear", "baseline": {"period": "2023-03", "value": 0},
+          "targets": [{"by": "2023-09", "value": 60}, {"by": "2024-03", "value": 120}]}
+
+
+@pytest.mark.parametrize("period, target", [
+    ("2023-03", 0),  # the baseline itself
+    ("2023-04", 10), ("2023-06", 30), ("2023-06-30", 30),  # a snapshot date uses its month
+    ("2023-07-17", 40), ("2023-09", 60),  # on the milestone
+    ("2023-10", 70), ("2024-02", 110), ("2024-03", 120),
+    ("2024-04", 120), ("2026-01", 120),  # after the last milestone, the last
+    ("2023-02", None),  # before the baseline the trajectory has not started
+])
+def test_a_linear_target_is_interpolated_month_by_month_from_the_baseline(period, target):
+    # North East Lincolnshire's children entering care: 0 at the end of March rising to 60 in
+    # September (30 in June) and 120 in March 2024.
+    assert status.target_for(measure(**LINEAR), period) == target
+
+
+def test_a_linear_target_without_a_baseline_starts_at_its_first_milestone():
+    m = measure(targets_mode="linear", targets=[{"by": "2023-09", "value": 83},
+                                               {"by": "2024-03", "value": 68}])
+    assert status.target_for(m, "2023-04") == 83  # nothing to interpolate from
+    assert status.target_for(m, "2023-12") == pytest.approx(75.5)  # halfway, 3 of 6 months
+    assert status.target_for(m, "2024-01") == pytest.approx(73)
+    # The same milestones as steps: the next milestone is in force all the way.
+    assert status.target_for(measure(targets=m.model_dump()["targets"]), "2023-12") == 68
+
+
+def test_a_value_is_rated_against_its_point_on_the_trajectory():
+    from improvement_site.model.schema import Value
+    # Children ceasing care: 0 at the end of March to 90 in September; June's 58 is above 45.
+    up = measure(polarity="higher_is_better", targets_mode="linear",
+                 baseline={"period": "2023-03", "value": 0},
+                 targets=[{"by": "2023-09", "value": 90}, {"by": "2024-03", "value": 180}])
+    assert status.target_for(up, "2023-06") == 45
+    assert status.value_rag(up, Value(measure="m", period="2023-06", value=58)) == "green"
+    assert status.value_rag(up, Value(measure="m", period="2023-06", value=44)) == "red"
+    down = measure(polarity="lower_is_better", **LINEAR)
+    assert status.value_rag(down, Value(measure="m", period="2023-06", value=30)) == "green"
+    assert status.value_rag(down, Value(measure="m", period="2023-06", value=42)) == "red"
+
+
+def test_the_values_table_gives_each_period_its_trajectory_target():
+    m = measure(id="m", polarity="lower_is_better", **LINEAR)
+    data = _site([("m", "2023-04", 7), ("m", "2023-05", 19), ("m", "2023-06", 42)], [m],
+                 reporting_date="2023-06-30")
+    assert [(v.period, t, r) for v, t, r in status.value_table(data, m)] == [
+        ("2023-04", 10, "green"), ("2023-05", 20, "green"), ("2023-06", 30, "red")]
+    assert status.measure_status(data, m).target == 30
+
+
+IN_RANGE = {"polarity": "in_range", "target": 800, "tolerance": {"low": 720, "high": 880}}
+
+
+@pytest.mark.parametrize("value, never, off_target", [
+    (719, "red", "red"),  # outside the tolerance: red either way
+    (720, "green", "amber"),  # on the tolerance edge: inside, but off the target
+    (799.5, "green", "amber"),
+    (800, "green", "green"),  # at the target
+    (807, "green", "amber"),  # North East Lincolnshire's printed Amber for CiN
+    (880, "green", "amber"), (881, "red", "red"),
+])
+def test_off_target_makes_an_in_range_value_amber_unless_it_is_at_the_target(
+        value, never, off_target):
+    m = measure(**IN_RANGE)
+    assert status.rag_of(m, value, 800) == never  # the default rule
+    assert status.rag_of(m, value, 800, "never") == never
+    assert status.rag_of(m, value, 800, "off_target") == off_target
+
+
+def test_off_target_leaves_other_polarities_and_measures_without_a_target_alone():
+    higher = measure(polarity="higher_is_better", target=90, tolerance={"low": 85})
+    assert [status.rag_of(higher, v, 90, "off_target") for v in (84, 85, 90, 95)] == [
+        "red", "amber", "green", "green"]
+    no_target = measure(polarity="in_range", tolerance={"low": 720, "high": 880})
+    assert status.rag_of(no_target, 800, None, "off_target") is None
+
+
+def test_the_site_rule_reaches_measure_status_and_the_values_table():
+    m = measure(id="m", **IN_RANGE)
+    data = _site([("m", "2024-02", 800), ("m", "2024-03", 807)], [m])
+    assert status.in_range_amber(data) == "never"
+    assert status.measure_status(data, m).rag == "green"
+    ruled = _with_site(data, rag_rules={"in_range_amber": "off_target"})
+    assert status.in_range_amber(ruled) == "off_target"
+    assert status.measure_status(ruled, m).rag == "amber"
+    assert [r for _, _, r in status.value_table(ruled, m)] == ["green", "amber"]
+
+
+def _with_site(data, **fields):
+    """The same model with site.yaml fields changed."""
+    from improvement_site.model.schema import Site
+    from improvement_site.model.sitedata import SiteData
+    site = Site.model_validate({**data.site.model_dump(), **fields})
+    return SiteData.create(root=data.root, site=site, areas=data.areas, measures=data.measures,
+                           values=[v for vs in data.values.values() for v in vs],
+                           commentary=data.commentary, visits=data.visits,
+                           glossary=dict(data.glossary))
+
+
+def _reviewed_plan(reporting_date: str, area_reviewed=None, action_reviewed=None,
+                   stale_after_days=None):
+    from improvement_site.model.schema import Area
+    area = {"id": "one", "number": 1, "title": "One", "outcomes": [{"text": "O", "actions": [
+        {"id": "one-01", "action": "A", "due": "2020-01-31", "status": "on_track",
+         **({"reviewed": action_reviewed} if action_reviewed else {})},
+        {"id": "one-02", "action": "B", "status": "complete"}]}]}
+    if area_reviewed:
+        area["reviewed"] = area_reviewed
+    data = _site([], [], areas=[Area.model_validate(area)], reporting_date=reporting_date)
+    return _with_site(data, **({"stale_after_days": stale_after_days}
+                               if stale_after_days is not None else {}))
+
+
+@pytest.mark.parametrize("reviewed, stale", [
+    ("2023-12-02", False),  # exactly 120 days before 31 March 2024: still recent
+    ("2023-12-01", True),  # 121 days: not recent
+    ("2024-03-31", False), ("2024-04-15", False),  # on or after the reporting date
+])
+def test_a_status_is_not_recent_only_past_stale_after_days(reviewed, stale):
+    data = _reviewed_plan("2024-03-31", area_reviewed=reviewed)
+    area = data.area("one")
+    for _, _, action in data.actions():
+        assert status.review_date(area, action).isoformat() == reviewed
+        assert status.is_stale(data, area, action) is stale
+
+
+def test_the_action_review_date_wins_over_the_area_and_none_claims_nothing():
+    data = _reviewed_plan("2024-03-31", area_reviewed="2022-12-12", action_reviewed="2024-03-01")
+    area = data.area("one")
+    first, second = [a for _, _, a in data.actions()]
+    assert status.review_date(area, first).isoformat() == "2024-03-01"
+    assert not status.is_stale(data, area, first)
+    assert status.is_stale(data, area, second)  # the area's date
+    bare = _reviewed_plan("2024-03-31")
+    for _, _, action in bare.actions():
+        assert status.review_date(bare.area("one"), action) is None
+        assert not status.is_stale(bare, bare.area("one"), action)
+    counts = status.plan_counts(bare)
+    assert (counts.stale, counts.reviewed) == (0, ())
+    assert labels.stale_caveat(counts) == ""
+
+
+def test_stale_after_days_is_the_sites_own():
+    data = _reviewed_plan("2024-03-31", area_reviewed="2024-03-01", stale_after_days=29)
+    assert status.is_stale(data, data.area("one"), next(data.actions())[2])  # 30 days
+    data = _reviewed_plan("2024-03-31", area_reviewed="2024-03-01", stale_after_days=30)
+    assert not status.is_stale(data, data.area("one"), next(data.actions())[2])
+    assert _reviewed_plan("2024-03-31").site.stale_after_days == 120  # the default
+
+
+def test_counts_know_which_of_their_statuses_are_stale_and_say_so():
+    data = _reviewed_plan("2024-03-31", area_reviewed="2022-12-12")
+    counts = status.plan_counts(data)
+    assert (counts.total, counts.overdue, counts.stale, counts.stale_overdue) == (2, 1, 2, 1)
+    assert [d.isoformat() for d in counts.reviewed] == ["2022-12-12"]
+    assert labels.stale_caveat(counts) == "on statuses last reviewed 12 December 2022"
+    assert status.area_counts(data, data.area("one")) == counts
+    partly = status.plan_counts(_reviewed_plan("2024-03-31", area_reviewed="2022-12-12",
+                                               action_reviewed="2024-03-01"))
+    assert (partly.stale, partly.stale_overdue) == (1, 0)
+    assert labels.stale_caveat(partly) == \
+        "with 1 of the 2 statuses last reviewed 12 December 2022"
+    several = status.StatusCounts({"on_track": 3}, 0, stale=3,
+                                  reviewed=(date(2022, 12, 12), date(2023, 3, 1)))
+    assert labels.stale_caveat(several) == \
+        "on statuses last reviewed between 12 December 2022 and 1 March 2023"
+
+
+@pytest.mark.parametrize("period, reporting_date, stale", [
+    ("2023-11", "2024-03-29", False),  # November ended 30 November: 120 days before
+    ("2023-11", "2024-03-30", True),  # 121 days
+    ("2023-11-30", "2024-03-29", False), ("2023-11-29", "2024-03-29", True),  # snapshots
+    ("2024-03", "2024-03-15", False),  # the reporting month itself
+])
+def test_a_latest_value_is_not_recent_when_its_period_ended_past_stale_after_days(
+        period, reporting_date, stale):
+    m = measure(id="m", polarity="higher_is_better", target=80)
+    st = status.measure_status(_site([("m", period, 85)], [m], reporting_date=reporting_date),
+                               m)
+    assert st.stale is stale
+    assert st.latest_month == labels.long_date(period[:7])
+
+
+def test_a_measure_with_no_value_is_not_called_stale():
+    m = measure(id="m")
+    st = status.measure_status(_site([], [m]), m)
+    assert (st.stale, st.latest_month) == (False, "")
+    assert labels.stale_value("November 2022") == "latest value is from November 2022"
+
+
+def test_providers_latest_grade_is_the_newest_inspection_by_the_reporting_date():
+    from improvement_site.model.schema import Provider
+    from improvement_site.model.sitedata import SiteData
+    home = Provider(id="maple", name="Maple", inspections=[
+        {"date": "2023-06-12", "grade": "good"}, {"date": "2021-01-05", "grade": "inadequate"},
+        {"date": "2024-05-01", "grade": "outstanding"}])
+    new = Provider(id="oak", name="Oak")
+    data = SiteData.create(root=Path("."), site=_site([], []).site, areas=[], measures=[],
+                           values=[], commentary=[], visits=[], glossary={},
+                           providers=[home, new])
+    assert [i.date.isoformat() for i in status.inspections_of(home)] == [
+        "2024-05-01", "2023-06-12", "2021-01-05"]
+    assert status.latest_inspection(data, home).grade == "good"  # May 2024 is after 31 March
+    assert status.latest_inspection(data, new) is None
+    assert status.provider_grade_counts(data) == [("good", 1), (None, 1)]

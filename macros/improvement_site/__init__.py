@@ -1,29 +1,22 @@
 """improvement-site: a children's services improvement site from structured data.
 
 This module only wires: mkdocs-macros calls `define_env`, which registers one macro per view
-in `views` (page bodies, and pieces for hand-written pages). Each macro is a one-line call
-into its view with the page's context.
+in `views` (page bodies, and pieces for hand-written pages; the list is `pages.macros.MACROS`).
+Each macro is a one-line call into its view with the page's context.
+
+Importing the package imports nothing else (MkDocs included), so the command line can choose
+between MkDocs and ProperDocs before either is loaded.
 """
 
 from __future__ import annotations
 
 from functools import wraps
 
-from improvement_site.pages import views
-from improvement_site.pages.render import PageContext
-
-# Every macro a page can call, generated or hand-written (see docs/new-site.md, docs/charts.md).
-MACROS = (
-    views.home_page, views.plan_page, views.area_page, views.exceptions_page,
-    views.scorecard_page, views.measure_page, views.visits_page, views.visit_page,
-    views.changes_page, views.releases_page, views.downloads_page, views.glossary_page,
-    views.accessibility_page,
-    views.status_summary, views.measure_summary, views.measure_chart, views.status_chart,
-    views.measures_chart,
-)
-
 
 def define_env(env) -> None:
+    from improvement_site.pages.macros import MACROS
+    from improvement_site.pages.render import PageContext
+
     config = env.conf
 
     def ctx() -> PageContext:
@@ -39,6 +32,8 @@ def define_env(env) -> None:
             hidden=site.hidden,
             history_loader=site.history,
             reports=site.reports,
+            charts=site.charts,
+            figures=site.figures,
         )
 
     def bind(view):

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import html
 import json
+import logging
 import os
-from datetime import datetime, time, timezone
 from pathlib import Path
 
 from mkdocs.config import config_options
@@ -19,45 +19,67 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files
 
-from mkdocs.utils import get_relative_url
 
 from improvement_site.charts import theme as chart_theme
 
 from improvement_site.publish import downloads, feed
 
 from improvement_site.pages import specs as pages
-from improvement_site.charts.output import CHARTS_SCRIPT, FIGURES, REGISTRY, VEGA_SCRIPT
+from improvement_site.charts.output import ChartRegistry, FigureCache
 from improvement_site.model.glossary import abbreviations_markdown
 from improvement_site.model.labels import long_date
-from improvement_site.publish.audience import AUDIENCE_ENV, AUDIENCES, AudienceError, chosen_audience
+from improvement_site.publish.audience import AudienceError, chosen_audience, for_audience
 from improvement_site.data.problems import DataError
-from improvement_site.publish.release import VERSION_ENV
 from improvement_site.pages.fingerprints import page_hashes, write_stub
+from improvement_site.pages.page_checks import check_pages
+from improvement_site.pages.theme_html import FILTERS as THEME_FILTERS
 from improvement_site.publish.audience import hidden_counts
-from improvement_site.publish.current import current_data, current_history, data_dir_for, full_data
+from improvement_site.publish.current import data_dir_for, full_data
+from improvement_site.publish.history import load_history
 from improvement_site.report.output import ReportError, site_paths, write_site_reports
 
-CACHE_ENV = "IMPROVEMENT_SITE_CACHE"
-# Benchmarks only: write every page's final Markdown (after the macros) into this folder.
-DUMP_ENV = "IMPROVEMENT_SITE_DUMP_MARKDOWN"
 THEME_DIR = Path(__file__).parent / "pages" / "theme"
 ASSETS_DIR = Path(__file__).parent / "pages" / "assets"
 IFRAME_WORKER = "assets/vendor/iframe-worker/shim.js"
+PAGE_SCRIPT = "assets/improvement-site.js"
+LOGO = "assets/logo"
+
+# Advice for the publisher that must not stop a strict build: MkDocs counts every warning of
+# the "mkdocs" loggers and fails a strict build on one, so these go to a logger of our own,
+# printed the same way.
+notice = logging.getLogger("improvement_site.notice")
+if not notice.handlers:
+    _handler = logging.StreamHandler()
+    _handler.setFormatter(logging.Formatter("%(levelname)-7s -  %(message)s"))
+    notice.addHandler(_handler)
 
 
 class _Options(Config):
-    data_dir = config_options.Optional(config_options.Type(str))
-    # public (default) or committee; the CLI's --audience and IMPROVEMENT_SITE_AUDIENCE win.
-    audience = config_options.Optional(config_options.Choice(AUDIENCES))
+    # The command line sets these (cli/siteconfig.py); a site's mkdocs.yml may too.
+    data_dir = config_options.Optional(config_options.Type(str))  # default: data/ by content/
+    # public (the default) or committee, in any case.
+    audience = config_options.Optional(config_options.Type(str))
+    # The version a release publishes with mike (2024-09-11): the pages get the version menu.
+    release = config_options.Optional(config_options.Type(str))
+    cache_dir = config_options.Optional(config_options.Type(str))  # default: SITE/.cache
+    # Benchmarks only: write every page's final Markdown (after the macros) into this folder.
+    dump_markdown = config_options.Optional(config_options.Type(str))
     # Also write the committee report (PDF and Word) into downloads/ (`build --report`, and
     # every release); off by default, as it takes a while on a large site.
     report = config_options.Type(bool, default=False)
 
 
 class ImprovementSitePlugin(BasePlugin[_Options]):
+    """One instance per build (it has no startup or shutdown event, so MkDocs never keeps it
+    for the next build): everything a build works out is kept here and handed to the macros,
+    so two sites can be built in one process, one after the other or side by side."""
+
     def __init__(self):
         super().__init__()
         self.data = None
+        self.charts = ChartRegistry()
+        self.figures = FigureCache()
+        self._history = None
 
     # Runs before mkdocs-macros' on_config, so bad data fails the build with our message
     # before any macro or page is touched, and before the site folder is cleaned.
@@ -65,12 +87,18 @@ class ImprovementSitePlugin(BasePlugin[_Options]):
     def on_config(self, config):
         data_dir = data_dir_for(config, self.config.data_dir)
         try:
-            # The environment (set by the CLI) wins over the config file's option.
-            audience = chosen_audience(os.environ.get(AUDIENCE_ENV) or self.config.audience)
-            self.data = current_data(data_dir, audience)
+            audience = chosen_audience(self.config.audience)
+            full = full_data(data_dir)
+            self.data = for_audience(full, audience)
             self.audience, self.data_dir = audience, data_dir
-            self.hidden = (hidden_counts(full_data(data_dir)) if audience == "committee"
-                           else {})
+            self.hidden = hidden_counts(full) if audience == "committee" else {}
+            # The same checks of the site's own pages as `validate`, for plain `mkdocs build`:
+            # a bad macro call is a message with its file and line, never a traceback.
+            macros = config.plugins.get("macros")
+            problems = check_pages(full, Path(config.docs_dir), data_dir.parent,
+                                   dict(macros.config) if macros else {})
+            if problems:
+                raise DataError(problems)
         except DataError as exc:
             raise PluginError(exc.report()) from None
         except AudienceError as exc:
@@ -82,24 +110,29 @@ class ImprovementSitePlugin(BasePlugin[_Options]):
         if str(THEME_DIR) not in theme_dirs:
             theme_dirs.insert(0, str(THEME_DIR))
         config.extra_css = ["assets/improvement-site.css", *config.extra_css]
+        if PAGE_SCRIPT not in config.extra_javascript:
+            config.extra_javascript.append(PAGE_SCRIPT)
+        config.extra["generator"] = False  # no "Made with Material for MkDocs" credit
         # Material's offline plugin would fetch this shim from a CDN; ours is local
         # (iframe-worker 1.0.4, MIT, from the npm registry).
         polyfills = config.extra.get("polyfills") or []
         if not any("iframe-worker" in p for p in polyfills):
             config.extra["polyfills"] = [*polyfills, IFRAME_WORKER]
         site = self.data.site
-        # Reproducible builds: without SOURCE_DATE_EPOCH, the build date (sitemap, gzip
-        # headers) is the reporting date, not the clock, so the same data gives the same bytes.
-        self._epoch_set = not os.environ.get("SOURCE_DATE_EPOCH")
-        if self._epoch_set:
-            midnight = datetime.combine(site.reporting_date, time(), tzinfo=timezone.utc)
-            os.environ["SOURCE_DATE_EPOCH"] = str(int(midnight.timestamp()))
         if not config.site_name or config.site_name == "improvement-site":
             # Material prints site_name unescaped; the title comes from data.
             config.site_name = html.escape(site.title)
         suffix = "/" if config.use_directory_urls else ".html"
+        if site.logo:
+            config.theme["logo"] = LOGO + Path(site.logo).suffix.lower()
+        if not site.contact and audience == "public":
+            notice.warning("data/site.yaml has no contact: the accessibility statement and the "
+                           "footer cannot say how to ask for another format or report a "
+                           "problem. Add contact: with the council's email address.")
         config.extra["improvement_site"] = {
             "council": site.council,
+            "service": site.service,
+            "brand_colour": site.brand_colour,
             "contact": site.contact,
             "as_at": long_date(site.reporting_date),
             "meeting": (f"{site.meeting.committee}, {long_date(site.meeting.date)}"
@@ -108,9 +141,14 @@ class ImprovementSitePlugin(BasePlugin[_Options]):
             "glossary_url": "glossary" + suffix,
             "audience": audience,
         }
-        if os.environ.get(VERSION_ENV):
+        if self.config.release:
             # A release published with mike: Material's version menu reads versions.json.
             config.extra["version"] = {"provider": "mike", "default": "latest"}
+        cache = (Path(self.config.cache_dir) if self.config.cache_dir
+                 else data_dir.parent / ".cache")
+        self.charts.reset(cache / "charts")
+        self.figures.folder = cache / "specs"
+        self._cache = cache
         self._reports_and_feed(config)
         return config
 
@@ -137,7 +175,7 @@ class ImprovementSitePlugin(BasePlugin[_Options]):
         if self.reports:
             try:
                 write_site_reports(self.data, history, site_dir, audience=self.audience,
-                                   cache_root=self._cache_root())
+                                   cache_root=self._cache, figures=self.figures)
             except ReportError as exc:
                 raise PluginError(f"the committee report could not be written: {exc}") from None
 
@@ -151,7 +189,7 @@ class ImprovementSitePlugin(BasePlugin[_Options]):
         specs = pages.page_specs(data)
         generated = {spec.path for spec in specs}
         audience = config.extra["improvement_site"]["audience"]
-        history = current_history(data.root / "data", audience)
+        history = self.history()
         hashes = page_hashes(data, specs, extra=json.dumps([
             audience, config.use_directory_urls, [s.release.tag for s in history.earlier],
             sorted(f.src_uri for f in files.documentation_pages())]))
@@ -162,9 +200,13 @@ class ImprovementSitePlugin(BasePlugin[_Options]):
                 # pages whose data changed; see fingerprints.py.
                 stub = write_stub(stubs, spec, hashes[spec.path])
                 files.append(File.generated(config, spec.path, abs_src_path=str(stub)))
-        for name in ("improvement-site.css", IFRAME_WORKER.removeprefix("assets/")):
+        for name in ("improvement-site.css", PAGE_SCRIPT.removeprefix("assets/"),
+                     IFRAME_WORKER.removeprefix("assets/")):
             files.append(File.generated(config, f"assets/{name}",
                                         abs_src_path=str(ASSETS_DIR / name)))
+        if data.site.logo:
+            files.append(File.generated(config, config.theme["logo"],
+                                        abs_src_path=str(data.root / "data" / data.site.logo)))
         if not config.nav:
             extra = [f.src_uri for f in sorted(files.documentation_pages(),
                                                key=lambda f: f.src_uri)
@@ -173,53 +215,42 @@ class ImprovementSitePlugin(BasePlugin[_Options]):
         return files
 
 
+    def on_env(self, env, *, config, files):
+        env.filters.update(THEME_FILTERS)  # used by pages/theme/main.html's block overrides
+        return env
+
     def history(self):
-        """Earlier releases, read from git when a page first asks (once per build)."""
-        return current_history(self.data_dir, self.audience)
+        """Earlier releases, read from git when first asked (once per build)."""
+        if self._history is None:
+            self._history = load_history(self.data, self.data_dir, self.audience)
+        return self._history
 
     def on_pre_build(self, *, config) -> None:
         chart_theme.enable()
-        REGISTRY.reset(self._cache_root() / "charts")
-        FIGURES.folder = self._cache_root() / "specs"
+
+    def on_nav(self, nav, *, config, files):
+        """Reproducible builds: without SOURCE_DATE_EPOCH, every page's date (the sitemap,
+        and the sitemap's gzip header, which MkDocs takes from the pages) is the reporting
+        date, not the clock, so the same data gives the same bytes. Set on this build's
+        pages, not in the environment, which a build side by side would share."""
+        if not os.environ.get("SOURCE_DATE_EPOCH"):
+            day = self.data.site.reporting_date.isoformat()
+            for file in files.documentation_pages():
+                if file.page is not None:
+                    file.page.update_date = day
+        return nav
 
     def on_pre_page(self, page, *, config, files):
-        REGISTRY.page = page.file.src_uri  # so a chart that fails to render names its page
+        self.charts.page = page.file.src_uri  # so a chart that fails to render names its page
         return page
 
-    def on_post_page(self, output: str, *, page, config) -> str:
-        """Load the local Vega bundle on pages that have charts, and only on those."""
-        if 'class="ims-chart"' not in output:
-            return output
-        scripts = "".join(
-            f'<script src="{get_relative_url(path, page.url)}"></script>'
-            for path in (VEGA_SCRIPT, CHARTS_SCRIPT))
-        head, sep, tail = output.rpartition("</body>")
-        return head + scripts + sep + tail if sep else output + scripts
-
-    def _cache_root(self) -> Path:
-        cache = os.environ.get(CACHE_ENV)
-        return Path(cache) if cache else self.data.root / ".cache"
-
     def on_post_build(self, *, config) -> None:
-        REGISTRY.write(Path(config.site_dir))
+        self.charts.write(Path(config.site_dir))
         downloads.write(self.data, Path(config.site_dir))
         self._write_reports_and_feed(config)
-        # The build date we set is this build's only (pages and sitemap are written by
-        # now): the next site built in the same process works it out afresh.
-        self._restore_epoch()
 
     def on_build_error(self, *, error) -> None:
-        REGISTRY.close()  # stop the SVG workers and remove their folder
-        self._restore_epoch()
-
-    def on_shutdown(self) -> None:
-        REGISTRY.close()
-        self._restore_epoch()
-
-    def _restore_epoch(self) -> None:
-        if getattr(self, "_epoch_set", False):
-            os.environ.pop("SOURCE_DATE_EPOCH", None)
-            self._epoch_set = False
+        self.charts.close()  # stop the SVG workers and remove their folder
 
     # After mkdocs-macros has rendered the page, so the definitions are never read as Jinja.
     @event_priority(-100)
@@ -227,7 +258,7 @@ class ImprovementSitePlugin(BasePlugin[_Options]):
         """Append the glossary as abbreviation definitions, so Material's `abbr` extension
         expands acronyms in every page's own Markdown (generated tables carry <abbr> already)."""
         markdown = markdown + "\n\n" + abbreviations_markdown(self.data.glossary)
-        dump = os.environ.get(DUMP_ENV)
+        dump = self.config.dump_markdown
         if dump:  # benchmarks: the pages as plain Markdown, for a plain MkDocs build
             target = Path(dump) / page.file.src_uri
             target.parent.mkdir(parents=True, exist_ok=True)

@@ -1,342 +1,262 @@
-"""Chart builders: pure functions from the model to Altair charts.
+"""Measure charts: pure functions from the model to figures (charts/figure.py).
 
-Each returns a `Figure`: the chart, its title, its text description and the rows of the table
-behind it (also the CSV download). Nothing here reads files or renders anything; colours and
-fonts come from the one registered theme (`chart_theme`).
+A measure is one panel, drawn narrow (theme.WIDTH) from the measure alone, so its own page, an
+area's page, the home page and a visit's page all show the same SVG. Small multiples are the
+measures' panels side by side, laid out by the page; nothing here reads files or renders.
 
-Months sit on a UTC `yearmonth` time axis with month labels, so a point never drifts across a
-month boundary and ticks never fall on weeks.
+Months sit on a UTC `yearmonth` time axis with explicit month ticks (charts/months.py).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import date
 
 import altair as alt
 
-from improvement_site.charts import theme
-from improvement_site.charts.describe import measure_description, status_description, visits_description
-from improvement_site.model.labels import (KIND_LABELS, UNIT_LABELS, long_date, measure_number, period_label,
-                     visit_label)
-from improvement_site.model.sitedata import SiteData, period_start
+from improvement_site.charts import describe, layout, theme
+from improvement_site.charts.figure import (KEY_BAND, KEY_COMPARATOR, KEY_TARGET, KEY_VALUE,
+                                            KEY_VISIT, Figure, Panel)
+from improvement_site.charts.months import add_months as _add_months
+from improvement_site.charts.months import month as _month
+from improvement_site.charts.months import month_ticks, months_between, x_axis
+from improvement_site.model.labels import UNIT_LABELS, measure_number, number, period_label
 from improvement_site.model.schema import Measure, Visit
-from improvement_site.model.status import STATUS_LABELS, StatusCounts, target_for
+from improvement_site.model.sitedata import SiteData, period_start
+from improvement_site.model.status import target_for
+
+# Actions by status and the visits' time line were built here; they are importable from here
+# still, for callers written before they had modules of their own.
+from improvement_site.charts.counts import progress_figure, status_figure  # noqa: F401, E402
+from improvement_site.charts.timeline import visits_timeline_figure  # noqa: F401, E402
+
+TABLE = ("Period", "Value", "Target in force", "Note")
+HALO = {"stroke": theme.BACKGROUND, "strokeWidth": 4, "strokeJoin": "round"}
 
 
-@dataclass(frozen=True)
-class Figure:
-    """A chart with everything needed to make it accessible.
-
-    `chart` is the Altair chart; a composition of other figures (small multiples) carries its
-    Vega-Lite `spec` instead, put together from its panels' specs, because Altair deep-copies
-    every panel to concatenate them and that cost grows with every panel and data point.
-    """
-
-    chart: alt.TopLevelMixin | None
-    title: str
-    description: str
-    columns: tuple[str, ...]
-    rows: tuple[tuple, ...] = field(default_factory=tuple)
-    name: str = "chart"  # used for the CSV file name readers download
-    spec: dict | None = None
-
-    def to_spec(self) -> dict:
-        """The Vega-Lite specification (not validated: tests validate the builders)."""
-        return self.spec if self.spec is not None else self.chart.to_dict(validate=False)
+def unit_words(measure: Measure) -> str:
+    return UNIT_LABELS[measure.unit]
 
 
-def _month(d: date) -> date:
-    return d.replace(day=1)
+def panel_heading(measure: Measure) -> str:
+    """'Rate of CP (rate per 10,000 children)': every panel says its unit."""
+    return f"{measure.name} ({unit_words(measure)})"
 
 
-def _add_months(d: date, months: int) -> date:
-    index = d.year * 12 + d.month - 1 + months
-    return date(index // 12, index % 12 + 1, 1)
+def charted_values(data: SiteData, measure: Measure) -> list:
+    """Only what was known at the reporting date: a release reads the same whenever opened."""
+    return [v for v in data.values_of(measure.id)
+            if period_start(v.period) <= data.site.reporting_date]
 
 
-def _months_between(start: date, end: date) -> list[date]:
-    out, current = [], _month(start)
-    while current <= end:
-        out.append(current)
-        current = _add_months(current, 1)
-    return out
+def _band(measure: Measure, months: list[date]) -> tuple[float, float] | None:
+    tol = measure.tolerance
+    if not (tol and (tol.low is not None or tol.high is not None) and months):
+        return None
+    target = target_for(measure, months[0].strftime("%Y-%m"))
+    low = tol.low if tol.low is not None else target
+    high = tol.high if tol.high is not None else target
+    return (low, high) if low is not None and high is not None else None
 
 
-def _x_axis(start: date, end: date, compact: bool = False) -> alt.X:
-    span = max(1, (end.year - start.year) * 12 + end.month - start.month)
-    step = 1 if span <= (6 if compact else 12) else 3 if span <= 36 else 6 if span <= 72 else 12
-    return alt.X(
-        "date:T", timeUnit="utcyearmonth", title=None,
-        scale=alt.Scale(domain=[start.isoformat(), end.isoformat()]),
-        axis=alt.Axis(format="%b %Y", labelOverlap=True,
-                      tickCount={"interval": "month", "step": step}, grid=False),
-    )
+def _tick_label(measure: Measure, value: float) -> str:
+    return number(value, "percent" if measure.unit == "percent" else "count")
 
 
-def _unit_title(measure: Measure) -> str:
-    return UNIT_LABELS[measure.unit].capitalize()
+def _span(values: list) -> tuple[date, date]:
+    """The months a measure's panel spans: its first value's to its last's; one month alone
+    is drawn in the middle of the three around it."""
+    first = _month(period_start(values[0].period))
+    last = _month(period_start(values[-1].period))
+    return (first, last) if last > first else (_add_months(first, -1), _add_months(first, 1))
 
 
-def measure_figure(data: SiteData, measure: Measure, *, window: tuple[date, date] | None = None,
-                   visits: list[Visit] | None = None, compact: bool = False) -> Figure | None:
-    """Values as a line with points (gaps where missing), the target in force as a step line,
-    the tolerance band shaded, comparators as labelled rules, visits as labelled vertical rules.
-    None when the measure has no values in the window."""
-    # Only what was known at the reporting date: a release reads the same whenever it is opened.
-    values = [v for v in data.values_of(measure.id)
-              if period_start(v.period) <= data.site.reporting_date
-              and (window is None or window[0] <= period_start(v.period) <= window[1])]
+def measure_figure(data: SiteData, measure: Measure) -> Figure | None:
+    """Values as a line with dots (gaps where missing), the target in force as a dashed step
+    line, the tolerance band shaded with dashed edges, comparators as labelled dotted lines,
+    visits as dashed upright lines labelled above the plot. None when there are no values."""
+    values = charted_values(data, measure)
     if not any(v.value is not None for v in values):
         return None
     first = _month(period_start(values[0].period))
     last = _month(period_start(values[-1].period))
-    start, end = (window if window else (first, last))
-    start, end = _month(start), _month(end)
-    if end == start:
-        end = _add_months(start, 1)
-    if visits is None:
-        visits = [v for v in data.visits_for_measure(measure.id)]
-    visits = [v for v in visits if start <= _month(v.start_date) <= end]
-
-    rows = []
-    for v in values:
-        rows.append({"date": period_start(v.period).isoformat(), "period": period_label(v.period),
-                     "value": v.value, "series": "Value",
-                     "label": measure_number(measure, v.value)})
-    months = _months_between(first, last) if values else []
+    start, end = _span(values)
+    visits = [v for v in data.visits_for_measure(measure.id)
+              if start <= _month(v.start_date) <= end]
+    months = months_between(first, last)
     has_target = measure.target is not None or bool(measure.targets)
-    if has_target:
-        for m in months:
-            t = target_for(measure, m.strftime("%Y-%m"))
-            rows.append({"date": m.isoformat(), "period": period_label(m.strftime("%Y-%m")),
-                         "value": t, "series": "Target", "label": measure_number(measure, t)})
+    targets = [(m, target_for(measure, m.strftime("%Y-%m"))) for m in months] if has_target else []
+    points = [(period_start(v.period), v.value) for v in values]
+    band = _band(measure, months)
 
-    x = _x_axis(start, end, compact)
-    y_title = None if compact else _unit_title(measure)
-    series_domain = ["Value", "Target"] if has_target else ["Value"]
-    colour = alt.Color("series:N", title=None,
-                       scale=alt.Scale(domain=series_domain,
-                                       range=[theme.BLUE, theme.ORANGE][: len(series_domain)]),
-                       legend=None if compact else alt.Legend(symbolStrokeWidth=3))
-    dash = alt.StrokeDash("series:N", title=None,
-                          scale=alt.Scale(domain=series_domain,
-                                          range=[[1, 0], [6, 4]][: len(series_domain)]),
-                          legend=None if compact else alt.Legend())
-    # The values and targets are the layer chart's own data, given once: layers that draw
-    # them inherit it (Altair copies each layer's data on every step of building a chart).
-    base = alt.Chart()
-    tooltip = [alt.Tooltip("period:N", title="Period"), alt.Tooltip("label:N", title="Value"),
-               alt.Tooltip("series:N", title="Series")]
-    y = alt.Y("value:Q", title=y_title)
+    seen = [v for _, v in points + targets if v is not None] + list(band or ()) + [
+        c.value for c in measure.comparators]
+    low, high, ticks = layout.nice_scale(max(seen), min(seen))
+    if measure.unit == "percent" and high > 100 >= max(seen):
+        low, high, ticks = layout.nice_scale(100, min(seen))
+    marks = [(_month(v.start_date), describe.visit_short(v)) for v in visits]
+    plot = layout.plot_area([_tick_label(measure, t) for t in ticks], start, end, low, high,
+                            theme.HEIGHT)
+    rows = layout.label_rows(plot, marks)
+    height = theme.HEIGHT + (max(r for r, _ in rows) + 1) * theme.LINE_HEIGHT if rows else theme.HEIGHT
+    plot = layout.plot_area([_tick_label(measure, t) for t in ticks], start, end, low, high,
+                            height, rows_above=(max(r for r, _ in rows) + 1) if rows else 0)
+
+    x = x_axis(start, end, [first] if first == last else
+               month_ticks(start, end, plot.width, last))
+    scale = alt.Scale(domain=[low, high], nice=False, zero=False)
+    axis = alt.Axis(values=ticks, format=",~f",
+                    labelExpr="datum.label + '%'" if measure.unit == "percent" else alt.Undefined)
+
+    def Y(field: str) -> alt.Y:  # every layer on the one y scale, with one axis and no title
+        return alt.Y(f"{field}:Q", title=None, scale=scale, axis=axis)
+
+    y = Y("value")
     layers = []
+    if band:
+        area = alt.Chart(alt.Data(values=[{"date": d.isoformat(), "low": band[0], "high": band[1]}
+                                          for d in (start, end)]))
+        layers.append(area.mark_area(color=theme.BAND, opacity=1).encode(
+            x=x, y=Y("low"), y2="high:Q"))
+        edges = alt.Chart(alt.Data(values=[{"edge": b} for b in band]))
+        layers.append(edges.mark_rule(color=theme.BAND_EDGE, strokeDash=[5, 3],
+                                      strokeWidth=1.5).encode(y=Y("edge")))
+    # A linear trajectory is drawn as the straight path it is; milestones as steps.
+    linear = measure.targets_mode == "linear"
+    data_segments = (layout.line_segments(plot, points)
+                     + layout.line_segments(plot, targets, step=not linear))
+    data_segments += [((0, plot.y(b)), (plot.width, plot.y(b))) for b in band or ()]
+    # Visit lines are not data: a label may cross one, on a white halo (below).
+    taken: list = []
+    unlabelled = []
+    for c in measure.comparators:
+        text = f"{c.name} {measure_number(measure, c.value)}"
+        rule = alt.Chart(alt.Data(values=[{"value": c.value, "label": text}]))
+        layers.append(rule.mark_rule(color=theme.GREY, strokeDash=[2, 3], strokeWidth=2,
+                                     strokeCap="round").encode(y=y))
+        placed = layout.place_rule_label(plot, c.value, text, data_segments, taken)
+        data_segments.append(((0, plot.y(c.value)), (plot.width, plot.y(c.value))))
+        if not placed:
+            unlabelled.append(text)
+        else:
+            taken.append(placed.box)
+            where = dict(align=placed.align, baseline="bottom" if placed.dy < 0 else "top",
+                         dy=placed.dy, x="width" if placed.align == "right" else 0,
+                         dx=-1 if placed.align == "right" else layout.LABEL_INSET)
+            for halo in (True, False):
+                layers.append(rule.mark_text(**where, **HALO if halo else {}).encode(
+                    y=y, text="label:N"))
+    if marks:
+        rule_rows = [{"date": d.isoformat(), "label": text} for d, text in marks]
+        layers.append(alt.Chart(alt.Data(values=rule_rows)).mark_rule(
+            color=theme.GREY, strokeDash=[4, 4], strokeWidth=1.5).encode(x=x))
+        for align in ("left", "right"):
+            labels = [{"date": d.isoformat(), "label": text,
+                       "py": -6 - row * theme.LINE_HEIGHT}
+                      for (d, text), (row, side) in zip(marks, rows) if side == align]
+            if labels:
+                layers.append(alt.Chart(alt.Data(values=labels)).mark_text(
+                    align=align, baseline="bottom", dx=3 if align == "left" else -3).encode(
+                    x=x, y=alt.Y("py:Q", scale=None), text="label:N"))
+    series = [{"date": d.isoformat(), "value": v} for d, v in points]
+    if targets:
+        # On a white casing: orange has 3:1 against white only, and the target mostly lies
+        # inside the tolerance band.
+        target = alt.Chart(alt.Data(values=[{"date": d.isoformat(), "value": v}
+                                            for d, v in targets]))
+        for casing in (True, False):
+            layers.append(target.mark_line(
+                color=theme.BACKGROUND if casing else theme.ORANGE,
+                strokeWidth=5.5 if casing else 2.5, strokeDash=alt.Undefined if casing else [6, 4],
+                interpolate="linear" if linear else "step-after",
+                invalid="break-paths-show-domains").encode(x=x, y=y))
+    base = alt.Chart(alt.Data(values=series))
+    layers.append(base.mark_line(color=theme.BLUE, invalid="break-paths-show-domains").encode(
+        x=x, y=y))
+    layers.append(base.mark_point(filled=True, shape="circle", color=theme.BLUE, opacity=1).encode(
+        x=x, y=y).transform_filter(alt.expr.isValid(alt.datum.value)))
+    chart = theme.sized(alt.layer(*layers), height)
 
-    tol = measure.tolerance
-    if tol and (tol.low is not None or tol.high is not None) and months:
-        low = tol.low if tol.low is not None else target_for(measure, months[0].strftime("%Y-%m"))
-        high = tol.high if tol.high is not None else target_for(measure, months[0].strftime("%Y-%m"))
-        if low is not None and high is not None:
-            band = [{"date": start.isoformat(), "low": low, "high": high},
-                    {"date": end.isoformat(), "low": low, "high": high}]
-            band_base = alt.Chart(alt.Data(values=band))
-            layers.append(band_base.mark_area(color=theme.BAND, opacity=0.1).encode(
-                x=x, y=alt.Y("low:Q", title=y_title), y2="high:Q"))
-            for edge in ("low", "high"):
-                layers.append(band_base.mark_line(color=theme.GREY, strokeDash=[1, 3],
-                                                  strokeWidth=1).encode(x=x, y=f"{edge}:Q"))
-
-    layers.append(base.mark_line(invalid="break-paths-show-domains",
-                                 interpolate="step-after").encode(
-        x=x, y=y, color=colour, strokeDash=dash
-    ).transform_filter(alt.datum.series == "Target") if has_target else None)
-    layers.append(base.mark_line(invalid="break-paths-show-domains").encode(
-        x=x, y=y, color=colour, strokeDash=dash).transform_filter(alt.datum.series == "Value"))
-    layers.append(base.mark_point(filled=True, shape="circle", color=theme.BLUE).encode(
-        x=x, y=y, tooltip=tooltip).transform_filter(
-        (alt.datum.series == "Value") & alt.expr.isValid(alt.datum.value)))
-
-    if measure.comparators and not compact:
-        comp = [{"name": c.name, "value": c.value,
-                 "label": f"{c.name} {measure_number(measure, c.value)}"}
-                for c in measure.comparators]
-        comp_base = alt.Chart(alt.Data(values=comp))
-        layers.append(comp_base.mark_rule(color=theme.GREY, strokeDash=[2, 2]).encode(
-            y="value:Q"))
-        layers.append(comp_base.mark_text(align="right", baseline="bottom", dx=0, dy=-2,
-                                          x="width").encode(y="value:Q", text="label:N"))
-    if visits:
-        marks = [{"date": _month(v.start_date).isoformat(), "label": _visit_short(v)}
-                 for v in visits]
-        visit_base = alt.Chart(alt.Data(values=marks))
-        layers.append(visit_base.mark_rule(color=theme.GREY, strokeDash=[4, 4]).encode(x=x))
-        if not compact:
-            layers.append(visit_base.mark_text(align="left", baseline="top", dx=3, y=0).encode(
-                x=x, text="label:N"))
-
-    title = measure.name
-    subtitle = None if compact else _window_subtitle(start, end)
-    description = measure_description(data, measure, values)
-    if visits:
-        description += " Marked: " + "; ".join(
-            f"{visit_label(v)} ({long_date(v.start)})" for v in visits) + "."
-    chart = alt.layer(*[layer for layer in layers if layer is not None],
-                      data=alt.Data(values=rows)).properties(
-        title=alt.Title(title, subtitle=subtitle) if subtitle else title,
-        width=220 if compact else theme.WIDTH, height=120 if compact else theme.HEIGHT,
-        description=description,
-    )
-    table = [(period_label(v.period), measure_number(measure, v.value),
-              measure_number(measure, target_for(measure, v.period)) if has_target else "",
-              v.note or "") for v in values]
-    return Figure(chart=chart, title=title, description=description,
-                  columns=("Period", "Value", "Target in force", "Note"), rows=tuple(table),
-                  name=measure.id)
-
-
-def _window_subtitle(start: date, end: date) -> str:
-    return f"{period_label(start.strftime('%Y-%m'))} to {period_label(end.strftime('%Y-%m'))}"
-
-
-def _visit_short(visit: Visit) -> str:
-    if visit.kind == "monitoring_visit" and visit.number is not None:
-        return f"Visit {visit.number}"
-    return KIND_LABELS[visit.kind].split()[0] if visit.kind != "full_inspection" else "Inspection"
-
-
-def status_figure(counts: StatusCounts, scope: str, name: str) -> Figure:
-    """Actions by status as horizontal bars, each labelled with its count and status name:
-    status is read from the words, not the colour."""
-    rows = [{"status": label, "count": n, "order": i}
-            for i, (_, label, n) in enumerate(counts.items())]
-    order = [label for _, label, _ in counts.items()]
-    base = alt.Chart(alt.Data(values=rows)).encode(
-        y=alt.Y("status:N", sort=order, title=None, axis=alt.Axis(labelLimit=260)),
-        x=alt.X("count:Q", title="Number of actions", axis=alt.Axis(tickMinStep=1)),
-        tooltip=[alt.Tooltip("status:N", title="Status"), alt.Tooltip("count:Q", title="Actions")],
-    )
-    bars = base.mark_bar(color=theme.BLUE, height=18)
-    labels = base.mark_text(align="left", dx=4).encode(text="count:Q")
-    title = f"Actions by status: {scope}"
-    description = status_description(counts, scope)
-    chart = alt.layer(bars, labels).properties(
-        title=title, width=theme.WIDTH - 260, height=len(rows) * 30, description=description)
-    return Figure(chart=chart, title=title, description=description,
-                  columns=("Status", "Actions"),
-                  rows=tuple((label, n) for _, label, n in counts.items()), name=name)
+    key = [(KEY_VALUE, "Value")]
+    if targets:
+        key.append((KEY_TARGET, "Target"))
+    if band:
+        key.append((KEY_BAND, f"Tolerance, {measure_number(measure, band[0])} to "
+                              f"{measure_number(measure, band[1])}"))
+    for c in measure.comparators:
+        key.append((KEY_COMPARATOR, f"{c.name}, {measure_number(measure, c.value)}"))
+    if marks:
+        key.append((KEY_VISIT, "Inspection or visit (labelled above)"))
+    lines = ([f"Tolerance band {measure_number(measure, band[0])} to "
+              f"{measure_number(measure, band[1])}"] if band else []) + [
+        f"{c.name} {measure_number(measure, c.value)}" + (f" ({c.period})" if c.period else "")
+        for c in measure.comparators] + [
+        f"{describe.visit_name(v)}, labelled {text}" for (_, text), v in zip(marks, visits)]
+    table = tuple((period_label(v.period), measure_number(measure, v.value),
+                   measure_number(measure, target_for(measure, v.period)) if has_target else "",
+                   v.note or "") for v in values)
+    return Figure(
+        chart=None, title=describe.measure_title(measure, values),
+        subtitle=f"{period_label(values[0].period)} to {period_label(values[-1].period)}. "
+                 f"Unit: {unit_words(measure)}.",
+        description=describe.measure_description(data, measure, values, visits),
+        key=tuple(key), panels=(Panel(chart=chart, heading=panel_heading(measure), note=(
+            f"Dotted line{'s' if len(unlabelled) > 1 else ''}: {'; '.join(unlabelled)}."
+            if unlabelled else "")),),
+        columns=TABLE, rows=table, name=measure.id, lines=tuple(lines))
 
 
-STRIP_KEY = ("Solid blue line and dots: values. Dashed orange line: target. Shaded band: "
-             "tolerance. Dashed grey line: a visit.")
+KEY_ORDER = (KEY_VALUE, KEY_TARGET, KEY_BAND, KEY_COMPARATOR, KEY_VISIT)
+
+
+def merge_keys(figures) -> tuple:
+    """The key of several measures' panels: each kind of line once, in one order; a band or a
+    comparator is named generally, as each panel's differ (the table gives them)."""
+    kinds = {kind for f in figures for kind, _ in f.key}
+    general = {KEY_VALUE: "Value", KEY_TARGET: "Target", KEY_BAND: "Tolerance band",
+               KEY_COMPARATOR: "Comparator (named on its line or under the heading)",
+               KEY_VISIT: "Inspection or visit (labelled above)"}
+    return tuple((kind, general[kind]) for kind in KEY_ORDER if kind in kinds)
 
 
 def measures_strip(data: SiteData, measures: list[Measure], *, title: str, name: str,
-                   window: tuple[date, date] | None = None,
-                   visits: list[Visit] | None = None, panel=None) -> Figure | None:
-    """Small multiples: one compact chart per measure (each with its own scale, as units
-    differ), for the home page's headline measures and an area's linked measures.
+                   visit: Visit | None = None, figure=None) -> Figure | None:
+    """Small multiples: each measure's own panel (each with its own scale, as units differ),
+    for the home page's headline measures, an area's measures and a visit's.
 
-    `panel(measure, window, visits)` gives a measure's compact figure; by default it is built
-    here, and a caller with a cache passes its own."""
-    panel = panel or (lambda m, w, v: measure_figure(data, m, window=w, visits=v, compact=True))
-    figures = [f for f in (panel(m, window, visits) for m in measures) if f is not None]
-    if not figures:
+    `figure(measure)` gives a measure's figure; by default it is built here, and a caller with
+    a cache passes its own, so a panel is built (and drawn) once for every page."""
+    figure = figure or (lambda m: measure_figure(data, m))
+    pairs = [(m, f) for m, f in ((m, figure(m)) for m in measures) if f is not None]
+    if not pairs:
         return None
-    description = " ".join(f.description for f in figures)
-    specs = [f.to_spec() for f in figures]
-    config = specs[0].get("config", {})
-    for spec in specs:  # a panel in a concatenation may not carry its own config or schema
-        spec.pop("config", None)
-        spec.pop("$schema", None)
-    spec = {
-        "$schema": alt.SCHEMA_URL, "config": config,
-        "title": {"text": title, "subtitle": STRIP_KEY}, "description": description,
-        "spacing": 30,
-        "vconcat": [{"hconcat": specs[i:i + 3], "spacing": 30}
-                    for i in range(0, len(specs), 3)],
-    }
-    rows = tuple((f.title, *row) for f in figures for row in f.rows)
-    return Figure(chart=None, spec=spec, title=title, description=description,
-                  columns=("Measure", "Period", "Value", "Target in force", "Note"),
-                  rows=rows, name=name)
+    shown = [m for m, _ in pairs]
+    figures = [f for _, f in pairs]
+    periods = sorted(str(v.period) for m in shown for v in charted_values(data, m))
+    span = (periods[0], periods[-1])
+    rows = tuple((m.name, *row) for m, f in pairs for row in f.rows)
+    return Figure(
+        chart=None, title=describe.strip_title(data, title, shown),
+        subtitle=f"{period_label(span[0])} to {period_label(span[1])}. Each chart has its own "
+                 f"scale; its heading gives the unit.",
+        description=describe.strip_description(
+            data, shown, span, visit,
+            visit_shown=visit is not None and any(_visit_in(data, m, visit) for m in shown)),
+        key=merge_keys(figures), panels=tuple(p for f in figures for p in f.panels),
+        lines=tuple(f"{m.name}: " + "; ".join(f.lines) for m, f in pairs if f.lines),
+        columns=("Measure", *TABLE), rows=rows, name=name)
 
 
-def visit_window(visit: Visit) -> tuple[date, date]:
-    """The year around a visit: six months either side."""
-    centre = _month(visit.start_date)
-    return _add_months(centre, -6), _add_months(centre, 6)
+def _visit_in(data: SiteData, measure: Measure, visit: Visit) -> bool:
+    """Whether the visit falls within the months the measure's panel shows."""
+    values = charted_values(data, measure)
+    if not values:
+        return False
+    start, end = _span(values)
+    return start <= _month(visit.start_date) <= end
 
 
-def visit_strip_options(visit: Visit) -> dict:
-    return {"visits": [visit], "window": visit_window(visit),
-            "title": f"Measures around {visit_label(visit)}", "name": f"{visit.id}-measures"}
-
-
-def visit_measures_figure(data: SiteData, visit: Visit) -> Figure | None:
-    """The visit's measures over the year around it, the visit marked."""
+def visit_measures_figure(data: SiteData, visit: Visit, figure=None) -> Figure | None:
+    """The visit's measures, each its own panel with the visit marked where it falls."""
     measures = [data.measure(m) for m in visit.measures]
-    return measures_strip(data, measures, **visit_strip_options(visit))
-
-
-def visits_timeline_figure(data: SiteData, highlighted: Visit | None = None) -> Figure:
-    """Every inspection and visit on a time line; the page's own visit is a diamond."""
-    visits = list(data.visits)
-    rows = [{"date": _month(v.start_date).isoformat(), "label": _visit_short(v),
-             "when": long_date(v.start), "name": visit_label(v),
-             "which": "This visit" if highlighted and v.id == highlighted.id else "Other visits"}
-            for v in visits]
-    start = _add_months(_month(visits[0].start_date), -2)
-    end = _add_months(_month(visits[-1].start_date), 2)
-    x = _x_axis(start, end)
-    base = alt.Chart(alt.Data(values=rows))
-    domain = ["This visit", "Other visits"] if highlighted else ["Other visits"]
-    points = base.mark_point(filled=True, size=140, color=theme.BLUE).encode(
-        x=x,
-        shape=alt.Shape("which:N", title=None, scale=alt.Scale(
-            domain=domain, range=["diamond", "circle"][-len(domain):] if not highlighted
-            else ["diamond", "circle"]), legend=alt.Legend() if highlighted else None),
-        tooltip=[alt.Tooltip("name:N", title="Visit"), alt.Tooltip("when:N", title="Date")],
-    )
-    labels = base.mark_text(dy=-16).encode(x=x, text="label:N")
-    title = "Inspections and visits"
-    description = visits_description(visits, highlighted)
-    chart = alt.layer(points, labels).properties(
-        title=title, width=theme.WIDTH, height=80, description=description)
-    return Figure(chart=chart, title=title, description=description,
-                  columns=("Visit", "Date", "Focus"),
-                  rows=tuple((visit_label(v), long_date(v.start), v.focus) for v in visits),
-                  name="visits-timeline")
-
-
-def progress_figure(points: list[tuple[str, StatusCounts]]) -> Figure:
-    """Actions by status at each meeting: one small bar chart per status, so each status is
-    named by its title, never told by colour."""
-    rows = [{"meeting": label, "order": i, "status": status_label, "count": n}
-            for i, (label, counts) in enumerate(points)
-            for _, status_label, n in counts.items()]
-    order = [label for label, _ in points]
-    base = alt.Chart(alt.Data(values=rows))
-    panels = []
-    for _, status_label, _ in points[-1][1].items():
-        panel = base.transform_filter(alt.datum.status == status_label).encode(
-            x=alt.X("meeting:N", sort=order, title=None, axis=alt.Axis(labelAngle=0)),
-            y=alt.Y("count:Q", title="Actions", axis=alt.Axis(tickMinStep=1)),
-            tooltip=[alt.Tooltip("meeting:N", title="Meeting"),
-                     alt.Tooltip("count:Q", title=status_label)],
-        )
-        panels.append(alt.layer(panel.mark_bar(color=theme.BLUE),
-                                panel.mark_text(dy=-6).encode(text="count:Q")).properties(
-            title=status_label, width=max(120, 70 * len(points)), height=110))
-    title = "Actions by status at each meeting"
-    first, last = points[0], points[-1]
-    parts = []
-    for (_, label, n_first), (_, _, n_last) in zip(first[1].items(), last[1].items()):
-        parts.append(f"{label.lower()} {n_first} then {n_last}")
-    description = (f"Actions by status at {len(points)} meetings, from {first[0]} to "
-                   f"{last[0]}: " + "; ".join(parts) + ".")
-    chart = alt.concat(*panels, columns=3, spacing=25).properties(
-        title=title, description=description)
-    table = tuple((label, *[n for _, _, n in counts.items()], counts.total)
-                  for label, counts in points)
-    columns = ("Meeting", *[label for _, label, _ in points[-1][1].items()], "All actions")
-    return Figure(chart=chart, title=title, description=description, columns=columns,
-                  rows=table, name="plan-progress")
+    return measures_strip(data, measures, title="Measures linked to this visit",
+                          name=f"{visit.id}-measures", visit=visit, figure=figure)

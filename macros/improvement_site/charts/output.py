@@ -1,9 +1,10 @@
-"""Charts into the built site: a spec embedded in the page, a static SVG, a CSV download.
+"""Charts into the built site: each panel a static SVG, each figure's table a CSV download.
 
-Pages ask `ChartRegistry.add(figure)` for the HTML of a figure while they render; the plugin
-writes every registered chart's SVG and CSV once the pages are done (`write`). Files are named
-by the hash of their content, so an unchanged chart is never rendered twice: its SVG comes from
-the cache folder on the next build.
+Pages ask `ChartRegistry.add(figure)` for a figure's files while they render; the plugin
+writes every registered SVG and CSV once the pages are done (`write`). Files are named by the
+hash of their content, so a panel shown on several pages (a measure's chart on its own page,
+its area's and the home page) is one file, and an unchanged panel is never rendered twice: its
+SVG comes from the cache folder on the next build.
 """
 
 from __future__ import annotations
@@ -17,16 +18,14 @@ import shutil
 import subprocess
 import sys
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
-from improvement_site.charts.figures import Figure
+from improvement_site.charts.figure import Figure, Panel, spec_size
 from improvement_site.publish.downloads import csv_text
 from improvement_site.lifecycle import write_atomic
 
 CHARTS_DIR = "assets/charts"
-VEGA_SCRIPT = "assets/vega/vega-bundle.js"
-CHARTS_SCRIPT = "assets/improvement-site-charts.js"
 
 
 def spec_json(spec: dict) -> str:
@@ -34,23 +33,39 @@ def spec_json(spec: dict) -> str:
     return json.dumps(spec, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 
-def script_safe_json(text: str) -> str:
-    """JSON that cannot end the <script> element it sits in, whatever the data says."""
-    return (text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
-            .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
-
-
-def figure_csv(figure: Figure) -> str:
+def figure_csv(figure) -> str:
     return csv_text(figure.columns, figure.rows)
+
+
+def _key(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:20]
+
+
+@dataclass(frozen=True)
+class RenderedPanel:
+    key: str  # content hash of its spec: the SVG's file name
+    heading: str
+    note: str
+    width: int
+    height: int
 
 
 @dataclass(frozen=True)
 class RenderedChart:
-    key: str  # content hash
-    spec: str  # canonical JSON
-    csv: str
+    """A figure's files: one SVG per panel and the CSV of its table."""
+
+    key: str  # content hash of the CSV: its file name
+    panels: tuple[RenderedPanel, ...]
     name: str
     page: str = ""  # the page that first asked for it, for messages
+
+
+@dataclass(frozen=True)
+class _Drawing:
+    key: str
+    spec: str  # canonical JSON
+    name: str  # the figure it was first asked for, for messages
+    page: str
 
 
 class ChartRenderError(Exception):
@@ -58,7 +73,7 @@ class ChartRenderError(Exception):
 
 
 class ChartRegistry:
-    """The charts of one build.
+    """The charts of one build (each build has its own: the plugin's `charts`).
 
     A chart whose SVG is not in the cache starts rendering as soon as its page asks for it,
     in worker processes (`svg_worker`) on the spare cores, while MkDocs writes the other
@@ -66,7 +81,8 @@ class ChartRegistry:
     """
 
     def __init__(self):
-        self._charts: dict[str, RenderedChart] = {}
+        self._drawings: dict[str, _Drawing] = {}  # by SVG key
+        self._csvs: dict[str, str] = {}  # by CSV key
         self._pending: list[str] = []
         self._lock = threading.Lock()
         self._workers: list[subprocess.Popen] = []
@@ -78,7 +94,8 @@ class ChartRegistry:
     def reset(self, cache_dir: Path | None = None) -> None:
         with self._lock:
             self.close()
-            self._charts.clear()
+            self._drawings.clear()
+            self._csvs.clear()
             self._pending.clear()
             self.cache_dir = cache_dir
 
@@ -97,22 +114,32 @@ class ChartRegistry:
         if self._folder:
             shutil.rmtree(self._folder, ignore_errors=True)
             self._folder = None
+        if self._exit_hook:
+            atexit.unregister(self.close)
+            self._exit_hook = False
 
-    def add(self, figure: "Figure | CachedFigure") -> RenderedChart:
-        spec = spec_json(figure.spec if isinstance(figure, CachedFigure) else figure.to_spec())
-        csv_text = figure_csv(figure)
-        key = hashlib.sha256((spec + csv_text).encode("utf-8")).hexdigest()[:20]
-        chart = RenderedChart(key=key, spec=spec, csv=csv_text, name=figure.name,
-                              page=self.page)
+    def add(self, figure: Figure) -> RenderedChart:
+        """Register a figure's panels and table; its SVGs start rendering at once."""
+        csv = figure_csv(figure)
+        csv_key = _key(csv)
+        panels = []
         with self._lock:
-            if key not in self._charts:
-                self._charts[key] = chart
-                if not self._cached(key):
-                    self._pending.append(key)
-                    self._send(chart)
-        return chart
+            self._csvs.setdefault(csv_key, csv)
+            for panel in figure.all_panels():
+                spec = panel.to_spec()
+                text = spec_json(spec)
+                key = _key(text)
+                width, height = spec_size(spec)
+                panels.append(RenderedPanel(key, panel.heading, panel.note, width, height))
+                if key not in self._drawings:
+                    drawing = _Drawing(key, text, figure.name, self.page)
+                    self._drawings[key] = drawing
+                    if not self._cached(key):
+                        self._pending.append(key)
+                        self._send(drawing)
+        return RenderedChart(key=csv_key, panels=tuple(panels), name=figure.name, page=self.page)
 
-    def _send(self, chart: RenderedChart) -> None:
+    def _send(self, chart: _Drawing) -> None:
         """Hand a chart to a worker (started on first need); never blocks the build."""
         if self._folder is None:
             from improvement_site.lifecycle import owned_temp_dir
@@ -147,10 +174,11 @@ class ChartRegistry:
         return path if path and path.is_file() else None
 
     def __len__(self) -> int:
-        return len(self._charts)
+        """The number of distinct drawings (SVGs) registered."""
+        return len(self._drawings)
 
     def write(self, site_dir: Path) -> int:
-        """Write every chart's SVG and CSV, and the scripts. Returns SVGs rendered afresh.
+        """Write every panel's SVG and every figure's CSV. Returns SVGs rendered afresh.
 
         Raises ChartRenderError, naming the chart, if a chart cannot be rendered. The
         renderer (vl-convert, a Rust library) can abort its whole process on input it cannot
@@ -167,8 +195,9 @@ class ChartRegistry:
                        if not (self._folder / f"{key}.svg").is_file()] if pending else []
             if missing:
                 self._render_again(missing)
-            for chart in self._charts.values():
-                (out / f"{chart.key}.csv").write_text(chart.csv, encoding="utf-8")
+            for key, csv in self._csvs.items():
+                (out / f"{key}.csv").write_text(csv, encoding="utf-8")
+            for chart in self._drawings.values():
                 if chart.key not in pending:
                     cached = self._cached(chart.key)
                     (out / f"{chart.key}.svg").write_bytes(cached.read_bytes())
@@ -177,8 +206,6 @@ class ChartRegistry:
                 (out / f"{chart.key}.svg").write_text(svg, encoding="utf-8")
                 if cache_dir:
                     write_atomic(cache_dir / f"{chart.key}.svg", svg)
-            if self._charts:
-                write_scripts(Path(site_dir), cache_dir)
         finally:
             self.close()
         return len(pending)
@@ -189,7 +216,7 @@ class ChartRegistry:
         for key in keys:  # a worker reads a spec only when told its key; write any not yet sent
             spec = self._folder / f"{key}.json"
             if not spec.is_file():
-                spec.write_text(self._charts[key].spec, encoding="utf-8")
+                spec.write_text(self._drawings[key].spec, encoding="utf-8")
         errors = self._folder / "errors.txt"
         with open(errors, "w", encoding="utf-8") as log:
             worker = _start_worker(self._folder, stderr=log)
@@ -202,7 +229,7 @@ class ChartRegistry:
                       None)
         if failed is None:
             return
-        chart = self._charts[failed]
+        chart = self._drawings[failed]
         where = f'chart "{chart.name}"' + (f" on page {chart.page}" if chart.page else "")
         said = _said(errors.read_text(encoding="utf-8", errors="replace"), failed)
         if worker.returncode and worker.returncode < 0:
@@ -246,90 +273,60 @@ def _said(text: str, key: str) -> str:
 VL_VERSION = "6.4"
 
 
-_bundle_lock = threading.Lock()
-_bundle: str | None = None
+def frozen(figure: Figure) -> Figure:
+    """The figure as plain data: each panel's Vega-Lite spec made once (Altair's `to_dict` is
+    the cost). Specs come from our builders, whose output the test suite validates against the
+    Vega-Lite schema; skipping validation here keeps builds fast."""
+    panels = tuple(Panel(spec=p.to_spec(), heading=p.heading, note=p.note)
+                   for p in figure.all_panels())
+    return replace(figure, chart=None, panels=panels)
 
 
-def vega_bundle(cache_dir: Path | None = None) -> str:
-    """Vega, Vega-Lite and vega-embed as one local script (no CDN). Bundling takes over a
-    second, so it is done once per vl-convert version and kept in the cache folder."""
-    global _bundle
-    with _bundle_lock:
-        if _bundle is None:
-            import vl_convert as vlc
-            name = f"vega-bundle-{vlc.__version__}-{VL_VERSION}.js"
-            cached = cache_dir / name if cache_dir else None
-            if cached and cached.is_file():
-                _bundle = cached.read_text(encoding="utf-8")
-            else:
-                _bundle = vlc.javascript_bundle(vl_version=VL_VERSION)
-                if cached:
-                    write_atomic(cached, _bundle)
-        return _bundle
+_FIELDS = ("title", "subtitle", "description", "name")
 
 
-def write_scripts(site_dir: Path, cache_dir: Path | None = None) -> None:
-    vega = site_dir / VEGA_SCRIPT
-    vega.parent.mkdir(parents=True, exist_ok=True)
-    vega.write_text(vega_bundle(cache_dir), encoding="utf-8")
-    src = Path(__file__).parent.parent / "pages" / "assets" / "improvement-site-charts.js"
-    (site_dir / CHARTS_SCRIPT).write_text(src.read_text(encoding="utf-8"), encoding="utf-8")
+def _to_json(figure: Figure) -> dict:
+    return {**{f: getattr(figure, f) for f in _FIELDS}, "columns": list(figure.columns),
+            "rows": [list(r) for r in figure.rows], "key": [list(k) for k in figure.key],
+            "lines": list(figure.lines),
+            "panels": [{"heading": p.heading, "note": p.note, "spec": p.spec}
+                       for p in figure.panels]}
 
 
-REGISTRY = ChartRegistry()
-
-
-@dataclass(frozen=True)
-class CachedFigure:
-    """A figure whose Vega-Lite spec was built before (by `charts`), kept as plain data."""
-
-    spec: dict
-    title: str
-    description: str
-    columns: tuple
-    rows: tuple
-    name: str
-
-    def to_spec(self) -> dict:
-        # A copy: a strip removes its panels' config, and the cached panel must keep it.
-        return json.loads(json.dumps(self.spec))
-
-    @classmethod
-    def of(cls, figure: Figure) -> "CachedFigure":
-        # Specs come from our builders, whose output the test suite validates against the
-        # Vega-Lite schema; skipping validation here keeps builds fast.
-        return cls(figure.to_spec(), figure.title, figure.description,
-                   tuple(figure.columns), tuple(tuple(r) for r in figure.rows), figure.name)
+def _from_json(raw: dict) -> Figure:
+    return Figure(chart=None, **{f: raw[f] for f in _FIELDS}, columns=tuple(raw["columns"]),
+                  rows=tuple(tuple(r) for r in raw["rows"]),
+                  key=tuple(tuple(k) for k in raw["key"]), lines=tuple(raw["lines"]),
+                  panels=tuple(Panel(spec=p["spec"], heading=p["heading"], note=p["note"])
+                               for p in raw["panels"]))
 
 
 class FigureCache:
     """Figures by the hash of what they are built from, in memory and on disk.
 
     Building an Altair spec costs tens of milliseconds; a site has hundreds of charts, and
-    most do not change between two builds. The key covers the chart code too, so a change to
+    most do not change between two builds. Each build has its own (the plugin's `figures`);
+    the folder on disk is what builds share. The key covers the chart code too, so a change to
     a builder rebuilds every chart.
     """
 
     def __init__(self):
-        self._memory: dict[str, CachedFigure | None] = {}
+        self._memory: dict[str, Figure | None] = {}
         self.folder: Path | None = None
 
-    def get(self, key_parts, build) -> CachedFigure | None:
+    def get(self, key_parts, build) -> Figure | None:
         key = hashlib.sha256(json.dumps([_chart_code(), key_parts], sort_keys=True,
                                         default=str).encode()).hexdigest()[:24]
         if key in self._memory:
             return self._memory[key]
         path = self.folder / f"{key}.json" if self.folder else None
-        figure: CachedFigure | None = _read_figure(path) if path else _MISSING
+        figure = _read_figure(path) if path else _MISSING
         if figure is _MISSING:
             built = build()
-            figure = CachedFigure.of(built) if built is not None else None
+            figure = frozen(built) if built is not None else None
             if path:
-                write_atomic(path, json.dumps(None if figure is None else {
-                    "spec": figure.spec, "title": figure.title,
-                    "description": figure.description, "columns": list(figure.columns),
-                    "rows": [list(r) for r in figure.rows], "name": figure.name},
-                    ensure_ascii=False))
+                write_atomic(path, json.dumps(None if figure is None else _to_json(figure),
+                                              ensure_ascii=False))
         self._memory[key] = figure
         return figure
 
@@ -341,9 +338,7 @@ def _read_figure(path: Path):
     """A figure from the cache folder, or _MISSING (absent or unreadable: built afresh)."""
     try:
         raw = json.loads(path.read_text(encoding="utf-8"))
-        return None if raw is None else CachedFigure(
-            raw["spec"], raw["title"], raw["description"], tuple(raw["columns"]),
-            tuple(tuple(r) for r in raw["rows"]), raw["name"])
+        return None if raw is None else _from_json(raw)
     except (OSError, ValueError, KeyError, TypeError):
         return _MISSING
 
@@ -351,8 +346,5 @@ def _read_figure(path: Path):
 def _chart_code() -> str:
     """The modules a figure depends on, so editing a builder invalidates the cache."""
     from improvement_site.digest import source_digest
-    return source_digest("charts/figures.py", "charts/theme.py", "charts/describe.py",
-                         "model/labels.py", "model/status.py")
+    return source_digest("charts/*.py", "model/labels.py", "model/status.py")
 
-
-FIGURES = FigureCache()

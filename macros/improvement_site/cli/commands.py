@@ -1,32 +1,27 @@
 """What the CLI does, as plain functions: validate, build and serve a site folder.
 
-A site is a folder holding `data/` and `content/` (and optionally its own `mkdocs.yml` that
-inherits the project's). The repository root is the default site.
+A site is a folder holding `data/` and `content/` (and optionally its own `mkdocs.yml`, applied
+over the base configuration in the package; see siteconfig.py). The repository root is the
+default site. MkDocs (or ProperDocs, see engine.py) is imported only when a build starts.
 """
 
 from __future__ import annotations
 
 import contextlib
 import logging
-import os
 import re
 import shutil
+import threading
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
 
-from mkdocs.config import load_config
-from mkdocs.config.defaults import MkDocsConfig
-
+from improvement_site.cli.siteconfig import site_config
+from improvement_site.cli.words import count
 from improvement_site.model.sitedata import SiteData
 from improvement_site.data.problems import DataError
-from improvement_site.publish.audience import AUDIENCE_ENV, chosen_audience
+from improvement_site.publish.audience import chosen_audience
 from improvement_site.lifecycle import Stopped, owned_temp_dir, remove_dead, replace_output, uninterrupted
-from improvement_site.publish.current import DATA_ENV, full_data
-
-# The repository checkout holding this package (macros/improvement_site/cli/commands.py).
-PROJECT_ROOT = Path(__file__).resolve().parents[3]
-BASE_CONFIG = PROJECT_ROOT / "mkdocs.yml"
+from improvement_site.publish.current import full_data
 
 
 class BuildFailed(Exception):
@@ -48,16 +43,36 @@ class Summary:
     measures: int
     values: int
     visits: int
+    breakdowns: int = 0
+    providers: int = 0
 
     def __str__(self) -> str:
-        return (f"{self.areas} areas, {self.actions} actions, {self.measures} measures, "
-                f"{self.values} values, {self.visits} visits")
+        counted = [(self.areas, "area"), (self.actions, "action"), (self.measures, "measure"),
+                   (self.values, "value"), (self.visits, "visit")]
+        # The contract-v2 kinds are named only when a site has them.
+        counted += [(n, noun) for n, noun in ((self.breakdowns, "breakdown"),
+                                              (self.providers, "provider")) if n]
+        return ", ".join(count(number, noun) for number, noun in counted)
 
 
 def validate(site_dir: Path) -> Summary:
-    """Load and check a site's data; raises DataError listing every problem."""
-    # Through the cache, so the build that follows does not read the files again.
-    data = full_data(Path(site_dir) / "data")
+    """Check a site as a build would: its data, and the macro calls of its own pages. Raises
+    DataError listing every problem."""
+    from improvement_site.pages.page_checks import check_pages
+
+    from improvement_site.cli.siteconfig import SiteConfigError
+
+    site_dir = Path(site_dir).resolve()
+    # Through the memo, so the build that follows does not read the files again.
+    data = full_data(site_dir / "data")
+    try:
+        config = site_config(site_dir)
+    except SiteConfigError as exc:
+        raise BuildFailed(str(exc)) from None
+    # content/ (or the docs_dir its mkdocs.yml names), parsed as mkdocs-macros will.
+    problems = check_pages(data, config.docs_dir, site_dir, config.plugin_options("macros"))
+    if problems:
+        raise DataError(problems)
     return summarise(data)
 
 
@@ -68,76 +83,85 @@ def summarise(data: SiteData) -> Summary:
         measures=len(data.measures),
         values=sum(len(v) for v in data.values.values()),
         visits=len(data.visits),
+        breakdowns=len(data.breakdowns),
+        providers=len(data.providers),
     )
 
 
-@contextlib.contextmanager
-def site_config(site: Path, audience: str | None = None, **overrides) -> Iterator[MkDocsConfig]:
-    """The MkDocs configuration for a site folder.
-
-    A site with its own mkdocs.yml uses it; otherwise the project's base configuration is used
-    with the site's content/ as the docs folder and its data/ as the data.
-    """
-    site = Path(site).resolve()
-    own = site / "mkdocs.yml"
-    saved = {name: os.environ.get(name) for name in (DATA_ENV, AUDIENCE_ENV)}
-    os.environ[DATA_ENV] = str(site / "data")
-    os.environ[AUDIENCE_ENV] = chosen_audience(audience)
-    empty_docs = None
-    try:
-        if own.is_file():
-            config = load_config(config_file=str(own), **overrides)
-        else:
-            docs = site / "content"
-            if not docs.is_dir():  # a site of data only still gets every generated page
-                empty_docs = owned_temp_dir("improvement-site-content-")
-                docs = Path(empty_docs)
-            config = load_config(config_file=str(BASE_CONFIG), docs_dir=str(docs), **overrides)
-        yield config
-    finally:
-        for name, value in saved.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
-        if empty_docs:
-            shutil.rmtree(empty_docs, ignore_errors=True)
-
-
 def build(site_dir: Path, out_dir: Path | None = None, *, strict: bool = True,
-          audience: str | None = None, report: bool = False) -> Path:
+          audience: str | None = None, release: str | None = None,
+          cache_dir: Path | None = None, report: bool = False) -> Path:
     """Validate, then build the site into `out_dir` (default: SITE/site).
 
     The site is built in a temporary folder beside `out_dir` and moved into place only when
     the whole build succeeded, so a failed build never leaves a half-written site. Raises
     DataError (the data), BuildFailed (the pages or a chart, worded) or InternalError (a
-    bug); whatever happens, the build's temporary folders are gone when it returns. With
-    `report`, the site also carries the committee report (downloads/, PDF and Word).
+    bug); whatever happens, the build's temporary folders are gone when it returns.
+    `audience` None is the configuration's (public unless it says otherwise); `release` is
+    the version a release publishes (the pages get mike's version menu). With `report`, the
+    site also carries the committee report (downloads/, PDF and Word).
     """
-    from improvement_site.charts.output import REGISTRY
-
-    site_dir = Path(site_dir).resolve()
+    shown = Path(site_dir)  # as the user typed it: messages name files by it
+    site_dir = shown.resolve()
     validate(site_dir)  # raises DataError with every problem before anything is written
     out_dir = Path(out_dir).resolve() if out_dir else site_dir / "site"
-    staging = None
+    staging = empty_docs = config = None
     try:
         out_dir.parent.mkdir(parents=True, exist_ok=True)
         remove_dead(out_dir.parent, f".{out_dir.name}.old-")
         staging = owned_temp_dir(f".{out_dir.name}.building-", out_dir.parent)
-        with site_config(site_dir, audience, site_dir=str(staging), strict=strict) as config:
-            if report:  # the plugin's own option: also write the committee report (PDF, Word)
-                config.plugins["improvement-site"].config["report"] = True
-            _mkdocs_build(config, site_dir)
+        if not (site_dir / "mkdocs.yml").is_file() and not (site_dir / "content").is_dir():
+            # A site of data only still gets every generated page.
+            empty_docs = owned_temp_dir("improvement-site-content-")
+        config = _load(site_dir, empty_docs, audience=audience, release=release,
+                       cache_dir=str(cache_dir) if cache_dir else None,
+                       report=True if report else None,  # else the configuration's
+                       site_dir=str(staging), strict=strict)
+        _mkdocs_build(config, site_dir, shown)
         with uninterrupted():
             replace_output(staging, out_dir)
     except OSError as exc:  # the disk, not the data: full, read-only, a file in the way
         where = f"{exc.filename}: " if exc.filename else ""
         raise BuildFailed(f"{where}{exc.strerror or exc}") from exc
     finally:
-        REGISTRY.close()  # the SVG workers and their folder, if the build stopped early
-        if staging:
-            shutil.rmtree(staging, ignore_errors=True)
+        plugin = config.plugins.get("improvement-site") if config else None
+        if plugin is not None:
+            plugin.charts.close()  # the SVG workers and their folder, if the build stopped
+        for folder in (staging, empty_docs):
+            if folder:
+                shutil.rmtree(folder, ignore_errors=True)
     return out_dir
+
+
+def release_build(site_dir: Path, out_dir: Path, version: str) -> Path:
+    """A release's build (`publish.release.release` calls it): public, with the version menu
+    of the release `version`, carrying its meeting's committee report."""
+    return build(site_dir, out_dir, audience="public", release=version, report=True)
+
+
+def configured_audience(site_dir: Path) -> str:
+    """The audience a build of the site is for when the command line does not say: its
+    configuration's (the base configuration reads $IMPROVEMENT_SITE_AUDIENCE), else public."""
+    from improvement_site.cli.siteconfig import PLUGIN, SiteConfigError
+    try:
+        options = site_config(site_dir).plugin_options(PLUGIN)
+    except SiteConfigError as exc:
+        raise BuildFailed(str(exc)) from None
+    return chosen_audience(options.get("audience"))
+
+
+def _load(site: Path, docs_dir: Path | None, *, audience: str | None,
+          release: str | None = None, cache_dir: str | None = None,
+          report: bool | None = None, **more):
+    from improvement_site.cli.siteconfig import SiteConfigError
+    from mkdocs.exceptions import Abort, ConfigurationError
+    try:
+        return site_config(site, docs_dir, data_dir=str(site / "data"), audience=audience,
+                           release=release, cache_dir=cache_dir, report=report).load(**more)
+    except SiteConfigError as exc:
+        raise BuildFailed(str(exc)) from None
+    except (Abort, ConfigurationError) as exc:  # MkDocs has logged the settings it refused
+        raise BuildFailed(f"{site / 'mkdocs.yml'}: {exc}") from None
 
 
 class _FailedPage(logging.Handler):
@@ -148,14 +172,17 @@ class _FailedPage(logging.Handler):
     def __init__(self):
         super().__init__(logging.ERROR)
         self.page: str | None = None
+        self.thread = threading.get_ident()  # a build side by side logs to the same logger
 
     def emit(self, record: logging.LogRecord) -> None:
+        if record.thread != self.thread:
+            return
         match = self.PATTERN.match(record.getMessage())
         if match:
             self.page = match.group(1)
 
 
-def _mkdocs_build(config: MkDocsConfig, site_dir: Path) -> None:
+def _mkdocs_build(config, site_dir: Path, shown: Path) -> None:
     from mkdocs.commands.build import build as mkdocs_build
     from mkdocs.exceptions import Abort, BuildError, MkDocsException
 
@@ -183,7 +210,7 @@ def _mkdocs_build(config: MkDocsConfig, site_dir: Path) -> None:
     except SystemExit as exc:
         # mkdocs-macros ends the process (exit code 100) when a macro fails on a page;
         # MkDocs tells the plugins only of an Exception, so they are told here.
-        failure = _macro_failure(config, site_dir, exc)
+        failure = _macro_failure(config, site_dir, shown, exc)
         with contextlib.suppress(Exception):
             config.plugins.on_build_error(error=failure)
         raise failure from exc.__context__
@@ -191,9 +218,9 @@ def _mkdocs_build(config: MkDocsConfig, site_dir: Path) -> None:
         logger.removeHandler(failed)
 
 
-def _macro_failure(config: MkDocsConfig, site_dir: Path, exc: SystemExit) -> Exception:
-    """What a failed macro was: a mistake in a hand-written page (its file and line), or a
-    bug in a generated page."""
+def _macro_failure(config, site_dir: Path, shown: Path, exc: SystemExit) -> Exception:
+    """What a failed macro was: a mistake in a hand-written page (its file and line, named
+    from the site folder as the user typed it: `shown`), or a bug in a generated page."""
     error = exc.__context__
     macros = config.plugins.get("macros")
     page = getattr(macros, "_page", None) if macros else None
@@ -205,7 +232,7 @@ def _macro_failure(config: MkDocsConfig, site_dir: Path, exc: SystemExit) -> Exc
         return InternalError(f"building the page {file.src_uri}", error)
     source = Path(file.abs_src_path)
     with contextlib.suppress(ValueError):
-        source = source.relative_to(site_dir)
+        source = shown / source.relative_to(site_dir)
     line = _template_line(error)
     if line:
         line += _front_matter_lines(file, page.markdown)
@@ -240,22 +267,25 @@ def _front_matter_lines(file, markdown: str | None) -> int:
 def serve(site_dir: Path, dev_addr: str = "127.0.0.1:8000", audience: str | None = None) -> None:
     """Preview a site with live reload (MkDocs' development server)."""
     from mkdocs.commands.serve import serve as mkdocs_serve
+    from improvement_site.cli.siteconfig import SiteConfigError
 
     site_dir = Path(site_dir).resolve()
     validate(site_dir)
-    own = site_dir / "mkdocs.yml"
-    os.environ[DATA_ENV] = str(site_dir / "data")
-    os.environ[AUDIENCE_ENV] = chosen_audience(audience)
+    try:
+        config = site_config(site_dir, data_dir=str(site_dir / "data"), audience=audience)
+    except SiteConfigError as exc:
+        raise BuildFailed(str(exc)) from None
     # A dirty build re-renders only the pages whose data changed (each generated page's stub
     # carries a hash of its inputs), so an edit shows in about a second even on a large site.
     # Not strict: MkDocs warns on every dirty build, and a preview should not stop on it.
-    options = {"dev_addr": dev_addr, "livereload": True, "build_type": "dirty", "strict": False}
+    # MkDocs passes the configuration's arguments on to load_config at every rebuild, so the
+    # plugin's options stay set.
+    # serve chooses its own output folder; these are the command line's to set.
+    arguments = {key: value for key, value in config.arguments.items()
+                 if key not in ("site_dir", "dev_addr", "strict", "livereload")}
     try:
-        if own.is_file():
-            mkdocs_serve(config_file=str(own), **options)
-        else:
-            mkdocs_serve(config_file=str(BASE_CONFIG), docs_dir=str(site_dir / "content"),
-                         **options)
+        mkdocs_serve(**arguments, dev_addr=dev_addr, livereload=True, build_type="dirty",
+                     strict=False)
     except Stopped:
         raise
     except SystemExit as exc:

@@ -7,16 +7,16 @@ usage error (click's). Nothing else, whatever happens inside.
 
 from __future__ import annotations
 
-import os
 import sys
 import traceback
 from pathlib import Path
 
 import click
 
-from improvement_site.cli import commands
+from improvement_site.cli import commands, engine
 
 from improvement_site import lifecycle
+from improvement_site.cli.start import new_command
 from improvement_site.cli.tracker import export_group, import_group
 from improvement_site.data.problems import DataError
 from improvement_site.publish.release import ReleaseError
@@ -27,13 +27,18 @@ AUDIENCE = click.option(
          "build leaves out every record marked audience: committee.")
 SITE = click.argument("site", type=click.Path(file_okay=False, path_type=Path), default=".",
                       required=False)
+ENGINE = click.option(
+    "--engine", type=click.Choice(engine.ENGINES), default=engine.DEFAULT, show_default=True,
+    help="Build with MkDocs or with ProperDocs, its maintained continuation (pip install "
+         "properdocs).")
 
 # What each command is doing, for the message when something fails that should not.
 DOING = {"validate": "checking the data", "build": "building the site",
          "serve": "serving the preview", "release": "publishing the release",
          "fields": "writing the field reference", "import": "importing",
-         "export": "exporting", "report": "writing the committee report"}
-NOTHING_WRITTEN = {"validate", "build", "release", "import", "export", "report"}
+         "export": "exporting", "new": "making the new site", "demo": "building the demo",
+         "report": "writing the committee report"}
+NOTHING_WRITTEN = {"validate", "build", "release", "import", "export", "new", "demo", "report"}
 
 
 def _one_line(text: str, limit: int = 300) -> str:
@@ -52,11 +57,17 @@ def _internal(doing: str, error: BaseException, debug: bool, wrote_nothing: bool
     sys.exit(1)
 
 
-def _run(debug: bool, action, doing: str = "running the command"):
+def _run(debug: bool, action, doing: str = "running the command", site: Path | None = None,
+         built: bool = True):
+    """Run a command's action; every failure is one worded message and exit code 1. Problems
+    in a site's files are named from `site`, the folder as the user typed it."""
     try:
         return action()
     except DataError as exc:
-        click.echo(exc.report(), err=True)
+        click.echo(exc.report(site, built=built), err=True)
+        sys.exit(1)
+    except engine.EngineError as exc:
+        click.echo(f"improvement-site: {exc}.", err=True)
         sys.exit(1)
     except commands.BuildFailed as exc:
         if debug and exc.__cause__ is not None:
@@ -104,6 +115,8 @@ class _Guarded(click.Group):
 
 
 @click.group(cls=_Guarded, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="improvement-site", prog_name="improvement-site",
+                      message="%(prog)s %(version)s")
 @click.option("--debug", is_flag=True,
               help="When something fails, show the Python traceback as well.")
 @click.pass_context
@@ -119,9 +132,11 @@ def main(ctx: click.Context, debug: bool) -> None:
 @SITE
 @click.pass_context
 def validate(ctx: click.Context, site: Path) -> None:
-    """Check SITE's data and report every problem, with file and line."""
-    summary = _run(ctx.obj["debug"], lambda: commands.validate(site), DOING["validate"])
-    click.echo(f"{site}/data is valid: {summary}.")
+    """Check SITE's data and its own pages' macro calls; report every problem, with file and
+    line."""
+    summary = _run(ctx.obj["debug"], lambda: commands.validate(site), DOING["validate"], site,
+                   built=False)
+    click.echo(f"{(site / 'data').as_posix()} is valid: {summary}.")
 
 
 @main.command()
@@ -134,15 +149,19 @@ def validate(ctx: click.Context, site: Path) -> None:
 @click.option("--report", is_flag=True,
               help="Also write the committee report (PDF and Word) into the site's downloads/ "
                    "and link it from the home and releases pages (releases always do).")
+@ENGINE
 @click.pass_context
 def build(ctx: click.Context, site: Path, out: Path | None, audience: str | None,
-          no_strict: bool, verbose: bool, report: bool) -> None:
+          no_strict: bool, verbose: bool, report: bool, engine: str) -> None:
     """Validate SITE's data and build the website into --out."""
+    _use(engine)
     commands.setup_logging(verbose, debug=ctx.obj["debug"])
+    audience = audience or _run(ctx.obj["debug"], lambda: commands.configured_audience(site),
+                                DOING["build"], site)
     written = _run(ctx.obj["debug"], lambda: commands.build(site, out, strict=not no_strict,
                                                             audience=audience, report=report),
-                   DOING["build"])
-    click.echo(f"Built {written} for the {commands.chosen_audience(audience)} audience")
+                   DOING["build"], site)
+    click.echo(f"Built {written} for the {audience} audience")
 
 
 @main.command()
@@ -150,12 +169,16 @@ def build(ctx: click.Context, site: Path, out: Path | None, audience: str | None
 @click.option("-a", "--dev-addr", default="127.0.0.1:8000", show_default=True,
               help="Address to serve on.")
 @AUDIENCE
+@ENGINE
 @click.pass_context
-def serve(ctx: click.Context, site: Path, dev_addr: str, audience: str | None) -> None:
+def serve(ctx: click.Context, site: Path, dev_addr: str, audience: str | None,
+          engine: str) -> None:
     """Preview SITE at http://127.0.0.1:8000, rebuilding on every change."""
+    _use(engine)
     # The preview's own messages stay whole: it has no one-line summary of a failed page.
     commands.setup_logging(True, debug=True)
-    _run(ctx.obj["debug"], lambda: commands.serve(site, dev_addr, audience), DOING["serve"])
+    _run(ctx.obj["debug"], lambda: commands.serve(site, dev_addr, audience), DOING["serve"],
+         site)
 
 
 @main.command()
@@ -168,26 +191,23 @@ def serve(ctx: click.Context, site: Path, dev_addr: str, audience: str | None) -
 @click.option("--allow-date-mismatch", is_flag=True,
               help="Publish even if the tag's date is not the meeting date in the data at "
                    "that tag (data/site.yaml, meeting: date:); a warning says so.")
+@ENGINE
 @click.pass_context
 def release(ctx: click.Context, site: Path, tag: str, branch: str, push: bool,
-            remote: str, allow_date_mismatch: bool) -> None:
+            remote: str, allow_date_mismatch: bool, engine: str) -> None:
     """Validate, build and publish the site as it was at TAG, with mike."""
     from improvement_site.publish.release import release as publish
 
+    _use(engine)
     commands.setup_logging(False, debug=ctx.obj["debug"])
     done = _run(ctx.obj["debug"],
-                lambda: publish(site, tag, build=_public_build, branch=branch, push=push,
+                lambda: publish(site, tag, build=commands.release_build, branch=branch, push=push,
                                 remote=remote, allow_date_mismatch=allow_date_mismatch),
-                DOING["release"])
+                DOING["release"], site)
     for warning in done.warnings:
         click.echo(f"warning: {warning}", err=True)
     click.echo(f"Published {done.tag} as {done.version}/ ({done.title}) on the {done.branch} "
                f"branch{' and pushed it' if done.pushed else ''}; {done.latest_sentence()}")
-
-
-def _public_build(site: Path, out: Path) -> Path:
-    # A release carries its meeting's committee report; public, as the release is.
-    return commands.build(site, out, audience="public", report=True)
 
 
 def _report_file(ctx: click.Context, param: click.Parameter, value: Path) -> Path:
@@ -206,11 +226,11 @@ def _report_file(ctx: click.Context, param: click.Parameter, value: Path) -> Pat
 @click.pass_context
 def report(ctx: click.Context, site: Path, out: Path, audience: str | None) -> None:
     """Write SITE's committee report, from the same data as the site, to --out."""
-    from improvement_site.plugin import CACHE_ENV
     from improvement_site.report.output import ReportError, write_file
 
-    chosen = commands.chosen_audience(audience)
-    cache = Path(os.environ.get(CACHE_ENV) or Path(site) / ".cache")  # the build's caches
+    chosen = audience or _run(ctx.obj["debug"], lambda: commands.configured_audience(site),
+                              DOING["report"], site)
+    cache = Path(site).resolve() / ".cache"  # the build's caches: charts drawn once serve both
 
     def write() -> Path:
         try:
@@ -219,8 +239,61 @@ def report(ctx: click.Context, site: Path, out: Path, audience: str | None) -> N
             click.echo(f"Report failed; nothing was written: {exc}", err=True)
             sys.exit(1)
 
-    written = _run(ctx.obj["debug"], write, DOING["report"])
+    written = _run(ctx.obj["debug"], write, DOING["report"], site)
     click.echo(f"Wrote the {chosen} committee report to {written}")
+def _use(name: str) -> None:
+    """Choose the engine before anything imports MkDocs."""
+    try:
+        engine.use(name)
+    except engine.EngineError as exc:
+        click.echo(f"improvement-site: {exc}.", err=True)
+        sys.exit(1)
+
+
+@main.command()
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path),
+              help="Where to make the demo's repository and site (default: a new temporary "
+                   "folder).")
+@click.option("--no-serve", is_flag=True, help="Make the demo and say where it is; do not "
+                                               "serve it.")
+@click.option("-a", "--dev-addr", default="127.0.0.1:8000", show_default=True,
+              help="Address to serve on.")
+@click.option("--source", hidden=True, type=click.Path(file_okay=False, path_type=Path))
+@click.option("--first-meeting", hidden=True, type=click.Path(file_okay=False, path_type=Path))
+@ENGINE
+@click.pass_context
+def demo(ctx: click.Context, out: Path | None, no_serve: bool, dev_addr: str,
+         source: Path | None, first_meeting: Path | None, engine: str) -> None:
+    """Publish the bundled Nottingham site as its two meetings (26 January 2023 and 11
+    September 2024), with the version menu and "what changed", and serve it."""
+    from improvement_site.cli import demo as demos
+
+    _use(engine)
+    commands.setup_logging(False, debug=ctx.obj["debug"])
+
+    def make():
+        try:
+            return demos.make_demo(out, commands.release_build, source=source,
+                                   first_meeting=first_meeting,
+                                   say=lambda line: click.echo(line, err=True))
+        except demos.DemoError as exc:
+            click.echo(f"improvement-site: {exc}.", err=True)
+            sys.exit(1)
+
+    made = _run(ctx.obj["debug"], make, DOING["demo"])
+    url = f"http://{dev_addr}/"
+    click.echo(f"Published {' and '.join(made.tags)} into {made.folder}/repository (the "
+               f"{demos.BRANCH} branch); the site is in {made.site}.")
+    if no_serve:
+        click.echo(f"To see it: improvement-site demo, or serve {made.site} with any web "
+                   f"server (python -m http.server -d {made.site}) and open its address.")
+        return
+    click.echo(f"Serving it at {url} (latest/ is the newest meeting; the menu beside the "
+               f"title switches between them). Stop with Ctrl-C.")
+    try:
+        _run(ctx.obj["debug"], lambda: demos.serve(made.site, dev_addr), DOING["serve"])
+    except (KeyboardInterrupt, lifecycle.Stopped):  # the usual ends of a preview
+        sys.exit(0)
 
 
 @main.command()
@@ -232,6 +305,7 @@ def fields() -> None:
 
 main.add_command(import_group)
 main.add_command(export_group)
+main.add_command(new_command)
 
 if __name__ == "__main__":  # pragma: no cover
     main()

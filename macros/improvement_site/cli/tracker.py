@@ -11,25 +11,39 @@ from typing import Any, Callable
 
 import click
 
+from improvement_site.cli.words import count as _count
 from improvement_site.data.problems import DataError
 
-SITE = click.option("--site", type=click.Path(file_okay=False, path_type=Path), default=".",
-                    show_default=True, help="The site folder whose data/ the import is for.")
+# SITE comes after FILE, as in every other command a positional argument (default: the
+# current folder); --site, its old spelling, still works but is not shown.
+SITE = click.argument("site", type=click.Path(file_okay=False, path_type=Path), required=False)
+SITE_OPTION = click.option("--site", "site_option", hidden=True,
+                           type=click.Path(file_okay=False, path_type=Path))
+
+
+def _site(site: Path | None, site_option: Path | None) -> Path:
+    if site is not None and site_option is not None and site != site_option:
+        raise click.UsageError(f"the site folder is given twice ({site} and --site "
+                               f"{site_option}); give it once, after FILE")
+    return site or site_option or Path(".")
+
 MAPPING = click.option("--mapping", type=click.Path(dir_okay=False, path_type=Path),
                        help="A YAML file naming your own column headings, areas, RAG words or "
                             "measure names (see docs/import.md).")
 FILE = click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 
 
-def _run(ctx: click.Context, action: Callable[[], Any]) -> Any:
+def _run(ctx: click.Context, action: Callable[[], Any], site: Path | None = None) -> Any:
     """Run an import or export; any failure is one message and exit code 1, never a traceback
-    (unless --debug)."""
+    (unless --debug). Problems in the site's files are named from `site` as typed."""
     from improvement_site.tracker.export import ExportFailed
     from improvement_site.tracker.importing import ImportFailed
 
     try:
         return action()
-    except (ImportFailed, DataError) as exc:
+    except DataError as exc:
+        click.echo(exc.report(site), err=True)
+    except ImportFailed as exc:
         click.echo(exc.report(), err=True)
     except ExportFailed as exc:
         click.echo(f"Export failed; nothing was written: {exc}", err=True)
@@ -60,19 +74,23 @@ def import_group() -> None:
 @import_group.command("plan")
 @FILE
 @SITE
+@SITE_OPTION
 @MAPPING
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path),
               help="Where to write the area files (default: SITE/data/plan).")
 @click.pass_context
-def import_plan_command(ctx: click.Context, file: Path, site: Path, mapping: Path | None,
+def import_plan_command(ctx: click.Context, file: Path, site: Path | None,
+                        site_option: Path | None, mapping: Path | None,
                         out: Path | None) -> None:
-    """Import the action plan in FILE (.xlsx or .csv) as data/plan/NN-<area>.yaml files.
+    """Import the action plan in FILE (.xlsx or .csv) into SITE (default: the current
+    folder) as data/plan/NN-<area>.yaml files.
 
     The YAML files in the plan folder are replaced by the plan in FILE.
     """
     from improvement_site.tracker.plan import import_plan
 
-    done = _run(ctx, lambda: import_plan(file, site, out, mapping))
+    site = _site(site, site_option)
+    done = _run(ctx, lambda: import_plan(file, site, out, mapping), site)
     target = out if out is not None else site / "data" / "plan"
     removed = f"; removed {', '.join(done.removed)}" if done.removed else ""
     click.echo(f"Imported {_count(done.areas, 'area')} and {_count(done.actions, 'action')} "
@@ -83,6 +101,7 @@ def import_plan_command(ctx: click.Context, file: Path, site: Path, mapping: Pat
 @import_group.command("measures")
 @FILE
 @SITE
+@SITE_OPTION
 @MAPPING
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path),
               help="The file to write (default: SITE/data/measures.csv).")
@@ -93,23 +112,43 @@ def import_plan_command(ctx: click.Context, file: Path, site: Path, mapping: Pat
 @click.option("--merge", is_flag=True, help="Keep the figures already in the file; imported "
                                             "figures replace those for the same measure and "
                                             "period.")
+@click.option("--definitions-out", type=click.Path(dir_okay=False, path_type=Path),
+              help="Where to write the measures' definitions read from the scorecard "
+                   "(default: SITE/data/measures.yaml).")
 @click.pass_context
-def import_measures_command(ctx: click.Context, file: Path, site: Path, mapping: Path | None,
+def import_measures_command(ctx: click.Context, file: Path, site: Path | None,
+                            site_option: Path | None, mapping: Path | None,
                             out: Path | None, latest_date: date | None, latest_note: str,
-                            merge: bool) -> None:
-    """Import the scorecard in FILE (.xlsx or .csv) as data/measures.csv.
+                            merge: bool, definitions_out: Path | None) -> None:
+    """Import the scorecard in FILE (.xlsx or .csv) into SITE (default: the current folder)
+    as data/measures.csv.
 
     FILE is wide (a row per measure, a column per month) or long (measure, period, value,
-    note columns). Without --merge, measures.csv is replaced.
+    note columns). Without --merge, measures.csv is replaced. Target, Tolerance and "Good is"
+    columns of a wide scorecard update (or create) the measures in data/measures.yaml; a
+    printed RAG or DoT column is compared with the site's own, and every difference listed.
     """
     from improvement_site.tracker.measures import import_measures
 
+    site = _site(site, site_option)
     done = _run(ctx, lambda: import_measures(file, site, out, mapping, latest_date, latest_note,
-                                             merge))
+                                             merge, definitions_out), site)
     state = "written" if done.changed else "unchanged"
     click.echo(f"Imported {_count(done.values, 'value')} for {_count(done.measures, 'measure')} "
                f"from {file.name}; "
                f"{done.path} {state}. The site's data is valid.")
+    if done.created or done.updated:
+        parts = [f"created {', '.join(done.created)}" if done.created else "",
+                 f"updated {', '.join(done.updated)}" if done.updated else ""]
+        click.echo(f"Definitions in {done.definitions_path}: "
+                   f"{'; '.join(p for p in parts if p)}.")
+    if done.disagreements:
+        click.echo(f"The printed rating differs from the site's for "
+                   f"{_count(len(done.disagreements), 'row')} (not an error; check each one):")
+        for line in done.disagreements:
+            click.echo(f"  {line}")
+    for note in done.notes:
+        click.echo(f"Note: {note}")
 
 
 @click.group("export")
@@ -119,22 +158,22 @@ def export_group() -> None:
 
 @export_group.command("plan")
 @FILE
-@click.option("--site", type=click.Path(file_okay=False, path_type=Path), default=".",
-              show_default=True, help="The site folder whose plan is exported.")
+@SITE
+@SITE_OPTION
 @click.pass_context
-def export_plan_command(ctx: click.Context, file: Path, site: Path) -> None:
-    """Write the plan to the workbook FILE (.xlsx): a sheet per area, in the action plan's
-    columns, with RAG as words and fill colours. `import plan FILE` reads it back."""
+def export_plan_command(ctx: click.Context, file: Path, site: Path | None,
+                        site_option: Path | None) -> None:
+    """Write the plan of SITE (default: the current folder) to the workbook FILE (.xlsx): a
+    sheet per area, in the action plan's columns, with RAG as words and fill colours.
+    `import plan FILE` reads it back."""
     from improvement_site.tracker.export import export_plan
 
+    site = _site(site, site_option)
     if file.suffix.lower() != ".xlsx":
         click.echo(f'{file.name}: the export writes an Excel workbook; name the file with '
                    f'".xlsx", e.g. plan.xlsx', err=True)
         sys.exit(1)
-    done = _run(ctx, lambda: export_plan(site, file))
+    done = _run(ctx, lambda: export_plan(site, file), site)
     click.echo(f"Wrote {_count(done.areas, 'area')} and {_count(done.actions, 'action')} to "
                f"{done.path}.")
 
-
-def _count(number: int, noun: str) -> str:
-    return f"{number} {noun}{'' if number == 1 else 's'}"

@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 
 # Page addresses that a record id would collide with (plan/exceptions/, performance/index...).
 RESERVED_IDS = {"index", "exceptions", "changes", "releases", "downloads", "glossary",
-                "accessibility", "assets"}
+                "accessibility", "assets", "providers", "breakdowns"}
 FILES = {"measure": "data/measures.yaml", "area": "data/plan/", "visit": "data/visits.yaml"}
 _ID = re.compile(ID_PATTERN)
 
@@ -62,7 +62,8 @@ def _at(record: Record, field: str | None, name: str, message: str) -> Problem:
 def _model_mentions(data: "SiteData") -> Salvage:
     out = Salvage()
     for kind, records in (("area", data.areas), ("measure", data.measures),
-                          ("visit", data.visits)):
+                          ("visit", data.visits), ("breakdown", data.breakdowns),
+                          ("provider", data.providers)):
         out.ids += [Mention(kind, r.id, f"{kind} {r.id}", "id", r.where("id")) for r in records]
     for area in data.areas:
         name = f"area {area.id}"
@@ -79,6 +80,12 @@ def _model_mentions(data: "SiteData") -> Salvage:
         out.refs += [Mention("area", a, name, "areas", visit.where("areas")) for a in visit.areas]
         out.refs += [Mention("measure", m, name, "measures", visit.where("measures"))
                      for m in visit.measures]
+    for breakdown in data.breakdowns:
+        name = f"breakdown {breakdown.id}"
+        out.refs += [Mention("area", a, name, "areas", breakdown.where("areas"))
+                     for a in breakdown.areas]
+        out.refs += [Mention("measure", m, name, "measures", breakdown.where("measures"))
+                     for m in breakdown.measures]
     for item in data.commentary:
         out.refs.append(Mention("measure", item.measure,
                                 f"commentary for {item.measure} {item.period}", "measure",
@@ -113,7 +120,7 @@ def salvage(kind: str, raw: Any, file: str) -> Salvage:
                          for v in values if _an_id(v)]
 
     own_id = raw.get("id") if _an_id(raw.get("id")) else None
-    if kind in ("area", "measure", "visit") and own_id:
+    if kind in ("area", "measure", "visit", "breakdown", "provider") and own_id:
         out.ids.append(Mention(kind, own_id, f"{kind} {own_id}", "id", (file, _line(raw, "id"))))
     if kind == "area":
         name = f"area {own_id}" if own_id else f"area in {file.rsplit('/', 1)[-1]}"
@@ -131,8 +138,8 @@ def salvage(kind: str, raw: Any, file: str) -> Salvage:
                 out.ids.append(Mention("action", action["id"], action_name, "id",
                                        (file, _line(action, "id"))))
                 ref_list("measure", action_name, "measures", action)
-    elif kind == "visit":
-        name = f"visit {own_id}" if own_id else "visit"
+    elif kind in ("visit", "breakdown"):
+        name = f"{kind} {own_id}" if own_id else kind
         ref_list("area", name, "areas", raw)
         ref_list("measure", name, "measures", raw)
     elif kind == "commentary" and _an_id(raw.get("measure")):
@@ -159,7 +166,8 @@ def _unique(ids: list[Mention], problems: list[Problem]) -> None:
                                     f"(first at {path}:{line}); ids must be unique"))
         else:
             first[key] = mention
-        if mention.id in RESERVED_IDS and mention.kind in ("area", "measure", "visit"):
+        if mention.id in RESERVED_IDS and mention.kind in ("area", "measure", "visit",
+                                                           "breakdown"):
             problems.append(Problem(*mention.where, name,
                                     f'id "{mention.id}" is reserved for a site page; choose '
                                     f"another, e.g. {mention.id}-{mention.kind}"))
@@ -210,10 +218,20 @@ def check_site(data: "SiteData", written_ids: dict[str, set[str]] | None = None,
                                             f"say why it is delayed and what is being done"))
             if action.due_note is not None and not action.due_note.strip():
                 problems.append(_at(action, "due_note", name, "due_note is empty"))
+    logo = data.site.logo if data.site else None  # None: site.yaml itself failed
+    if logo and not (data.root / "data" / logo).is_file():
+        problems.append(_at(data.site, "logo", "site", f"logo {logo} is not a file in the "
+                            f"data/ folder; put the file there or remove logo"))
     for visit in data.visits:
         if visit.end and visit.end < visit.start_date:
             problems.append(_at(visit, "end", f"visit {visit.id}", f"end {visit.end} is before "
                                 f"start {visit.start}"))
+        if visit.published and visit.published_undated:
+            problems.append(_at(visit, "published_undated", f"visit {visit.id}",
+                                "has both published and published_undated; give the date as "
+                                "published, or published_undated: true when the source gives "
+                                "no date, not both"))
+    problems += contract_v2_problems(data)
     for item in data.commentary:
         if not any((item.working_well, item.worried, item.doing)):
             problems.append(_at(item, None, f"commentary for {item.measure} {item.period}",
@@ -232,4 +250,86 @@ def check_site(data: "SiteData", written_ids: dict[str, set[str]] | None = None,
             if measure.target is not None or measure.targets:
                 problems.append(_at(measure, "tolerance", name, "an in_range measure with a "
                                     "target needs tolerance low and high (the range)"))
+    return problems
+
+
+# -- the contract's version 2 additions --------------------------------------------------------
+
+
+def _same(a: float, b: float) -> bool:
+    """Equal as written: 0.1 + 0.2 is 0.3 here."""
+    return abs(a - b) <= 1e-9 * max(1.0, abs(a), abs(b))
+
+
+def _number(value: float) -> str:
+    return f"{value:,.10g}"
+
+
+def contract_v2_problems(data: "SiteData") -> list[Problem]:
+    """Rules of the fields and files the contract's version 2 adds."""
+    problems: list[Problem] = []
+    reporting_date = data.site.reporting_date if data.site is not None else None
+    for area in data.areas:
+        name = f"area {area.id}"
+        seen: dict = {}
+        for index, update in enumerate(area.updates, start=1):
+            field = f"updates[{index}]"
+            if reporting_date and update.as_at > reporting_date:
+                problems.append(_at(update, "as_at", name, f"{field}.as_at {update.as_at} is "
+                                    f"after reporting_date {reporting_date} (data/site.yaml); "
+                                    f"an update cannot speak for a later date"))
+            if update.as_at in seen:
+                problems.append(_at(update, "as_at", name, f"{field}.as_at {update.as_at} is "
+                                    f"also the date of updates[{seen[update.as_at]}]; give one "
+                                    f"update per report"))
+            seen.setdefault(update.as_at, index)
+            if not any((update.taken, update.planned, update.impact)):
+                problems.append(_at(update, None, name, f"{field} has no text; give at least "
+                                    f"one of taken, planned, impact"))
+    for measure in data.measures:
+        name = f"measure {measure.id}"
+        if measure.targets_mode == "linear" and not measure.targets:
+            problems.append(_at(measure, "targets_mode", name, "targets_mode linear needs "
+                                "targets (milestones) to draw the trajectory between"))
+        if measure.baseline is not None:
+            if measure.targets_mode != "linear":
+                problems.append(_at(measure, "baseline", name, "has a baseline but targets_mode "
+                                    "is not linear; add targets_mode: linear, or remove the "
+                                    "baseline"))
+            elif measure.targets:
+                first = min(t.by for t in measure.targets)
+                if measure.baseline.period >= first:
+                    problems.append(_at(measure, "baseline", name, f"baseline.period "
+                                        f"{measure.baseline.period} is not before the first "
+                                        f"milestone ({first}); a trajectory starts before its "
+                                        f"milestones"))
+        months = [t.by for t in measure.targets]
+        for month in sorted({m for m in months if months.count(m) > 1}):
+            problems.append(_at(measure, "targets", name, f"targets has two milestones for "
+                                f"{month}; keep one"))
+    for breakdown in data.breakdowns:
+        name = f"breakdown {breakdown.id}"
+        names: dict[str, int] = {}
+        for index, category in enumerate(breakdown.categories, start=1):
+            key = " ".join(category.name.split()).casefold()
+            if key in names:
+                problems.append(_at(category, "name", name, f'categories[{index}].name '
+                                    f'"{category.name}" is also categories[{names[key]}]; each '
+                                    f"category is one bar, so names must differ"))
+            names.setdefault(key, index)
+        total = sum(c.value for c in breakdown.categories)
+        if breakdown.total is not None and not _same(total, breakdown.total):
+            problems.append(_at(breakdown, "total", name, f"total {_number(breakdown.total)} is "
+                                f"not the sum of its categories, {_number(total)}; correct "
+                                f"the figures, or remove total (and say why in note)"))
+    for provider in data.providers:
+        name = f"provider {provider.id}"
+        dates: dict = {}
+        for index, inspection in enumerate(provider.inspections, start=1):
+            if inspection.date in dates:
+                first = dates[inspection.date]
+                problems.append(_at(inspection, "date", name, f"inspections[{index}].date "
+                                    f"{inspection.date} is also inspections[{first}]; give "
+                                    f"each inspection once"))
+            dates.setdefault(inspection.date, index)
     return problems

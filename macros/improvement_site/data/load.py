@@ -13,10 +13,11 @@ from pydantic import TypeAdapter, ValidationError
 
 from improvement_site.model import schema
 from improvement_site.data.checks import Salvage, check_site
+from improvement_site.data.files import IMAGE_SUFFIXES, unknown_files
 from improvement_site.model.glossary import merged_glossary
 from improvement_site.model.sitedata import SiteData
 from improvement_site.data.problems import DataError, Problem, describe, pydantic_message
-from improvement_site.data.reader import Reader, id_of
+from improvement_site.data.reader import Reader, allowed_fields, id_of
 from improvement_site.data.values import read_values, short
 
 def _read_site(reader: Reader) -> schema.Site | None:
@@ -50,10 +51,8 @@ def _read_area(reader: Reader, path: Path) -> schema.Area | None:
             except (KeyError, IndexError, TypeError):
                 action_raw = None
             name = id_of(action_raw, "action", loc[3])
-            return name, loc[4:], list(schema.Action.model_fields)
-        if len(loc) >= 3 and loc[0] == "outcomes":
-            return area_name, loc, list(schema.Outcome.model_fields)
-        return area_name, loc, list(schema.Area.model_fields)
+            return name, loc[4:], allowed_fields(schema.Action, loc[4:])
+        return area_name, loc, allowed_fields(schema.Area, loc)
 
     area = reader.validate(schema.Area, raw, path, area_name, namer)
     if area is None:
@@ -163,9 +162,14 @@ def load_site(data_dir: Path | str) -> SiteData:
     data_dir = Path(data_dir).resolve()
     reader = Reader(data_dir)
     if not data_dir.is_dir():
-        raise DataError([Problem(str(data_dir), 0, "", "is not a folder; a site needs data/ "
-                                 "with site.yaml in it")])
+        raise DataError([Problem(reader.rel(data_dir), 0, "", "is not a folder; a site "
+                                 "needs data/ with site.yaml in it")])
     site = _read_site(reader)
+    # The logo named in site.yaml is a file the site reads; if site.yaml could not be read,
+    # any image stays unremarked rather than reported on a guess.
+    reader.problems.extend(unknown_files(
+        data_dir, reader.rel, named=(site.logo,) if site and site.logo else (),
+        suffixes=() if site else IMAGE_SUFFIXES))
     areas = []
     plan_dir = data_dir / "plan"
     for path in sorted(plan_dir.glob("*.yaml")) + sorted(plan_dir.glob("*.yml")):
@@ -181,6 +185,10 @@ def load_site(data_dir: Path | str) -> SiteData:
         reader, "commentary.yaml", schema.Commentary, "commentary"))
     visits = _cached(reader, data_dir / "visits.yaml", None, lambda: _read_list(
         reader, "visits.yaml", schema.Visit, "visit"))
+    breakdowns = _cached(reader, data_dir / "breakdowns.yaml", None, lambda: _read_list(
+        reader, "breakdowns.yaml", schema.Breakdown, "breakdown"))
+    providers = _cached(reader, data_dir / "providers.yaml", None, lambda: _read_list(
+        reader, "providers.yaml", schema.Provider, "provider"))
     glossary = _read_glossary(reader)
 
     if site is None and not reader.problems:
@@ -190,6 +198,7 @@ def load_site(data_dir: Path | str) -> SiteData:
     data = SiteData.create(
         root=data_dir.parent, site=site, areas=areas, measures=measures, values=values,
         commentary=commentary, visits=visits, glossary=merged_glossary(glossary),
+        breakdowns=breakdowns, providers=providers,
     )
     reader.problems.extend(check_site(data, reader.written_ids, reader.salvaged))
     if reader.problems or site is None:

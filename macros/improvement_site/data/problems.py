@@ -9,6 +9,7 @@ from __future__ import annotations
 import difflib
 import re
 from dataclasses import dataclass
+from pathlib import PurePath
 from typing import Any
 
 # Characters a terminal would act on, or that hide or reorder text: a message shows them as
@@ -30,7 +31,16 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
-        where = f"{self.file}:{self.line}" if self.line else self.file
+        return self.shown()
+
+    def shown(self, site: str | PurePath | None = None) -> str:
+        """The problem as a message. `file` is relative to the site folder; with `site`, the
+        folder as the user typed it (`../mysite`), the file is named from there, so the path
+        in the message is one they can open from where they are."""
+        file = self.file
+        if site is not None and not PurePath(file).is_absolute():
+            file = (PurePath(site) / file).as_posix()
+        where = f"{file}:{self.line}" if self.line else file
         text = f"{where}: {self.record}: " if self.record else f"{where}: "
         return _visible(text + self.message)
 
@@ -42,10 +52,16 @@ class DataError(Exception):
         self.problems = sorted(problems, key=lambda p: (p.file, p.line, p.record, p.message))
         super().__init__(self.report())
 
-    def report(self) -> str:
+    def report(self, site: str | PurePath | None = None, *, built: bool = True) -> str:
+        """Every problem, one a line, files named from `site` (see Problem.shown); `built`
+        False for a command that builds nothing anyway (validate)."""
         count = len(self.problems)
-        head = f"{count} problem{'s' if count != 1 else ''} in the site's data; nothing was built:"
-        return "\n".join([head, *(f"  {p}" for p in self.problems)])
+        # "data" when every problem is in data/; pages' macro calls are the site's too.
+        where = ("the site's data" if all(PurePath(p.file).parts[:1] == ("data",)
+                                          for p in self.problems) else "the site")
+        head = f"{count} problem{'s' if count != 1 else ''} in {where}"
+        head += "; nothing was built:" if built else ":"
+        return "\n".join([head, *(f"  {p.shown(site)}" for p in self.problems)])
 
 
 def describe(value: Any, limit: int = 60) -> str:
@@ -90,6 +106,11 @@ def pydantic_message(error: dict, allowed_fields: list[str] | None = None) -> st
     if kind == "missing":
         return f"{field} is required"
     if kind == "extra_forbidden":
+        name = str(error["loc"][-1]) if error["loc"] else field
+        close = did_you_mean(name, allowed_fields or [])
+        if close:  # `stauts is not a known field; did you mean "status"? The allowed ...`
+            return (f"{field} is not a known field{close} The allowed fields are "
+                    f"{', '.join(allowed_fields)}")
         allowed = f"; allowed fields are {', '.join(allowed_fields)}" if allowed_fields else ""
         return f"{field} is not a known field{allowed}"
     if kind in ("literal_error", "enum"):
@@ -112,6 +133,10 @@ def pydantic_message(error: dict, allowed_fields: list[str] | None = None) -> st
         return f"{field} should be a set of fields (a mapping), found {describe(found)}"
     if kind == "string_too_short":
         return f"{field} is empty; write some text or remove the field"
+    if kind == "too_short" and isinstance(found, list):
+        return f"{field} is empty; give at least {ctx.get('min_length', 1)}"
+    if kind == "greater_than_equal":
+        return f"{field} {describe(found)} should be at least {ctx.get('ge')}"
     if kind in ("string_too_long", "too_long") and isinstance(found, str):
         limit = ctx.get("max_length", 0)
         return (f"{field} is {len(found):,} characters long; {_kind_of_limit(limit)} may be at "

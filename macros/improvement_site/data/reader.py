@@ -34,7 +34,8 @@ class Reader:
         self.problems: list[Problem] = []
         # Ids written in the files, valid or not: a reference to a record that failed its own
         # validation is not reported again as dangling.
-        self.written_ids: dict[str, set[str]] = {"area": set(), "measure": set(), "visit": set()}
+        self.written_ids: dict[str, set[str]] = {"area": set(), "measure": set(), "visit": set(),
+                                                 "breakdown": set(), "provider": set()}
         # Ids and references of records that failed validation, for the cross-file checks.
         self.salvaged = Salvage()
 
@@ -165,7 +166,7 @@ class Reader:
         except ValidationError as exc:
             for error in exc.errors():
                 loc = tuple(error["loc"])
-                name, rel_loc, allowed = record, loc, list(model.model_fields)
+                name, rel_loc, allowed = record, loc, allowed_fields(model, loc)
                 if namer:
                     name, rel_loc, allowed = namer(loc)
                 error = {**error, "loc": rel_loc}
@@ -173,6 +174,31 @@ class Reader:
             return None
         attach(obj, raw, self.rel(path))
         return obj
+
+
+def allowed_fields(model: type[schema.Record], loc: tuple) -> list[str]:
+    """The fields of the record an error's loc ends in (a category inside a breakdown, a
+    baseline inside a measure), for "allowed fields are ..."."""
+    for step in loc[:-1]:
+        if isinstance(step, int):
+            continue
+        info = model.model_fields.get(step)
+        inner = _record_type(info.annotation) if info else None
+        if inner is None:
+            break
+        model = inner
+    return list(model.model_fields)
+
+
+def _record_type(annotation: Any) -> type[schema.Record] | None:
+    import typing
+    if isinstance(annotation, type) and issubclass(annotation, schema.Record):
+        return annotation
+    for arg in typing.get_args(annotation):
+        found = _record_type(arg)
+        if found is not None:
+            return found
+    return None
 
 
 def attach(obj: schema.Record, raw: Any, rel_path: str) -> None:

@@ -16,14 +16,19 @@ from improvement_site.model import schema
 
 SECTIONS = [
     ("data/site.yaml", [("", schema.Site), ("meeting", schema.Meeting),
-                        ("judgements", schema.Judgements), ("judgements.grades[]", schema.Grade)]),
+                        ("judgements", schema.Judgements), ("judgements.grades[]", schema.Grade),
+                        ("rag_rules", schema.RagRules)]),
     ("data/plan/*.yaml", [("", schema.Area), ("outcomes[]", schema.Outcome),
-                          ("outcomes[].actions[]", schema.Action)]),
+                          ("outcomes[].actions[]", schema.Action), ("updates[]", schema.Update)]),
     ("data/measures.yaml", [("[]", schema.Measure), ("targets[]", schema.Milestone),
+                            ("baseline", schema.Baseline),
                             ("tolerance", schema.Tolerance), ("comparators[]", schema.Comparator),
                             ("rag_override", schema.RagOverride)]),
     ("data/commentary.yaml", [("[]", schema.Commentary)]),
     ("data/visits.yaml", [("[]", schema.Visit)]),
+    ("data/breakdowns.yaml", [("[]", schema.Breakdown), ("categories[]", schema.Category)]),
+    ("data/providers.yaml", [("[]", schema.Provider),
+                             ("inspections[]", schema.ProviderInspection)]),
 ]
 
 

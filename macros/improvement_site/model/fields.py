@@ -26,6 +26,7 @@ POLARITIES = ("higher_is_better", "lower_is_better", "in_range")
 RAGS = ("green", "amber", "red")
 VISIT_KINDS = ("full_inspection", "monitoring_visit", "focused_visit", "jtai")
 AUDIENCES = ("public", "committee")
+PROVIDER_KINDS = ("childrens_home", "fostering_agency", "adoption_agency", "other")
 
 _MONTH = re.compile(r"^\d{4}-\d{2}$")
 _DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -47,17 +48,20 @@ class Kind:
 
 ID = Kind("id", 100, "`front-door-07`, `cp-rate`")
 NAME = Kind("name", 500, "council, titles, measure name, group, comparator name, inspectors, "
-            "glossary terms")
+            "glossary terms, breakdown categories, provider names")
 TEXT = Kind("text", 1_500, "action, owner, lead, due_note, outcome, source, focus, periods, "
             "notes in measures.csv, glossary meanings")
 LINK = Kind("link", 2_000, "papers_url, letter_url")
-MARKDOWN = Kind("Markdown", 20_000, "progress, impact, summaries, commentary, findings")
+MARKDOWN = Kind("Markdown", 20_000, "progress, impact, summaries, commentary, findings, "
+                "progress reports, notes")
 TEXT_KINDS = (ID, NAME, TEXT, LINK, MARKDOWN)
 NUMBER = Kind("number")
 WHOLE_NUMBER = Kind("whole number")
 DATE = Kind("date")
 MONTH = Kind("month (YYYY-MM)")
 DATE_OR_MONTH = Kind("date, or month (YYYY-MM)")
+PERIOD = Kind("period (YYYY-MM or YYYY-MM-DD)")
+FLAG = Kind("true/false")
 
 # Every number in the data (targets, tolerances, comparators, values, area numbers) is at most
 # a million million either way: past that it is a typing slip or a pasted cell reference, and
@@ -200,6 +204,30 @@ def _date_or_month(value: Any) -> Any:
         raise ValueError(f'"{value}" is not a date; write it as YYYY-MM-DD, or YYYY-MM when '
                          f"only the month is known") from None
 
+def _period(value: Any) -> Any:
+    """A period as measures.csv writes it: `YYYY-MM` (a month) or `YYYY-MM-DD` (a snapshot
+    date), kept as that text (YAML may hand us a date)."""
+    if isinstance(value, date):
+        return value.isoformat()
+    text = str(value).strip() if isinstance(value, (str, int)) else ""
+    if _MONTH.match(text) or _DAY.match(text):
+        problem = date_problem(text)
+        if problem:
+            raise ValueError(problem)
+        return text
+    raise ValueError(f'"{value}" is not a period; write a month as YYYY-MM, e.g. 2023-06, or '
+                     f"a snapshot date as YYYY-MM-DD")
+
+
+def _flag(value: Any) -> Any:
+    """Only YAML's own true and false: "yes", 1 or "false" in quotes are mistakes to report,
+    not to guess at."""
+    if isinstance(value, bool):
+        return value
+    found = f'"{value}"' if isinstance(value, str) else str(value)
+    raise ValueError(f"should be true or false, found {found}")
+
+
 def _markdown(value: str) -> str:
     problem = markdown_problem(value)
     if problem:
@@ -210,6 +238,8 @@ def _markdown(value: str) -> str:
 IsoDate = Annotated[date, BeforeValidator(_iso_date), DATE]
 DateOrMonth = Annotated[date | str, BeforeValidator(_date_or_month), DATE_OR_MONTH]
 Month = Annotated[str, BeforeValidator(_month), MONTH]
+Period = Annotated[str, BeforeValidator(_period), PERIOD]
+Flag = Annotated[bool, BeforeValidator(_flag), FLAG]
 Id = Annotated[str, BeforeValidator(_characters), Field(pattern=ID_PATTERN, max_length=ID.limit),
                ID]
 Name = Annotated[str, BeforeValidator(_characters), Field(max_length=NAME.limit), NAME]

@@ -95,3 +95,60 @@ def visit_dates(visit: Visit) -> str:
     if visit.end and visit.end != visit.start:
         return f"{start} to {long_date(visit.end)}"
     return start
+
+
+def _review_dates(dates) -> str:
+    dates = sorted(dates)
+    if len(dates) == 1:
+        return long_date(dates[0])
+    return f"between {long_date(dates[0])} and {long_date(dates[-1])}"
+
+
+def stale_caveat(counts) -> str:
+    """The words that go with a count of actions resting on statuses that are not recent
+    (a `status.StatusCounts`): "on statuses last reviewed 12 December 2022", or "with 30 of
+    the 75 statuses last reviewed 12 December 2022" when only some are; "" when none is."""
+    if not counts.stale:
+        return ""
+    when = _review_dates(counts.reviewed)
+    if counts.stale == counts.total:
+        return f"on statuses last reviewed {when}"
+    return f"with {counts.stale} of the {counts.total} statuses last reviewed {when}"
+
+
+def stale_value(month: str) -> str:
+    """'latest value is from November 2022', for a latest value that is not recent."""
+    return f"latest value is from {month}"
+
+
+PROVIDER_KIND_LABELS = {
+    "childrens_home": "Children's home",
+    "fostering_agency": "Fostering agency",
+    "adoption_agency": "Adoption agency",
+    "other": "Other service",
+}
+_PROVIDER_PLURALS = {
+    "childrens_home": "children's homes",
+    "fostering_agency": "fostering agencies",
+    "adoption_agency": "adoption agencies",
+}
+
+
+def providers_title(providers) -> str:
+    """The providers page's title: "The council's children's homes" when every provider is
+    one, else "The council's own services"."""
+    kinds = {p.kind for p in providers}
+    if len(kinds) == 1 and next(iter(kinds)) in _PROVIDER_PLURALS:
+        return f"The council's {_PROVIDER_PLURALS[next(iter(kinds))]}"
+    return "The council's own services"
+
+
+def providers_count(providers) -> str:
+    """"6 children's homes", "1 fostering agency", "4 services"."""
+    kinds = {p.kind for p in providers}
+    n = len(providers)
+    if len(kinds) == 1 and next(iter(kinds)) in _PROVIDER_PLURALS:
+        kind = next(iter(kinds))
+        word = _PROVIDER_PLURALS[kind] if n != 1 else PROVIDER_KIND_LABELS[kind].lower()
+        return f"{n} {word}"
+    return f"{n} service" + ("" if n == 1 else "s")

@@ -12,7 +12,8 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Iterator, Mapping
 
-from improvement_site.model.schema import Action, Area, Commentary, Measure, Outcome, Site, Value, Visit
+from improvement_site.model.schema import (Action, Area, Breakdown, Commentary, Measure, Outcome,
+                                           Provider, Site, Update, Value, Visit)
 
 
 def period_start(period: str) -> date:
@@ -39,10 +40,12 @@ class SiteData:
     visits: tuple[Visit, ...]  # in date order
     glossary: Mapping[str, str]
     _index: Mapping[str, Mapping[str, object]] = field(repr=False, default_factory=dict)
+    breakdowns: tuple[Breakdown, ...] = ()  # in the file's order
+    providers: tuple[Provider, ...] = ()  # in the file's order
 
     @classmethod
     def create(cls, *, root: Path, site: Site, areas, measures, values, commentary, visits,
-               glossary: dict[str, str]) -> "SiteData":
+               glossary: dict[str, str], breakdowns=(), providers=()) -> "SiteData":
         by_measure: dict[str, list[Value]] = {}
         for value in values:
             by_measure.setdefault(value.measure, []).append(value)
@@ -56,11 +59,14 @@ class SiteData:
             "visit": {v.id: v for v in visits},
             "action": {act.id: act for a in areas for o in a.outcomes for act in o.actions},
             "action_area": {act.id: a for a in areas for o in a.outcomes for act in o.actions},
+            "breakdown": {b.id: b for b in breakdowns},
+            "provider": {p.id: p for p in providers},
         }
         return cls(root=root, site=site, areas=areas, measures=tuple(measures),
                    values=MappingProxyType(ordered), commentary=tuple(commentary),
                    visits=visits, glossary=MappingProxyType(dict(glossary)),
-                   _index=MappingProxyType({k: MappingProxyType(v) for k, v in index.items()}))
+                   _index=MappingProxyType({k: MappingProxyType(v) for k, v in index.items()}),
+                   breakdowns=tuple(breakdowns), providers=tuple(providers))
 
     # -- look-ups ------------------------------------------------------------------------
 
@@ -72,6 +78,9 @@ class SiteData:
 
     def visit(self, visit_id: str) -> Visit:
         return self._index["visit"][visit_id]  # type: ignore[return-value]
+
+    def breakdown(self, breakdown_id: str) -> Breakdown:
+        return self._index["breakdown"][breakdown_id]  # type: ignore[return-value]
 
     def has(self, kind: str, record_id: str) -> bool:
         return record_id in self._index[kind]
@@ -101,6 +110,23 @@ class SiteData:
     def areas_for_measure(self, measure_id: str) -> list[Area]:
         return [a for a in self.areas if measure_id in a.measures
                 or any(measure_id in act.measures for _, _, act in self.actions(a))]
+
+    def breakdowns_for_area(self, area_id: str) -> list[Breakdown]:
+        return [b for b in self.breakdowns if area_id in b.areas]
+
+    def breakdowns_for_measure(self, measure_id: str) -> list[Breakdown]:
+        return [b for b in self.breakdowns if measure_id in b.measures]
+
+    def updates_of(self, area: Area) -> list[Update]:
+        """The area's reports as at or before the reporting date, newest first."""
+        rd = self.site.reporting_date
+        return sorted((u for u in area.updates if u.as_at <= rd), key=lambda u: u.as_at,
+                      reverse=True)
+
+    def latest_update(self, area: Area) -> Update | None:
+        """The area's newest report as at or before the reporting date."""
+        updates = self.updates_of(area)
+        return updates[0] if updates else None
 
     def groups(self) -> list[tuple[str, list[Measure]]]:
         """Measures by scorecard group, groups in the order they first appear."""

@@ -18,7 +18,8 @@ from pathlib import Path
 from improvement_site.digest import source_digest
 from improvement_site.lifecycle import write_atomic
 from improvement_site.model.sitedata import SiteData
-from improvement_site.pages.specs import PageSpec, area_path, measure_path, visit_path
+from improvement_site.pages.specs import (PageSpec, area_path, breakdown_path, measure_path,
+                                          visit_path)
 
 def _code() -> str:
     """The templates and modules that render pages: a code change re-renders every page."""
@@ -40,6 +41,7 @@ def page_hashes(data: SiteData, specs: list[PageSpec], extra: str = "") -> dict[
         [(a.id, a.number, a.title) for a in data.areas],
         [(m.id, m.name) for m in data.measures],
         [(v.id, v.kind, v.number, v.focus) for v in data.visits],
+        [(b.id, b.title) for b in data.breakdowns], [(p.id, p.kind) for p in data.providers],
     )
     everything = None
     values = {m.id: [v.model_dump(mode="json") for v in data.values_of(m.id)]
@@ -50,23 +52,29 @@ def page_hashes(data: SiteData, specs: list[PageSpec], extra: str = "") -> dict[
         out[area_path(area.id)] = _hash(
             common, area.model_dump(mode="json"),
             [(m.model_dump(mode="json"), values[m.id]) for m in data.measures if m.id in ids],
-            _dump(data.visits_for_area(area.id)))
+            _dump(data.visits_for_area(area.id)), _dump(data.breakdowns_for_area(area.id)),
+            # Each measure's chart marks the visits that name it (charts/figures.py).
+            [_dump(data.visits_for_measure(m)) for m in sorted(ids)])
     for measure in data.measures:
         out[measure_path(measure.id)] = _hash(
             common, measure.model_dump(mode="json"), values[measure.id],
             _dump(data.commentary_of(measure.id)), _dump(data.visits_for_measure(measure.id)),
-            [a.id for a in data.areas_for_measure(measure.id)])
+            [a.id for a in data.areas_for_measure(measure.id)],
+            _dump(data.breakdowns_for_measure(measure.id)))
     for visit in data.visits:
         out[visit_path(visit.id)] = _hash(
             common, _dump(data.visits),
             [(m, values.get(m)) for m in visit.measures],
             [data.measure(m).model_dump(mode="json") for m in visit.measures])
+    for breakdown in data.breakdowns:
+        out[breakdown_path(breakdown.id)] = _hash(common, breakdown.model_dump(mode="json"))
     for spec in specs:
         if spec.path not in out:  # summaries of the whole site
             if everything is None:
                 everything = _hash(common, _dump(data.areas), _dump(data.measures), values,
                                    _dump(data.commentary), _dump(data.visits),
-                                   dict(data.glossary))
+                                   dict(data.glossary), _dump(data.breakdowns),
+                                   _dump(data.providers))
             out[spec.path] = everything
     return out
 

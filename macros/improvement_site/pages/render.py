@@ -13,15 +13,16 @@ from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
-from mkdocs.utils import get_relative_url
 
+from improvement_site.charts.output import ChartRegistry, FigureCache
 from improvement_site.model import labels
 
 from improvement_site.pages import specs as pages
 
 from improvement_site.model import status
+from improvement_site.model.lateness import lateness
 from improvement_site.model.sitedata import SiteData
-from improvement_site.pages.text import TextRenderer, escape_markdown, safe_url
+from improvement_site.pages.text import TextRenderer, escape_markdown, safe_url, shorten
 
 TEMPLATES = Path(__file__).parent / "templates"
 
@@ -40,6 +41,7 @@ _env.filters.update(
     number=labels.number,
     mdh=lambda text: Markup(escape_markdown(text)),
     safe_url=safe_url,
+    shorten=shorten,
 )
 _env.globals.update(
     labels=labels,
@@ -47,12 +49,21 @@ _env.globals.update(
     STATUS_LABELS=status.STATUS_LABELS,
     RAG_LABELS=status.RAG_LABELS,
     DIRECTION_LABELS=status.DIRECTION_LABELS,
+    lateness=lateness,
 )
+
+
+def get_relative_url(url: str, other: str) -> str:
+    # MkDocs' (or ProperDocs') own, imported when first needed: importing this package must
+    # not import MkDocs, so that the command line can choose which of the two to run.
+    from mkdocs.utils import get_relative_url as relative
+    return relative(url, other)
 
 
 @dataclass
 class PageContext:
-    """What a macro needs to render on one page: the model and where the page is."""
+    """What a macro needs to render on one page: the model, where the page is, and the build
+    it belongs to (its charts and figure cache: each build has its own)."""
 
     data: SiteData
     page_url: str = ""
@@ -64,6 +75,8 @@ class PageContext:
     history_loader: object = None  # () -> History, called only by pages that need it
     # (format, path in the site) of the committee reports this build writes (`build --report`)
     reports: list = field(default_factory=list)
+    charts: ChartRegistry = field(default_factory=ChartRegistry)
+    figures: FigureCache = field(default_factory=FigureCache)
 
     def __post_init__(self):
         self.text = TextRenderer(self.data.glossary)

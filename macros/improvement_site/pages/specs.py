@@ -11,7 +11,7 @@ import json
 from dataclasses import dataclass
 
 from improvement_site.model.sitedata import SiteData
-from improvement_site.model.labels import visit_label
+from improvement_site.model.labels import providers_title, visit_label
 from improvement_site.pages.text import escape_markdown, inert_html
 
 HOME = "index.md"
@@ -24,6 +24,7 @@ ACCESSIBILITY = "accessibility.md"
 CHANGES = "changes.md"
 RELEASES = "releases.md"
 DOWNLOADS = "downloads.md"
+PROVIDERS = "performance/providers.md"
 
 
 def area_path(area_id: str) -> str:
@@ -36,6 +37,10 @@ def measure_path(measure_id: str) -> str:
 
 def visit_path(visit_id: str) -> str:
     return f"inspections/{visit_id}.md"
+
+
+def breakdown_path(breakdown_id: str) -> str:
+    return f"performance/breakdowns/{breakdown_id}.md"
 
 
 @dataclass(frozen=True)
@@ -53,16 +58,23 @@ class PageSpec:
 
 def page_specs(data: SiteData) -> list[PageSpec]:
     """Every generated page, in navigation order."""
-    specs = [PageSpec(HOME, "Home", "home_page()", "")]
+    specs = [PageSpec(HOME, data.site.title, "home_page()", "")]
     specs.append(PageSpec(PLAN, "Improvement plan", "plan_page()", "Plan"))
     for area in data.areas:
         specs.append(PageSpec(area_path(area.id), f"{area.number}. {area.title}",
                               f"area_page({json.dumps(area.id)})", "Plan"))
-    specs.append(PageSpec(EXCEPTIONS, "Exceptions: delayed actions", "exceptions_page()", "Plan"))
+    specs.append(PageSpec(EXCEPTIONS, "Exceptions: delayed and overdue actions",
+                          "exceptions_page()", "Plan"))
     specs.append(PageSpec(SCORECARD, "Performance scorecard", "scorecard_page()", "Performance"))
     for measure in data.measures:
         specs.append(PageSpec(measure_path(measure.id), measure.name,
                               f"measure_page({json.dumps(measure.id)})", "Performance"))
+    for breakdown in data.breakdowns:
+        specs.append(PageSpec(breakdown_path(breakdown.id), breakdown.title,
+                              f"breakdown_page({json.dumps(breakdown.id)})", "Performance"))
+    if data.providers:
+        specs.append(PageSpec(PROVIDERS, providers_title(data.providers), "providers_page()",
+                              "Performance"))
     specs.append(PageSpec(VISITS, "Inspections and visits", "visits_page()", "Inspections"))
     for visit in reversed(data.visits):
         specs.append(PageSpec(visit_path(visit.id), visit_label(visit),

@@ -222,3 +222,17 @@ def inert_html(text: str) -> str:
     """Text for places Material prints as HTML without escaping (navigation titles): escaped,
     and without braces, which mkdocs-macros would otherwise render as a template."""
     return html.escape(str(text), quote=False).replace("{", "&#123;").replace("}", "&#125;")
+
+
+SHORT = 120  # characters: about two lines of a link on a phone
+
+
+def shorten(text: str | None, limit: int = SHORT) -> str:
+    """Text for a link or a list: white space made single, and when longer than `limit`, cut
+    at the last word that fits, with an ellipsis, never mid-word (the link leads to the whole
+    text). Line breaks and list marks are gone, so the result is one line."""
+    words = " ".join(str(text or "").split())
+    if len(words) <= limit:
+        return words
+    cut = words[: limit + 1].rsplit(" ", 1)[0] if " " in words[: limit + 1] else words[:limit]
+    return cut.rstrip(" ,;:–-—(") + "…"

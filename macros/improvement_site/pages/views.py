@@ -5,10 +5,13 @@ from __future__ import annotations
 
 from markupsafe import Markup
 
+from improvement_site.charts import bars, timeline
+from improvement_site.charts.counts import progress_figure, status_figure
 from improvement_site.charts import figures as charts
 
 from improvement_site.model import status
-from improvement_site.charts.output import CHARTS_DIR, FIGURES, REGISTRY, script_safe_json
+from improvement_site.model.lateness import lateness
+from improvement_site.charts.output import CHARTS_DIR, FigureCache
 from improvement_site.pages.render import PageContext, render
 
 STATUS_HELP = {
@@ -29,49 +32,64 @@ def _dump(record) -> dict:
 def _measure_key(data, measure) -> tuple:
     """Everything a measure's chart is drawn from."""
     return (_dump(measure), [_dump(v) for v in data.values_of(measure.id)],
-            str(data.site.reporting_date), [_dump(v) for v in data.visits_for_measure(measure.id)])
+            str(data.site.reporting_date), [_dump(v) for v in data.visits_for_measure(measure.id)],
+            data.site.stale_after_days)
 
 
-def _strip(ctx: PageContext, measures, *, title: str, name: str, window=None, visits=None):
+def _measure_figure(ctx: PageContext, measure):
+    """A measure's figure, built once per build: its page, its areas' pages, the home page
+    and its visits' pages all show this one panel (one SVG)."""
+    return measure_figure(ctx.figures, ctx.data, measure)
+
+
+def measure_figure(figures: FigureCache, data, measure):
+    """A measure's figure from `figures` (built once, cached by its inputs): the site's pages
+    and the committee report show the same one."""
+    return figures.get(("measure", _measure_key(data, measure)),
+                       lambda: charts.measure_figure(data, measure))
+
+
+def _strip(ctx: PageContext, measures, *, title: str, name: str, visit=None):
     data = ctx.data
-    window_key = [str(d) for d in window] if window else None
-    visits_key = [_dump(v) for v in visits] if visits else None
-
-    def panel(measure, w, v):  # each measure's small chart is built once, for every strip
-        return FIGURES.get(("panel", _measure_key(data, measure), window_key, visits_key),
-                           lambda: charts.measure_figure(data, measure, window=w, visits=v,
-                                                         compact=True))
-
-    key = ("strip", [_measure_key(data, m) for m in measures], title, name, window_key,
-           visits_key)
-    return FIGURES.get(key, lambda: charts.measures_strip(
-        data, measures, title=title, name=name, window=window, visits=visits, panel=panel))
+    # Not cached itself: it only puts its measures' (cached) panels side by side.
+    return charts.measures_strip(data, measures, title=title, name=name, visit=visit,
+                                 figure=lambda m: _measure_figure(ctx, m))
 
 
-def _status(counts, scope: str, name: str):
-    key = ("status", counts.counts, counts.overdue, scope, name)
-    return FIGURES.get(key, lambda: charts.status_figure(counts, scope, name))
+def _as_at(data) -> str:
+    from improvement_site.model.labels import long_date
+    return long_date(data.site.reporting_date)
 
 
-def _timeline(data, highlighted=None):
+def _status(ctx: PageContext, counts, scope: str, name: str):
+    data = ctx.data
+    key = ("status", counts.counts, counts.overdue, counts.stale,
+           [str(d) for d in counts.reviewed], scope, name, _as_at(data))
+    return ctx.figures.get(key, lambda: status_figure(counts, scope, name, _as_at(data)))
+
+
+def _timeline(ctx: PageContext, highlighted=None):
+    data = ctx.data
     key = ("timeline", [_dump(v) for v in data.visits], highlighted.id if highlighted else None)
-    return FIGURES.get(key, lambda: charts.visits_timeline_figure(data, highlighted))
+    return ctx.figures.get(key, lambda: timeline.visits_timeline_figure(data, highlighted))
 
 
 def figure_html(ctx: PageContext, figure) -> Markup:
-    """A chart as the page shows it: title, description, live chart over a static SVG, the
-    data as a table and a CSV download. Empty when there is nothing to chart."""
+    """A chart as the page shows it: its title, subtitle and description, a key in words, its
+    panels (each a static SVG, laid out by the stylesheet), the data as a table and a CSV
+    download. Empty when there is nothing to chart."""
     if figure is None:
         return Markup("")
-    chart = REGISTRY.add(figure)
+    chart = ctx.charts.add(figure)
     count = ctx.extra.get("charts", 0) + 1
     ctx.extra["charts"] = count
+    panels = [(ctx.asset(f"{CHARTS_DIR}/{p.key}.svg"), p.heading, p.note, p.width, p.height)
+              for p in chart.panels]
     return Markup(render(
         "chart.html.j2", ctx, id=f"{count}-{chart.key[:8]}", title=figure.title,
-        description=figure.description, spec=Markup(script_safe_json(chart.spec)),
-        svg_url=ctx.asset(f"{CHARTS_DIR}/{chart.key}.svg"),
-        csv_url=ctx.asset(f"{CHARTS_DIR}/{chart.key}.csv"), name=figure.name,
-        columns=figure.columns, rows=figure.rows))
+        subtitle=figure.subtitle, description=figure.description, key=figure.key,
+        panels=panels, csv_url=ctx.asset(f"{CHARTS_DIR}/{chart.key}.csv"), name=figure.name,
+        columns=figure.columns, rows=figure.rows, lines=figure.lines))
 
 
 def _measure_rows(ctx: PageContext, measures) -> list:
@@ -82,12 +100,22 @@ def home_page(ctx: PageContext) -> str:
     data = ctx.data
     counts = status.plan_counts(data)
     headline = headline_measures(data)
-    return render("home.md.j2", ctx, areas=data.areas, counts=counts,
+    by_rag: dict = {"red": [], "amber": [], "green": [], None: []}
+    stale = []  # measures whose latest value is not recent: the ratings rest on old figures
+    for m, st in _measure_rows(ctx, data.measures):
+        by_rag[st.rag].append(m)
+        if st.stale:
+            stale.append((m, st))
+    return render("home.md.j2", ctx, areas=data.areas, counts=counts, by_rag=by_rag,
+                  measure_count=len(data.measures), stale_measures=stale,
                   inspection=data.inspection, headline=_measure_rows(ctx, headline),
                   latest_visit=data.latest_visit,
-                  status_chart=figure_html(ctx, _status(counts, "the whole plan", "plan-status"))
-                  if data.areas else "",
-                  progress_chart=progress_chart(ctx) if data.areas else "",
+                  # A site with no actions (North East Lincolnshire) has no plan sections and
+                  # no all-zero chart.
+                  status_chart=figure_html(ctx, _status(ctx, counts, "the whole plan",
+                                                        "plan-status"))
+                  if counts.total else "",
+                  progress_chart=progress_chart(ctx) if counts.total else "",
                   headline_chart=figure_html(ctx, _strip(
                       ctx, headline, title="Headline measures", name="headline-measures")))
 
@@ -117,9 +145,10 @@ def area_page(ctx: PageContext, area_id: str) -> str:
     counts = status.area_counts(data, area)
     measures = [data.measure(i) for i in ids]
     return render("area.md.j2", ctx, area=area, counts=counts,
+                  breakdowns=breakdown_sections(ctx, data.breakdowns_for_area(area_id)),
                   measures=_measure_rows(ctx, measures),
                   visits=data.visits_for_area(area_id),
-                  status_chart=figure_html(ctx, _status(counts, f"area {area.number}",
+                  status_chart=figure_html(ctx, _status(ctx, counts, f"area {area.number}",
                                                         f"{area.id}-status")),
                   measures_chart=figure_html(ctx, _strip(
                       ctx, measures, title=f"Measures for area {area.number}",
@@ -131,8 +160,17 @@ def exceptions_page(ctx: PageContext) -> str:
     data = ctx.data
     rd = data.site.reporting_date
     delayed = [(area, a) for area, _, a in data.actions() if a.status == "delayed"]
-    overdue = [(area, a) for area, _, a in data.actions() if status.is_overdue(a, rd)]
-    return render("exceptions.md.j2", ctx, delayed=delayed, overdue=overdue)
+    overdue = []  # (area, [(action, lateness)]), the latest first within each area
+    for area in data.areas:
+        late = [(a, lateness(a, rd)) for _, _, a in data.actions(area)]
+        late = sorted(((a, when) for a, when in late if when), key=lambda item: -item[1].days)
+        if late:
+            overdue.append((area, late))
+    counts = status.plan_counts(data)
+    return render("exceptions.md.j2", ctx, delayed=delayed, overdue=overdue,
+                  overdue_total=sum(len(items) for _, items in overdue),
+                  both=sum(1 for _, a in delayed if status.is_overdue(a, rd)),
+                  total=counts.total, counts=counts)
 
 
 def scorecard_page(ctx: PageContext) -> str:
@@ -147,9 +185,9 @@ def scorecard_page(ctx: PageContext) -> str:
 def measure_page(ctx: PageContext, measure_id: str) -> str:
     data = ctx.data
     m = data.measure(measure_id)
-    rows = [(v, status.target_for(m, v.period), status.value_rag(m, v))
-            for v in data.values_of(measure_id)]
+    rows = status.value_table(data, m)
     return render("measure.md.j2", ctx, m=m, st=status.measure_status(data, m), rows=rows,
+                  breakdowns=breakdown_sections(ctx, data.breakdowns_for_measure(measure_id)),
                   chart=measure_chart(ctx, measure_id),
                   rag_history=measure_history(ctx, m),
                   commentary=data.commentary_of(measure_id),
@@ -159,7 +197,7 @@ def measure_page(ctx: PageContext, measure_id: str) -> str:
 
 def visits_page(ctx: PageContext) -> str:
     data = ctx.data
-    chart = figure_html(ctx, _timeline(data)) if data.visits else ""
+    chart = figure_html(ctx, _timeline(ctx)) if data.visits else ""
     return render("visits.md.j2", ctx, visits=list(reversed(data.visits)), chart=chart)
 
 
@@ -168,19 +206,56 @@ def visit_page(ctx: PageContext, visit_id: str) -> str:
     v = data.visit(visit_id)
     j = data.site.judgements
     figure = _strip(ctx, [data.measure(m) for m in v.measures],
-                    **charts.visit_strip_options(v)) or _timeline(data, v)
+                    title="Measures linked to this visit", name=f"{v.id}-measures",
+                    visit=v) or _timeline(ctx, v)
     return render("visit.md.j2", ctx, v=v, chart=figure_html(ctx, figure),
                   judgements=j if j and j.inspection == visit_id else None,
                   areas=[data.area(a) for a in v.areas],
                   measures=[data.measure(m) for m in v.measures])
 
 
+def _breakdown(ctx: PageContext, breakdown):
+    return ctx.figures.get(("breakdown", _dump(breakdown)),
+                           lambda: bars.breakdown_figure(breakdown))
+
+
+def breakdown_sections(ctx: PageContext, breakdowns) -> list:
+    """(breakdown, its chart) for the pages a breakdown links to."""
+    return [(b, figure_html(ctx, _breakdown(ctx, b))) for b in breakdowns]
+
+
+def breakdown_page(ctx: PageContext, breakdown_id: str) -> str:
+    data = ctx.data
+    b = data.breakdown(breakdown_id)
+    return render("breakdown.md.j2", ctx, b=b, chart=figure_html(ctx, _breakdown(ctx, b)),
+                  areas=[data.area(a) for a in b.areas],
+                  measures=[data.measure(m) for m in b.measures])
+
+
+def providers_page(ctx: PageContext) -> str:
+    data = ctx.data
+    rows = [(p, status.latest_inspection(data, p), status.inspections_of(p))
+            for p in data.providers]
+    return render("providers.md.j2", ctx, rows=rows, counts=status.provider_grade_counts(data))
+
+
 def glossary_page(ctx: PageContext) -> str:
-    return render("glossary.md.j2", ctx, terms=list(ctx.data.glossary.items()))
+    terms, used = [], set()
+    for term, meaning in ctx.data.glossary.items():
+        # Each term's anchor, unique: CIN and CiN are different terms with the same slug.
+        slug = base = term.lower().replace(" ", "-")
+        n = 1
+        while slug in used:
+            n += 1
+            slug = f"{base}-{n}"
+        used.add(slug)
+        terms.append((slug, term, meaning))
+    return render("glossary.md.j2", ctx, terms=terms)
 
 
 def accessibility_page(ctx: PageContext) -> str:
-    return render("accessibility.md.j2", ctx)
+    from improvement_site.pages.checks import last_checks
+    return render("accessibility.md.j2", ctx, checks=last_checks())
 
 
 # -- macros for hand-written pages ------------------------------------------------------------
@@ -203,15 +278,11 @@ def measure_summary(ctx: PageContext, *measure_ids: str) -> str:
                   caption="Measures, latest values")
 
 
-def measure_figure(data, measure):
-    """A measure's chart, built once: its page and the committee report show the same one."""
-    return FIGURES.get(("measure", _measure_key(data, measure)),
-                       lambda: charts.measure_figure(data, measure))
-
-
 def measure_chart(ctx: PageContext, measure_id: str) -> Markup:
     """A measure's chart with its description, data table and CSV."""
-    return figure_html(ctx, measure_figure(ctx.data, ctx.data.measure(measure_id)))
+    data = ctx.data
+    m = data.measure(measure_id)
+    return figure_html(ctx, _measure_figure(ctx, m))
 
 
 def status_chart(ctx: PageContext, area_id: str | None = None) -> Markup:
@@ -219,9 +290,10 @@ def status_chart(ctx: PageContext, area_id: str | None = None) -> Markup:
     data = ctx.data
     if area_id:
         area = data.area(area_id)
-        return figure_html(ctx, _status(status.area_counts(data, area), f"area {area.number}",
-                                        f"{area.id}-status"))
-    return figure_html(ctx, _status(status.plan_counts(data), "the whole plan", "plan-status"))
+        return figure_html(ctx, _status(ctx, status.area_counts(data, area),
+                                        f"area {area.number}", f"{area.id}-status"))
+    return figure_html(ctx, _status(ctx, status.plan_counts(data), "the whole plan",
+                                    "plan-status"))
 
 
 def measures_chart(ctx: PageContext, *measure_ids: str) -> Markup:
@@ -239,12 +311,13 @@ def changes_page(ctx: PageContext) -> str:
     history = ctx.history
     previous = history.previous
     changes = compare(previous.data, ctx.data) if previous else None
-    return render("changes.md.j2", ctx, history=history, previous=previous, changes=changes)
+    return render("changes.md.j2", ctx, history=history, previous=previous, changes=changes,
+                  first_release=history.first)
 
 
 def releases_page(ctx: PageContext) -> str:
     history = ctx.history
-    return render("releases.md.j2", ctx, history=history,
+    return render("releases.md.j2", ctx, history=history, first_release=history.first,
                   snapshots=list(reversed(history.snapshots)))
 
 
@@ -275,11 +348,11 @@ def progress_chart(ctx: PageContext) -> Markup:
         return Markup("")
     points = [(snap.label, status.plan_counts(snap.data)) for snap in snapshots]
     key = ("progress", [(label, c.counts, c.overdue) for label, c in points])
-    return figure_html(ctx, FIGURES.get(key, lambda: charts.progress_figure(points)))
+    return figure_html(ctx, ctx.figures.get(key, lambda: progress_figure(points)))
 
 
 def downloads_page(ctx: PageContext) -> str:
     from improvement_site.publish import downloads
-    tables = [(name, title, columns) for name, (title, columns) in downloads.TABLES.items()]
+    tables = [(name, *downloads.TABLES[name]) for name in downloads.tables_for(ctx.data)]
     return render("downloads.md.j2", ctx, tables=tables, counts=downloads.row_counts(ctx.data),
                   folder=downloads.FOLDER)

@@ -8,12 +8,9 @@ is made: nothing downstream can show what is not in the model.
 
 from __future__ import annotations
 
-import os
-
 from improvement_site.model.sitedata import SiteData
 
 AUDIENCES = ("public", "committee")
-AUDIENCE_ENV = "IMPROVEMENT_SITE_AUDIENCE"
 
 
 class AudienceError(ValueError):
@@ -21,8 +18,8 @@ class AudienceError(ValueError):
 
 
 def chosen_audience(option: str | None = None) -> str:
-    """The audience to build for: the option, else the environment variable, else public."""
-    value = (option or os.environ.get(AUDIENCE_ENV) or "public").strip().lower()
+    """The audience to build for: the option (in any case), else public."""
+    value = (option or "public").strip().lower()
     if value not in AUDIENCES:
         raise AudienceError(f'audience "{value}" is not one of {", ".join(AUDIENCES)}; '
                             f"a public build is the default")
@@ -46,7 +43,8 @@ def for_audience(data: SiteData, audience: str) -> SiteData:
                        for a in outcome.actions if public(a)]
             outcomes.append(_with(outcome, actions=actions))
         areas.append(_with(area, outcomes=outcomes,
-                           measures=[m for m in area.measures if m in measure_ids]))
+                           measures=[m for m in area.measures if m in measure_ids],
+                           updates=[u for u in area.updates if public(u)]))
     area_ids = {a.id for a in areas}
     visits = [_with(v, areas=[a for a in v.areas if a in area_ids],
                     measures=[m for m in v.measures if m in measure_ids])
@@ -56,11 +54,15 @@ def for_audience(data: SiteData, audience: str) -> SiteData:
     if site.judgements and site.judgements.inspection not in visit_ids:
         # The grades stay (they are public facts of the site); the link to a hidden record goes.
         site = _with(site, judgements=_with(site.judgements, inspection=""))
+    breakdowns = [_with(b, areas=[a for a in b.areas if a in area_ids],
+                        measures=[m for m in b.measures if m in measure_ids])
+                  for b in data.breakdowns if public(b)]
     return SiteData.create(
         root=data.root, site=site, areas=areas, measures=measures,
         values=[v for vs in data.values.values() for v in vs if v.measure in measure_ids],
         commentary=[c for c in data.commentary if public(c) and c.measure in measure_ids],
-        visits=visits, glossary=dict(data.glossary),
+        visits=visits, glossary=dict(data.glossary), breakdowns=breakdowns,
+        providers=[p for p in data.providers if public(p)],
     )
 
 
@@ -81,4 +83,7 @@ def hidden_counts(full: SiteData) -> dict[str, int]:
         "measures": sum(committee(m) for m in full.measures),
         "commentary": sum(committee(c) for c in full.commentary),
         "visits": sum(committee(v) for v in full.visits),
+        "updates": sum(committee(u) for a in full.areas for u in a.updates),
+        "breakdowns": sum(committee(b) for b in full.breakdowns),
+        "providers": sum(committee(p) for p in full.providers),
     }

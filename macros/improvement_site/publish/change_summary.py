@@ -29,6 +29,11 @@ KINDS = (
     ("new_commentary", "New commentary", "new commentary block", "new commentary blocks"),
     ("edited_commentary", "Commentary edited", "commentary block edited",
      "commentary blocks edited"),
+    ("new_updates", "New progress reports", "new progress report", "new progress reports"),
+    ("provider_grades", "Services with a new inspection grade", "service with a new grade",
+     "services with a new grade"),
+    ("new_breakdowns", "New breakdowns", "new breakdown", "new breakdowns"),
+    ("updated_breakdowns", "Breakdowns updated", "breakdown updated", "breakdowns updated"),
 )
 
 

@@ -12,8 +12,10 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from improvement_site.model.sitedata import SiteData
-from improvement_site.model.schema import Action, Area, Measure, Visit
-from improvement_site.model.status import due_date, is_overdue, measure_status, status_of
+from improvement_site.model.schema import (Action, Area, Breakdown, Measure, Provider,
+                                           ProviderInspection, Update, Visit)
+from improvement_site.model.status import (due_date, is_overdue, latest_inspection,
+                                           measure_status, status_of)
 
 
 @dataclass(frozen=True)
@@ -45,6 +47,16 @@ class MeasureChange:
 
 
 @dataclass(frozen=True)
+class ProviderChange:
+    """A provider whose latest inspection is not the one the last release showed."""
+
+    provider: Provider
+    old: ProviderInspection | None  # None: not inspected then, or not on the site then
+    new: ProviderInspection
+    added: bool = False  # the provider is new to the site
+
+
+@dataclass(frozen=True)
 class Changes:
     added: list[ActionChange] = field(default_factory=list)
     removed: list[ActionChange] = field(default_factory=list)
@@ -59,6 +71,10 @@ class Changes:
     new_commentary: list[tuple[Measure, str]] = field(default_factory=list)
     text_edited: list[ActionChange] = field(default_factory=list)
     edited_commentary: list[tuple[Measure, str]] = field(default_factory=list)
+    new_updates: list[tuple[Area, Update]] = field(default_factory=list)
+    provider_grades: list[ProviderChange] = field(default_factory=list)
+    new_breakdowns: list[Breakdown] = field(default_factory=list)
+    updated_breakdowns: list[Breakdown] = field(default_factory=list)
 
     @property
     def count(self) -> int:
@@ -152,4 +168,31 @@ def compare(old: SiteData, new: SiteData) -> Changes:
             changes.new_commentary.append((new.measure(item.measure), str(item.period)))
         elif _edited(seen[key], item, COMMENTARY_TEXT):
             changes.edited_commentary.append((new.measure(item.measure), str(item.period)))
+    _contract_v2_changes(old, new, changes)
     return changes
+
+
+def _contract_v2_changes(old: SiteData, new: SiteData, changes: Changes) -> None:
+    """Updates added since the last release (a report with a date the area did not have),
+    providers whose latest inspection changed, and breakdowns added or changed."""
+    for area in new.areas:
+        before = ({u.as_at for u in old.area(area.id).updates}
+                  if old.has("area", area.id) else set())
+        changes.new_updates.extend((area, u) for u in reversed(new.updates_of(area))
+                                   if u.as_at not in before)
+    old_providers = {p.id: p for p in old.providers}
+    for provider in new.providers:
+        now = latest_inspection(new, provider)
+        if now is None:
+            continue
+        was_provider = old_providers.get(provider.id)
+        then = latest_inspection(old, was_provider) if was_provider else None
+        if then is None or (then.date, then.grade) != (now.date, now.grade):
+            changes.provider_grades.append(ProviderChange(provider, then, now,
+                                                          added=was_provider is None))
+    old_breakdowns = {b.id: b for b in old.breakdowns}
+    for breakdown in new.breakdowns:
+        if breakdown.id not in old_breakdowns:
+            changes.new_breakdowns.append(breakdown)
+        elif breakdown.model_dump() != old_breakdowns[breakdown.id].model_dump():
+            changes.updated_breakdowns.append(breakdown)

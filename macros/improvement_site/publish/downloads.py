@@ -81,6 +81,11 @@ PLAN_COLUMNS = (
     Column("delay_reason", "Why a delayed action is delayed."),
     Column("mitigation", "What is being done about a delay."),
     Column("measures", "Ids of related measures, separated by semicolons."),
+    Column("reviewed", "When the status was last reviewed (the action's date, else its "
+                       "area's); empty when the plan does not say."),
+    Column("status_not_recent", "yes when that review is more than the site's "
+                                "stale_after_days before the reporting date; empty when "
+                                "there is no review date."),
 )
 MEASURE_COLUMNS = (
     Column("measure_id", "The measure's id (its page address)."),
@@ -100,6 +105,8 @@ MEASURE_COLUMNS = (
     Column("comparators", "Comparator name=value (period), separated by semicolons."),
     Column("definition", "How the measure is defined."),
     Column("source", "Where the figures come from."),
+    Column("latest_not_recent", "yes when the latest value's period ended more than the "
+                                "site's stale_after_days before the reporting date."),
 )
 VALUE_COLUMNS = (
     Column("measure_id", "The measure's id."),
@@ -123,6 +130,8 @@ VISIT_COLUMNS = (
     Column("summary", "Headline findings (Markdown)."),
     Column("strengths", "Strengths, separated by blank lines."),
     Column("development", "Areas for development, separated by blank lines."),
+    Column("published_undated", "yes when the letter was published but the source gives no "
+                                "date (published is then empty)."),
 )
 COMMENTARY_COLUMNS = (
     Column("measure_id", "The measure the commentary is about."),
@@ -131,17 +140,61 @@ COMMENTARY_COLUMNS = (
     Column("worried", "What are we worried about?"),
     Column("doing", "What are we doing about it?"),
 )
+UPDATE_COLUMNS = (
+    Column("area_id", "The improvement area the report is about."),
+    Column("area_number", "The area's number in the plan."),
+    Column("as_at", "The date the report speaks for (YYYY-MM-DD)."),
+    Column("taken", "What we have done (Markdown)."),
+    Column("planned", "What we will do next (Markdown)."),
+    Column("impact", "What difference it has made (Markdown)."),
+    Column("latest", "yes for the area's newest report."),
+)
+BREAKDOWN_COLUMNS = (
+    Column("breakdown_id", "The breakdown's id (its page address)."),
+    Column("title", "What the table shows."),
+    Column("period", "When the figures are for: YYYY-MM or YYYY-MM-DD."),
+    Column("unit", "count or percent."),
+    Column("category", "The category, one row each, in the table's order."),
+    Column("value", "The category's count or percentage."),
+    Column("category_note", "A note on the category."),
+    Column("total", "The total the source gives (the sum of the categories); empty when it "
+                    "gives none."),
+    Column("areas", "Ids of the improvement areas it belongs to, separated by semicolons."),
+    Column("measures", "Ids of the measures it belongs to, separated by semicolons."),
+    Column("note", "A note on the table (Markdown)."),
+)
+PROVIDER_COLUMNS = (
+    Column("provider_id", "The service's id."),
+    Column("name", "The service as the council publishes it."),
+    Column("kind", "childrens_home, fostering_agency, adoption_agency or other."),
+    Column("places", "Registered places."),
+    Column("inspection_date", "The date of an inspection, one row each (empty: none yet)."),
+    Column("grade", "outstanding, good, requires_improvement or inadequate."),
+    Column("grade_label", "The grade as readers see it, e.g. Requires improvement to be good."),
+    Column("latest", "yes for the newest inspection on or before the reporting date."),
+    Column("url", "Link to the inspection report."),
+    Column("note", "A note on the inspection (Markdown)."),
+)
 TABLES = {
     "plan": ("Every action of the improvement plan", PLAN_COLUMNS),
     "measures": ("Every measure, with its latest position", MEASURE_COLUMNS),
     "values": ("Every value of every measure", VALUE_COLUMNS),
     "visits": ("The inspection and every visit", VISIT_COLUMNS),
     "commentary": ("Commentary under the three questions", COMMENTARY_COLUMNS),
+    "updates": ("Each improvement area's progress reports", UPDATE_COLUMNS),
+    "breakdowns": ("Every category of every breakdown table", BREAKDOWN_COLUMNS),
+    "providers": ("The council's own services and their inspections", PROVIDER_COLUMNS),
 }
+# Written only when the site has such records: a site without breakdowns offers no empty file.
+OPTIONAL = ("updates", "breakdowns", "providers")
 
 
 def _text(value) -> str:
     return "" if value is None else str(value)
+
+
+def _yes(flag: bool) -> str:
+    return "yes" if flag else "no"
 
 
 def plan_rows(data: SiteData, area=None) -> list[tuple]:
@@ -149,8 +202,10 @@ def plan_rows(data: SiteData, area=None) -> list[tuple]:
     return [(a.id, a.number, a.title, o.text, x.id, x.action, x.owner, _text(x.due),
              x.due_note, _text(x.revised_due), status.status_of(x),
              status.STATUS_LABELS[status.status_of(x)],
-             "yes" if status.is_overdue(x, rd) else "no", x.progress, x.impact,
-             x.delay_reason, x.mitigation, ";".join(x.measures))
+             _yes(status.is_overdue(x, rd)), x.progress, x.impact,
+             x.delay_reason, x.mitigation, ";".join(x.measures),
+             _text(status.review_date(a, x)),
+             _yes(status.is_stale(data, a, x)) if status.review_date(a, x) else None)
             for a, o, x in data.actions(area)]
 
 
@@ -167,20 +222,20 @@ def measure_rows(data: SiteData) -> list[tuple]:
             st.direction,
             ";".join(f"{c.name}={c.value:g}" + (f" ({c.period})" if c.period is not None else "")
                      for c in m.comparators),
-            m.definition, m.source))
+            m.definition, m.source, _yes(st.stale) if st.latest else None))
     return rows
 
 
 def value_rows(data: SiteData) -> list[tuple]:
-    return [(v.measure, v.period, v.value, v.note, status.target_for(m, v.period),
-             status.value_rag(m, v))
-            for m in data.measures for v in data.values_of(m.id)]
+    return [(v.measure, v.period, v.value, v.note, target, rag)
+            for m in data.measures for v, target, rag in status.value_table(data, m)]
 
 
 def visit_rows(data: SiteData) -> list[tuple]:
     return [(v.id, v.kind, v.number, _text(v.start), _text(v.end), _text(v.published), v.focus,
              ";".join(v.inspectors), ";".join(v.areas), ";".join(v.measures), v.summary,
-             "\n\n".join(v.strengths), "\n\n".join(v.development)) for v in data.visits]
+             "\n\n".join(v.strengths), "\n\n".join(v.development),
+             "yes" if v.published_undated else "no") for v in data.visits]
 
 
 def commentary_rows(data: SiteData) -> list[tuple]:
@@ -188,16 +243,52 @@ def commentary_rows(data: SiteData) -> list[tuple]:
             for c in data.commentary]
 
 
+def update_rows(data: SiteData) -> list[tuple]:
+    rows = []
+    for area in data.areas:
+        latest = data.latest_update(area)
+        rows += [(area.id, area.number, _text(u.as_at), u.taken, u.planned, u.impact,
+                  _yes(u is latest)) for u in data.updates_of(area)]
+    return rows
+
+
+def breakdown_rows(data: SiteData) -> list[tuple]:
+    return [(b.id, b.title, b.period, b.unit, c.name, c.value, c.note, b.total,
+             ";".join(b.areas), ";".join(b.measures), b.note)
+            for b in data.breakdowns for c in b.categories]
+
+
+def provider_rows(data: SiteData) -> list[tuple]:
+    from improvement_site.model.labels import GRADE_LABELS
+    rows = []
+    for p in data.providers:
+        latest = status.latest_inspection(data, p)
+        head = (p.id, p.name, p.kind, p.places)
+        rows += [(*head, _text(i.date), i.grade, GRADE_LABELS[i.grade], _yes(i is latest),
+                  i.url, i.note) for i in status.inspections_of(p)]
+        if not p.inspections:
+            rows.append((*head, None, None, None, None, None, None))
+    return rows
+
+
 ROWS = {"plan": plan_rows, "measures": measure_rows, "values": value_rows,
-        "visits": visit_rows, "commentary": commentary_rows}
+        "visits": visit_rows, "commentary": commentary_rows, "updates": update_rows,
+        "breakdowns": breakdown_rows, "providers": provider_rows}
+
+
+def tables_for(data: SiteData, rows: dict[str, list] | None = None) -> list[str]:
+    """The tables this site's downloads hold: every one, less the optional ones it has no
+    records for."""
+    counts = {name: len(rows[name]) for name in rows} if rows else row_counts(data)
+    return [name for name in TABLES if name not in OPTIONAL or counts[name]]
 
 
 def data_json(data: SiteData, rows: dict[str, list] | None = None) -> str:
     """Everything in one JSON file: the records as written, plus the derived facts."""
     rows = rows or {name: ROWS[name](data) for name in TABLES}
     tables = {}
-    for name, (_, columns) in TABLES.items():
-        keys = [c.name for c in columns]
+    for name in tables_for(data, rows):
+        keys = [c.name for c in TABLES[name][1]]
         tables[name] = [dict(zip(keys, map(_plain, row))) for row in rows[name]]
     site = data.site.model_dump(mode="json")
     document = {"site": site, **tables}
@@ -217,7 +308,8 @@ def write(data: SiteData, site_dir: Path) -> list[Path]:
     (folder / "plan").mkdir(parents=True, exist_ok=True)
     written = []
     rows = {name: ROWS[name](data) for name in TABLES}
-    for name, (_, columns) in TABLES.items():
+    for name in tables_for(data, rows):
+        columns = TABLES[name][1]
         path = folder / f"{name}.csv"
         path.write_text(csv_text([c.name for c in columns], rows[name]), encoding="utf-8")
         written.append(path)

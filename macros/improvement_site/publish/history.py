@@ -61,6 +61,7 @@ class History:
     earlier: tuple[Snapshot, ...] = ()
     note: str | None = None  # why there is no history, or what could not be read
     unreadable: tuple[str, ...] = field(default_factory=tuple)
+    first: bool = False  # no release has been tagged: this build is the site's first
 
     @property
     def previous(self) -> Snapshot | None:
@@ -166,4 +167,4 @@ def load_history(current: SiteData, data_dir: Path, audience: str) -> History:
         earlier.append(Snapshot(release, for_audience(loaded, audience)))
     note = None if tags else ("No release has been tagged yet: this is the first. Tag each "
                               "release meeting-YYYY-MM-DD (see docs/releases.md).")
-    return History(snapshot, tuple(earlier), note, tuple(unreadable))
+    return History(snapshot, tuple(earlier), note, tuple(unreadable), first=not tags)

@@ -30,7 +30,6 @@ from improvement_site.publish.history import TAG_PATTERN, GitError, _git, reposi
 from improvement_site.model.labels import long_date
 from improvement_site.data.load import load_site
 
-VERSION_ENV = "IMPROVEMENT_SITE_VERSION"
 DEFAULT_BRANCH = "gh-pages"
 LATEST = "latest"
 
@@ -120,13 +119,14 @@ def check_date(tag: str, tag_date: date, data, site_yaml: Path, site_rel: str,
         "add --allow-date-mismatch.")
 
 
-def release(site_dir: Path, tag: str, *, build: Callable[[Path, Path], object],
+def release(site_dir: Path, tag: str, *, build: Callable[[Path, Path, str], object],
             branch: str = DEFAULT_BRANCH, push: bool = False, remote: str = "origin",
             allow_date_mismatch: bool = False) -> Published:
     """Validate, build and deploy the site as it was at `tag` (meeting-YYYY-MM-DD).
 
-    `build(site, out)` builds the public site of the tagged folder `site` into `out`; the
-    command line passes its own build, so publishing does not depend on the command line."""
+    `build(site, out, version)` builds the public site of the tagged folder `site` into `out`,
+    with the version menu of a release published as `version`; the command line passes its
+    own build, so publishing does not depend on the command line."""
     match = TAG_PATTERN.match(tag)
     tag_date = None
     if match:
@@ -159,15 +159,7 @@ def release(site_dir: Path, tag: str, *, build: Callable[[Path, Path], object],
             title = long_date(meeting.date if meeting else data.site.reporting_date)
             if meeting:
                 title += f": {meeting.committee}"
-            previous = os.environ.get(VERSION_ENV)
-            os.environ[VERSION_ENV] = version
-            try:
-                build(tagged_site, out)
-            finally:
-                if previous is None:
-                    os.environ.pop(VERSION_ENV, None)
-                else:
-                    os.environ[VERSION_ENV] = previous
+            build(tagged_site, out, version)
         latest, before = _publish(repo, out, version, title, tag, branch)
         if push:
             _push(repo, remote, branch)

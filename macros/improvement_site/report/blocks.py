@@ -82,6 +82,8 @@ class Chart:
     title: str
     width_px: int = 0
     height_px: int = 0
+    key: str = ""  # the key to its lines, in words ("Key: Value, solid blue line ...")
+    note: str = ""  # a line the drawing had no room to label, in words
 
 
 Block = Union[Heading, Para, Rich, Facts, Table, Items, Chart]

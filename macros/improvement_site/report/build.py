@@ -186,6 +186,8 @@ def area_blocks(data: SiteData, text: TextRenderer, area, audience: str) -> list
         out.append(Heading(3, f"Latest update, as at {update.as_at}", f"{area.id}-update"))
         if update.committee and audience == "committee":
             out.append(Para("Committee only: not published on the public site.", "committee"))
+        if update.stale:
+            out.append(Para(update.stale, "warning"))
         out.append(Facts(tuple((label, value) for label, value in (
             ("What we have done", update.taken), ("What we will do next", update.planned),
             ("What difference it has made", update.impact)) if value)))

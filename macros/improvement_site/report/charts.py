@@ -1,7 +1,7 @@
 """The report's charts: the site's own figures and the site's cached SVGs.
 
 Each measure's figure is the one its page shows (`views.measure_figure`, cached by its
-inputs), and its SVG is the file the site's build wrote to `.cache/charts/<hash>.svg`. A chart
+inputs; a build passes its own cache), and its SVG is the file the site's build wrote to `.cache/charts/<hash>.svg`. A chart
 not in the cache yet (a report made before any build) is rendered the site's way, by
 `ChartRegistry` in worker processes, which puts it in the same cache. Word needs a bitmap, so
 the cached SVG is converted to PNG (vl-convert's SVG rasteriser, not a second chart renderer)
@@ -19,7 +19,9 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from improvement_site.charts import theme as chart_theme
-from improvement_site.charts.output import FIGURES, ChartRegistry
+from improvement_site.charts.figure import (KEY_BAND, KEY_BAR, KEY_COMPARATOR, KEY_DIAMOND,
+                                            KEY_POINT, KEY_TARGET, KEY_VALUE, KEY_VISIT)
+from improvement_site.charts.output import ChartRegistry, FigureCache
 from improvement_site.lifecycle import owned_temp_dir
 from improvement_site.model.sitedata import SiteData
 from improvement_site.pages import views
@@ -29,38 +31,59 @@ PNG_SCALE = 2.0  # print-quality bitmaps for Word: 2 pixels per CSS pixel
 _SIZE = re.compile(r'<svg[^>]*?\swidth="([\d.]+)"[^>]*?\sheight="([\d.]+)"')
 
 
-def measure_charts(data: SiteData, cache_root: Path) -> dict[str, Chart | None]:
-    """Each measure's chart (None when it has no values to plot), SVGs in the cache."""
+# A chart's key in words, as the site's key row draws each mark (charts/figure.py).
+KEY_WORDS = {KEY_VALUE: "solid blue line with dots", KEY_TARGET: "dashed orange line",
+             KEY_BAND: "shaded band with dashed edges", KEY_COMPARATOR: "dotted grey line",
+             KEY_VISIT: "dashed grey upright line", KEY_BAR: "blue bar", KEY_POINT: "blue dot",
+             KEY_DIAMOND: "blue diamond"}
+
+
+def key_words(figure) -> str:
+    """"Key: Value, solid blue line with dots; Target, dashed orange line." ('' if none)."""
+    if not figure.key:
+        return ""
+    return "Key: " + "; ".join(f"{words}, {KEY_WORDS.get(kind, kind)}"
+                               for kind, words in figure.key) + "."
+
+
+def measure_charts(data: SiteData, cache_root: Path,
+                   figures: FigureCache | None = None) -> dict[str, Chart | None]:
+    """Each measure's chart (None when it has no values to plot), SVGs in the cache.
+    `figures` is the site build's own cache when the report comes with a build, so each
+    figure is built once for both."""
     chart_theme.enable()
-    FIGURES.folder = Path(cache_root) / "specs"
+    if figures is None:
+        figures = FigureCache()
+        figures.folder = Path(cache_root) / "specs"
     svg_dir = Path(cache_root) / "charts"
     registry = ChartRegistry()
     registry.reset(svg_dir)
-    figures, keys = {}, {}
-    for m in data.measures:
-        figure = views.measure_figure(data, m)
-        figures[m.id] = figure
-        if figure is not None:
-            keys[m.id] = registry.add(figure).key
-    missing = [k for k in keys.values() if not (svg_dir / f"{k}.svg").is_file()]
-    if missing:
-        out = owned_temp_dir("improvement-site-report-charts-")
-        try:
-            registry.write(out)  # renders them in workers and stores them in the cache
-        finally:
-            shutil.rmtree(out, ignore_errors=True)
-    else:
+    built, panels = {}, {}
+    try:
+        for m in data.measures:
+            figure = views.measure_figure(figures, data, m)
+            built[m.id] = figure
+            if figure is not None:
+                panels[m.id] = registry.add(figure).panels[0]  # a measure's chart: one panel
+        if any(not (svg_dir / f"{p.key}.svg").is_file() for p in panels.values()):
+            out = owned_temp_dir("improvement-site-report-charts-")
+            try:
+                registry.write(out)  # renders them in workers and stores them in the cache
+            finally:
+                shutil.rmtree(out, ignore_errors=True)
+    finally:
         registry.close()
     charts: dict[str, Chart | None] = {}
     for m in data.measures:
-        figure = figures[m.id]
+        figure = built[m.id]
         if figure is None:
             charts[m.id] = None
             continue
-        svg = svg_dir / f"{keys[m.id]}.svg"
-        width, height = svg_size(svg)
-        charts[m.id] = Chart(svg=svg, png=None, alt=figure.description, title=figure.title,
-                             width_px=width, height_px=height)
+        panel = panels[m.id]
+        charts[m.id] = Chart(svg=svg_dir / f"{panel.key}.svg", png=None,
+                             alt=figure.description, title=figure.title,
+                             width_px=panel.width, height_px=panel.height,
+                             key=key_words(figure), note=panel.note)
     return charts
 
 

@@ -1,16 +1,15 @@
-"""The places the committee paper will show contract v2 data (issue 12), in one module.
+"""The committee paper's contract v2 data (issue 12), in one module: areas' narrative
+updates, when statuses were last reviewed, values that are not recent, breakdowns and the
+council's own services. Each says what the site's pages say, in the same words (the site's
+`_freshness.j2`, `_updates.j2`, `breakdown.md.j2` and `providers.md.j2`).
 
-Each function returns "nothing to say" today, because the model does not yet carry the field;
-the builder already prints whatever they return, in the right place. Wiring each one is a
-one-line change here, with the API names issue 12 gives:
-
-| function here | fill with | shown |
+| function | from | shown |
 | --- | --- | --- |
-| `area_update` | `sitedata.latest_update(area)` | each area, before its actions |
-| `counts_caveat` | `labels.stale_caveat(counts)` | after each count of overdue / on-track actions |
-| `action_reviewed` | `status.review_date(...)` | in each action's status |
-| `value_caveat` | `status.is_stale(...)` | after a measure's latest value (scorecard and measure) |
-| `breakdowns`, `providers` | the new records | sections after the measures / the visits |
+| `area_update` | `data.latest_update(area)` | each area, before its actions |
+| `counts_caveat` | `labels.stale_caveat(counts)` | after each count of overdue actions |
+| `action_reviewed` | `status.review_date`, `status.is_stale` | in each action's status |
+| `value_caveat` | `MeasureStatus.stale` | after a measure's latest value |
+| `breakdowns`, `providers` | the records | after the measures / the visits |
 """
 
 from __future__ import annotations
@@ -18,6 +17,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from markupsafe import Markup
+
+from improvement_site.model import labels, status
+from improvement_site.report.blocks import Block, Facts, Heading, Para, Rich, Table
+
+COMMITTEE_ONLY = "Committee only: not published on the public site."
 
 
 @dataclass(frozen=True)
@@ -29,39 +33,111 @@ class AreaUpdate:
     planned: Markup | None = None
     impact: Markup | None = None
     committee: bool = False
+    stale: str = ""  # "Not recent: ..." when the update speaks for a long-past date
 
 
 def area_update(data, area, text) -> AreaUpdate | None:
-    """The area's newest update on or before the reporting date (contract v2 `updates`).
-    To wire: `sitedata.latest_update(area)`, its Markdown fields through `text.block`."""
-    return None
+    """The area's newest update on or before the reporting date (None: it has none)."""
+    update = data.latest_update(area)
+    if update is None:
+        return None
+    as_at = labels.long_date(update.as_at)
+    stale = ""
+    if status.too_old(data, update.as_at):
+        site = data.site
+        stale = (f"Not recent: this is the area's latest progress report, and it speaks for "
+                 f"{as_at}, more than {site.stale_after_days} days before "
+                 f"{labels.long_date(site.reporting_date)}.")
+    return AreaUpdate(
+        as_at=as_at,
+        taken=text.block(update.taken) if update.taken else None,
+        planned=text.block(update.planned) if update.planned else None,
+        impact=text.block(update.impact) if update.impact else None,
+        committee=update.audience == "committee", stale=stale)
 
 
 def counts_caveat(data, counts) -> str:
-    """Words after a count of overdue or on-track actions when statuses are not recent,
-    e.g. ", on statuses last reviewed 12 December 2022". To wire: `labels.stale_caveat(counts)`."""
-    return ""
+    """", on statuses last reviewed 12 December 2022" after a count of overdue actions when
+    the statuses it rests on are not recent; "" when they are."""
+    words = labels.stale_caveat(counts)
+    return f", {words}" if words else ""
 
 
 def action_reviewed(data, area, action) -> str:
-    """"Status last reviewed 19 December 2022" when the action's status is not recent.
-    To wire: `status.review_date(...)` with `status.is_stale(...)`."""
-    return ""
+    """"Status last reviewed 19 December 2022" when the action's status is not recent."""
+    if not status.is_stale(data, area, action):
+        return ""
+    return f"Status last reviewed {labels.long_date(status.review_date(area, action))}"
 
 
 def value_caveat(data, measure, measure_status) -> str:
-    """"Latest value is from November 2022" when the measure's latest value is not recent.
-    To wire: `status.is_stale(...)`."""
-    return ""
+    """"latest value is from November 2022" when the latest value is not recent."""
+    if not measure_status.stale:
+        return ""
+    return "not recent: " + labels.stale_value(measure_status.latest_month)
 
 
-def breakdowns(data, text) -> list:
-    """Blocks (`blocks.Heading`, `blocks.Table`...) for contract v2 breakdowns, one-off tables
-    of categories, printed after the measures; none yet."""
-    return []
+def _committee(audience: str, record) -> list[Block]:
+    return [Para(COMMITTEE_ONLY, "committee")] if (
+        audience == "committee" and record.audience == "committee") else []
 
 
-def providers(data, text) -> list:
-    """Blocks for contract v2 providers (the council's registered services and their latest
-    grades), printed after the visits; none yet."""
-    return []
+def breakdowns(data, text, audience: str = "public") -> list[Block]:
+    """Each breakdown (a one-off table of categories) with its total and notes."""
+    if not data.breakdowns:
+        return []
+    out: list[Block] = [Heading(1, "Breakdowns", "breakdowns")]
+    for b in data.breakdowns:
+        period = labels.period_label(b.period)
+        summed = sum(c.value for c in b.categories)
+        out.append(Heading(2, text.inline(b.title), f"breakdown-{b.id}"))
+        out += _committee(audience, b)
+        total = (labels.number(b.total, b.unit) if b.total is not None else
+                 f"No total is given; the {len(b.categories)} categories add up to "
+                 f"{labels.number(summed, b.unit)}")
+        out.append(Facts((("Figures for", period), ("Total", total)), "keep"))
+        if b.note:
+            out.append(Rich(text.block(b.note)))
+        notes = any(c.note for c in b.categories)
+        head = ("Category", "Percentage" if b.unit == "percent" else "Number",
+                *(("Note",) if notes else ()))
+        rows = tuple((text.inline(c.name), labels.number(c.value, b.unit),
+                      *((text.inline(c.note) if c.note else "",) if notes else ()))
+                     for c in b.categories)
+        foot_label = "Total" if b.total is not None else "Sum of the categories (no total is given)"
+        foot = ((foot_label, labels.number(b.total if b.total is not None else summed, b.unit),
+                 *(("",) if notes else ())),)
+        out.append(Table(Markup("{}, {}").format(text.inline(b.title), period), head, rows,
+                         widths=(5, 2, 4) if notes else (5, 2), numeric=(1,), foot=foot))
+    return out
+
+
+def providers(data, text, audience: str = "public") -> list[Block]:
+    """The council's own registered services and each one's latest inspection grade."""
+    if not data.providers:
+        return []
+    as_at = labels.long_date(data.site.reporting_date)
+    counts = "; ".join(
+        f"{n} {(labels.GRADE_LABELS[grade] if grade else 'not yet inspected').lower()}"
+        for grade, n in status.provider_grade_counts(data))
+    out: list[Block] = [
+        Heading(1, labels.providers_title(data.providers), "providers"),
+        Para(f"{labels.providers_count(data.providers)}, by the grade of each one's most "
+             f"recent inspection on or before {as_at}: {counts}.")]
+    rows = []
+    for pr in data.providers:
+        latest = status.latest_inspection(data, pr)
+        name = text.inline(pr.name)
+        if audience == "committee" and pr.audience == "committee":
+            name = Markup("{} (committee only)").format(name)
+        grade = (f"{labels.GRADE_LABELS[latest.grade]}, inspected {labels.long_date(latest.date)}"
+                 if latest else "Not yet inspected")
+        earlier = [i for i in status.inspections_of(pr) if i is not latest]
+        rows.append((name, labels.PROVIDER_KIND_LABELS[pr.kind],
+                     str(pr.places) if pr.places is not None else "Not stated", grade,
+                     "; ".join(f"{labels.GRADE_LABELS[i.grade]}, {labels.long_date(i.date)}"
+                               for i in earlier) or "None recorded"))
+    out.append(Table("Services and their latest inspection grades",
+                     ("Service", "Kind", "Places", "Latest grade", "Earlier grades"),
+                     tuple(rows), widths=(4, 2, 1, 3, 4), numeric=(2,)))
+    return out

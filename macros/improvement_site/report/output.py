@@ -48,8 +48,8 @@ def build_epoch(data: SiteData) -> int:
 
 
 def make_report(data: SiteData, history: History, *, audience: str,
-                cache_root: Path) -> Report:
-    charts = report_charts.measure_charts(data, Path(cache_root).resolve())
+                cache_root: Path, figures=None) -> Report:
+    charts = report_charts.measure_charts(data, Path(cache_root).resolve(), figures)
     return build_report(data, history, audience=audience, charts=charts)
 
 
@@ -75,9 +75,11 @@ def write(report: Report, path: Path, epoch: int) -> Path:
 
 
 def write_site_reports(data: SiteData, history: History, site_dir: Path, *, audience: str,
-                       cache_root: Path) -> list[Path]:
-    """Both reports into a built site's downloads/ folder (`build --report`, `release`)."""
-    report = make_report(data, history, audience=audience, cache_root=cache_root)
+                       cache_root: Path, figures=None) -> list[Path]:
+    """Both reports into a built site's downloads/ folder (`build --report`, `release`);
+    `figures` is the build's figure cache."""
+    report = make_report(data, history, audience=audience, cache_root=cache_root,
+                         figures=figures)
     epoch = build_epoch(data)
     return [write(report, Path(site_dir) / path, epoch) for _, path in site_paths(data)]
 

@@ -90,7 +90,7 @@ def measures(data: SiteData, text: TextRenderer, statuses: dict, charts: dict,
         return out + [Para("No measures are recorded in the data.")]
     for m in data.measures:
         out += measure_blocks(data, text, m, statuses[m.id], charts.get(m.id), audience)
-    out += hooks.breakdowns(data, text)
+    out += hooks.breakdowns(data, text, audience)
     return out
 
 
@@ -185,7 +185,7 @@ def visits(data: SiteData, text: TextRenderer, audience: str) -> list[Block]:
         out.append(Heading(3, "Areas for development", f"{v.id}-development"))
         out.append(Items(tuple(text.block(s) for s in v.development)) if v.development else
                    Para("No areas for development are recorded for this visit."))
-    out += hooks.providers(data, text)
+    out += hooks.providers(data, text, audience)
     return out
 
 
@@ -234,6 +234,24 @@ def _change_item(text: TextRenderer, kind: str, change) -> Markup:
     if kind in ("new_commentary", "edited_commentary"):
         measure, period = change
         return Markup("{}, {}").format(text.inline(measure.name), labels.period_label(period))
+    if kind == "new_updates":
+        area, update = change
+        return Markup("{}. {}: progress report as at {}").format(
+            area.number, text.inline(area.title), labels.long_date(update.as_at))
+    if kind == "provider_grades":
+        c = change
+        grade = Markup("{}: {}, inspected {}").format(
+            text.inline(c.provider.name), labels.GRADE_LABELS[c.new.grade],
+            labels.long_date(c.new.date))
+        if c.added:
+            return grade + " (new on this site)"
+        if c.old:
+            return grade + Markup(" (was {}, inspected {})").format(
+                labels.GRADE_LABELS[c.old.grade].lower(), labels.long_date(c.old.date))
+        return grade + " (its first inspection on this site)"
+    if kind in ("new_breakdowns", "updated_breakdowns"):
+        return Markup("{}, {}").format(text.inline(change.title),
+                                       labels.period_label(change.period))
     if kind == "measures":
         c = change
         then = labels.measure_number(c.measure, c.old_value)

@@ -222,6 +222,11 @@ def _chart(doc, block: Chart, png: Path) -> None:
     prop = shape._inline.docPr  # the picture's alternative text and title
     prop.set("descr", block.alt)
     prop.set("title", block.title)
+    caption = " ".join(part for part in (block.key, block.note) if part)
+    if caption:  # the key to the lines, in words, as the site shows it beside the chart
+        paragraph = doc.add_paragraph()
+        set_style(paragraph, "Caption")
+        paragraph.add_run(caption)
 
 
 def docx_bytes(report: Report, epoch: int, pngs: dict[Path, Path]) -> bytes:

@@ -14,6 +14,7 @@ import os
 import re
 import tempfile
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Any, Callable
 
@@ -39,6 +40,7 @@ EXTRA_COLUMNS: tuple[tuple[str, Callable[[Action], bool], Callable[[Action], Any
     ("Due note", lambda a: _note_apart(a), lambda a: a.due_note if _note_apart(a) else None),
     ("Audience", lambda a: a.audience != "public",
      lambda a: a.audience if a.audience != "public" else None),
+    ("Reviewed", lambda a: a.reviewed is not None, lambda a: a.reviewed),
 )
 WIDTHS = {"Outcomes for Children and Families": 40, "Action needed": 45, "Responsible": 22,
           "Due Date": 13, "Progress": 55, "Impact": 55, "RAG": 9, "Id": 22}
@@ -70,6 +72,7 @@ def export_plan(site: Path, dest: Path) -> PlanExport:
     book.remove(book.active)
     for area in data.areas:
         _area_sheet(book.create_sheet(f"Area {area.number}"[:31]), area, headings, extras)
+    _updates_sheet(book, list(data.areas))
     dest = Path(dest)
     dest.parent.mkdir(parents=True, exist_ok=True)
     handle, temp = tempfile.mkstemp(prefix=f".{dest.name}.", suffix=".xlsx", dir=dest.parent)
@@ -94,11 +97,15 @@ def _area_sheet(sheet: Any, area: Area, headings: list[str],
     row = 2
     details = [("Area id:", area.id), ("Lead:", area.lead),
                ("Measures:", ", ".join(area.measures) or None), ("Summary:", area.summary),
-               ("Audience:", area.audience if area.audience != "public" else None)]
+               ("Audience:", area.audience if area.audience != "public" else None),
+               ("Reviewed:", area.reviewed)]
     for label, value in details:
         if value:
             _put(sheet, row, 1, label).font = Font(bold=True)
-            _put(sheet, row, 2, value).alignment = top
+            cell = _put(sheet, row, 2, value)
+            cell.alignment = top
+            if isinstance(value, date):
+                cell.number_format = "dd/mm/yyyy"
             row += 1
     row += 1  # a blank row before the table, as in the printed plan
     header_fill = PatternFill("solid", fgColor="D9E1F2")
@@ -122,7 +129,7 @@ def _area_sheet(sheet: Any, area: Area, headings: list[str],
                 if col > 1 and value is not None:
                     cell = _put(sheet, row, col, value)
                     cell.alignment = top
-                    if col == 4 and action.due is not None:
+                    if isinstance(value, date):  # due, revised and review dates
                         cell.number_format = "dd/mm/yyyy"
             if revised and action.revised_due is not None:
                 sheet.cell(row, revised).number_format = "dd/mm/yyyy"
@@ -134,6 +141,39 @@ def _area_sheet(sheet: Any, area: Area, headings: list[str],
                 cell.alignment = Alignment(horizontal="center", vertical="top")
     for col, heading in enumerate(headings, start=1):
         sheet.column_dimensions[get_column_letter(col)].width = WIDTHS.get(heading, 30)
+
+
+def _updates_sheet(book: Any, areas: list) -> None:
+    """The "Progress reports" sheet (only when some area has a report): the tracker has no
+    place for the narrative, so it gets a sheet of its own, which `import plan` reads back."""
+    from openpyxl.styles import Alignment, Font, PatternFill
+
+    from improvement_site.tracker.plan_updates import HEADINGS, SHEET
+
+    rows = [(area, u) for area in areas for u in sorted(area.updates, key=lambda u: u.as_at)]
+    if not rows:
+        return
+    committee = any(u.audience != "public" for _, u in rows)
+    names = ["area", "as_at", "taken", "planned", "impact"] + (["audience"] if committee else [])
+    sheet = book.create_sheet(SHEET)
+    top = Alignment(wrap_text=True, vertical="top")
+    for col, name in enumerate(names, start=1):
+        cell = _put(sheet, 1, col, HEADINGS[name])
+        cell.font, cell.alignment = Font(bold=True), top
+        cell.fill = PatternFill("solid", fgColor="D9E1F2")
+    for r, (area, u) in enumerate(rows, start=2):
+        values = [area.id, u.as_at, u.taken, u.planned, u.impact] + (
+            [u.audience] if committee else [])
+        for col, value in enumerate(values, start=1):
+            if value is None:
+                continue
+            cell = _put(sheet, r, col, value)  # text stays text, never a formula
+            cell.alignment = top
+            if not isinstance(value, str):
+                cell.number_format = "dd/mm/yyyy"
+    for col, width in zip("ABCDEF", (22, 13, 70, 70, 70, 12)):
+        sheet.column_dimensions[col].width = width
+    sheet.freeze_panes = "A2"
 
 
 def _note_apart(action: Action) -> bool:

@@ -1,4 +1,5 @@
-"""`improvement-site import measures`: a scorecard (xlsx or csv) → data/measures.csv.
+"""`improvement-site import measures`: a scorecard (xlsx or csv) → data/measures.csv, and
+the measures' definitions in it (targets, tolerance, polarity) → data/measures.yaml.
 
 Two layouts are read, sheet by sheet (see docs/import.md):
 
@@ -8,27 +9,28 @@ Two layouts are read, sheet by sheet (see docs/import.md):
 - long, as measures.csv itself: columns measure, period, value and optionally note.
 
 Measure names become ids through data/measures.yaml (the name, exactly, then the id, then the
-name ignoring case) or the mapping file's `measures:` section.
+name ignoring case) or the mapping file's `measures:` section. A row with an unknown name that
+defines its measure (a target, tolerance or polarity) creates it. The definition columns and
+the printed RAG and DoT are read in `definitions`; measures.yaml is written in `measures_yaml`.
 """
 
 from __future__ import annotations
 
-import csv
-import io
-import re
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-import yaml
-
+from improvement_site.tracker import definitions as defs
 from improvement_site.tracker.tables import Cell, Table, read_tables
-from improvement_site.tracker.output import check_site_with, write_file
-from improvement_site.tracker.importing import (ImportFailed, ImportProblem, Mapping, cell_text, format_number,
-                        heading_key, load_mapping, one_line, parse_number, site_problems,
-                        uk_date)
-from improvement_site.data.yamlfile import AliasError, DuplicateKeyError, parse
+from improvement_site.tracker.output import load_site_with, write_file
+from improvement_site.tracker.importing import (ImportFailed, ImportProblem, Mapping, cell_text,
+                                                format_number, heading_key, load_mapping,
+                                                one_line, parse_number, site_problems)
+from improvement_site.tracker.measures_yaml import (disagreements, measure_names,
+                                                    merge as merge_definitions)
+from improvement_site.tracker.periods import LATEST, period_of  # noqa: F401 - re-exported
+from improvement_site.tracker.values_csv import csv_text, existing_rows
 
 LONG_COLUMNS: dict[str, tuple[str, ...]] = {
     "measure": ("measure", "measure id", "measure name", "kpi", "indicator"),
@@ -36,11 +38,7 @@ LONG_COLUMNS: dict[str, tuple[str, ...]] = {
     "value": ("value", "actual", "figure"),
     "note": ("note", "notes", "comment", "comments"),
 }
-FIELDS = (*LONG_COLUMNS, "skip")
-LATEST = "latest"
-_LATEST = re.compile(r"^(latest|current)\b", re.I)
-_MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august",
-           "september", "october", "november", "december")
+FIELDS = (*LONG_COLUMNS, *[f for f in defs.FIELDS if f not in LONG_COLUMNS], "skip")
 
 
 @dataclass(frozen=True)
@@ -50,6 +48,11 @@ class MeasuresImport:
     path: Path
     text: str
     changed: bool
+    created: tuple[str, ...] = ()  # measures added to measures.yaml
+    updated: tuple[str, ...] = ()  # measures whose definition changed
+    definitions_path: Path | None = None
+    disagreements: tuple[str, ...] = ()  # printed RAG / DoT not the computed one
+    notes: tuple[str, ...] = ()  # worth a look, not a problem
 
 
 @dataclass
@@ -59,57 +62,6 @@ class _Row:
     value: float | None
     note: str
     source: str
-
-
-def period_of(cell: Cell) -> tuple[str | None, str | None]:
-    """A column heading or period cell → ("2023-04" | "2023-07-17" | "latest", None),
-    (None, error) for a mistyped date, or (None, None) when it is not a period at all."""
-    value = cell.value
-    if isinstance(value, datetime):
-        value = value.date()
-    if isinstance(value, date):
-        # A period is what the cell shows: a cell formatted "Apr-23" holds 1 April 2023 but
-        # means the month; one formatted with the day (17/07/2023) is a snapshot date.
-        shows_day = "d" in re.sub(r"\[[^\]]*\]", "", cell.number_format.lower())
-        return (value.isoformat() if shows_day else value.strftime("%Y-%m")), None
-    text = one_line(cell_text(cell))
-    if _LATEST.match(text):
-        return LATEST, None
-    if match := re.match(r"^(\d{4})-(\d{1,2})$", text):
-        year, month = int(match.group(1)), int(match.group(2))
-    elif match := re.match(r"^(\d{1,2})[/.](\d{4})$", text):
-        month, year = int(match.group(1)), int(match.group(2))
-    elif match := re.match(r"^([A-Za-z]{3,9})\.?[\s\-/']*(\d{4}|\d{2})$", text):
-        word = match.group(1).lower()
-        months = [i + 1 for i, name in enumerate(_MONTHS) if name.startswith(word)]
-        month = 9 if word == "sept" else (months[0] if len(months) == 1 else 0)
-        if not month:
-            return None, None
-        year = int(match.group(2)) + (2000 if len(match.group(2)) == 2 else 0)
-    else:
-        found, error = uk_date(text)
-        return (found.isoformat() if found else None), error
-    if not 1 <= month <= 12:
-        return None, f'"{text}" is not a month: there is no month {month}'
-    return f"{year:04d}-{month:02d}", None
-
-
-def _measure_names(site: Path, problems: list[ImportProblem]) -> dict[str, Any]:
-    """{name or id as written: id} from data/measures.yaml."""
-    path = site / "data" / "measures.yaml"
-    try:
-        raw = parse(path.read_text(encoding="utf-8-sig")) if path.is_file() else None
-    except (yaml.YAMLError, DuplicateKeyError, AliasError, UnicodeDecodeError):
-        problems.append(ImportProblem("data/measures.yaml", "cannot be read, so measure names "
-                                      "cannot be matched; run improvement-site validate"))
-        return {}
-    names: dict[str, Any] = {}
-    for item in raw if isinstance(raw, list) else []:
-        if isinstance(item, dict) and isinstance(item.get("id"), str):
-            if isinstance(item.get("name"), str) and item["name"].strip():
-                names.setdefault(item["name"].strip(), item["id"])
-            names.setdefault(item["id"], item["id"])
-    return names
 
 
 class _MeasuresReader:
@@ -126,6 +78,9 @@ class _MeasuresReader:
         self.headings.update(mapping.columns)
         self.rows: list[_Row] = []
         self.latest_reported: set[tuple[str | None, str]] = set()
+        self.def_columns: dict[int, tuple[str, str | None]] = {}
+        self.definitions: list[defs.RowDefinition] = []
+        self.notes: list[str] = []
 
     def problem(self, sheet: str | None, row: int | None, message: str,
                 column: str | None = None) -> None:
@@ -186,14 +141,22 @@ class _MeasuresReader:
 
     def wide_header(self, cells: list[Cell], texts: list[str], name_col: int,
                     sheet: str | None, row: int, first: bool) -> dict[int, str] | None:
-        found = {i: period_of(cells[i]) for i, t in enumerate(texts) if t and i != name_col}
-        if not any(p or e for p, e in found.values()):
+        found, columns = {}, {}
+        for i, text in enumerate(texts):
+            if text and i != name_col:
+                kind = defs.column_kind(text, self.mapping.columns.get(heading_key(text)))
+                if isinstance(kind, tuple):
+                    columns[i] = kind
+                else:
+                    found[i] = (None, kind) if kind else period_of(cells[i])
+        if not any(p for p, _ in found.values()) and not (first and len(columns) > 1):
             return None
-        # Further down a sheet, only a row of nothing but periods starts a new block, so a
-        # row of figures is never mistaken for headings.
+        # Further down a sheet, only a row of nothing but periods (and definition headings)
+        # starts a new block, so a row of figures is never mistaken for headings.
         if not first and not all(p or e for p, e in found.values()):
             return None
-        header: dict[int, str] = {}
+        header: dict[int, str] = dict.fromkeys(columns, "")  # read as definitions
+        self.def_columns = columns
         seen: dict[str, str] = {}
         for i, (period, error) in found.items():
             if self.mapping.columns.get(heading_key(texts[i])) == "skip":
@@ -213,8 +176,11 @@ class _MeasuresReader:
                 header[i] = period
         return header
 
-    def measure_id(self, name: str, sheet: str | None, row: int, column: str) -> str | None:
+    def measure_id(self, name: str, sheet: str | None, row: int, column: str,
+                   d: defs.RowDefinition | None = None) -> str | None:
         key = heading_key(name)
+        if d and d.given_id and d.given_id in self.names.values():
+            return d.given_id
         if key in self.mapping.measures:
             return self.mapping.measures[key]
         if name in self.names:
@@ -227,10 +193,24 @@ class _MeasuresReader:
                          f"when case is ignored; name the one meant under measures: in the "
                          f"mapping file", column=column)
             return None
+        if d and d.defines:
+            return self.new_measure(name, d, sheet, row, column)
         self.problem(sheet, row, f'measure "{name}" is not a name or id in data/measures.yaml; '
                      f"add the measure there, or map the name to an id under measures: in the "
                      f"mapping file (skip_rows: to leave the row out)", column=column)
         return None
+
+    def new_measure(self, name: str, d: defs.RowDefinition, sheet: str | None, row: int,
+                    column: str) -> str | None:
+        """A row that defines a measure measures.yaml does not have creates it."""
+        measure_id, error, note = defs.new_measure_id(name, d, self.names)
+        if error:
+            self.problem(sheet, row, error, column=column)
+            return None
+        if note:
+            self.notes.append(f"{self.where(sheet, row, column)}: {note}")
+        self.folded.setdefault(heading_key(name), set()).add(measure_id)
+        return measure_id
 
     def period(self, period: str, sheet: str | None, row: int, column: str) -> str | None:
         if period != LATEST:
@@ -265,7 +245,15 @@ class _MeasuresReader:
             if figures:
                 self.problem(sheet, row, "has figures but no measure name in its first column")
             return
-        measure = self.measure_id(name, sheet, row, titles[name_col] or _letter(name_col))
+        d = self.definition(name, cells, titles, figures, sheet, row)
+        measure = self.measure_id(name, sheet, row, titles[name_col] or _letter(name_col), d)
+        if d and measure:
+            d.measure_id = measure
+            for other in self.definitions:
+                if other.measure_id == measure and other.defines and d.defines:
+                    self.problem(sheet, row, f"{name}: is defined again here (first at "
+                                             f"{other.source}); keep one row per measure")
+            self.definitions.append(d)
         for i in figures:
             value, error = parse_number(cells[i])
             if error:
@@ -273,6 +261,14 @@ class _MeasuresReader:
             period = self.period(header[i], sheet, row, titles[i])
             note = self.latest_note if header[i] == LATEST else ""
             self.add(measure, period, value, note, not error, self.where(sheet, row, titles[i]))
+
+    def definition(self, name: str, cells: list[Cell], titles: list[str], figures: list[int],
+                   sheet: str | None, row: int) -> defs.RowDefinition | None:
+        if not self.def_columns:
+            return None
+        return defs.row_definition(
+            name, self.where(sheet, row, None), self.def_columns, cells, titles, figures,
+            lambda message, column: self.problem(sheet, row, message, column=column))
 
     def long_row(self, header: dict[int, str], cells: list[Cell], texts: list[str],
                  titles: list[str], sheet: str | None, row: int) -> None:
@@ -303,9 +299,9 @@ class _MeasuresReader:
                  self.where(sheet, row, period_title))
 
     @staticmethod
-    def where(sheet: str | None, row: int, column: str) -> str:
+    def where(sheet: str | None, row: int, column: str | None) -> str:
         prefix = f'sheet "{sheet}", ' if sheet else ""
-        return f'{prefix}row {row}, column "{column}"'
+        return f'{prefix}row {row}' + (f', column "{column}"' if column else "")
 
 
 def _letter(index: int) -> str:
@@ -314,39 +310,23 @@ def _letter(index: int) -> str:
     return get_column_letter(index + 1)
 
 
-def _existing_rows(path: Path, problems: list[ImportProblem]) -> list[list[str]]:
-    """The rows of the measures.csv being merged into (for --merge)."""
-    if not path.is_file():
-        return []
-    rows = list(csv.reader(io.StringIO(path.read_text(encoding="utf-8-sig"), newline="")))
-    if not rows or [h.strip() for h in rows[0]][:3] != ["measure", "period", "value"]:
-        problems.append(ImportProblem(path.name, "cannot be merged into: its first row is not "
-                                                 "measure,period,value,note"))
-        return []
-    return [(row + ["", "", "", ""])[:4] for row in rows[1:] if any(c.strip() for c in row)]
-
-
-def csv_text(rows: list[list[str]]) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(["measure", "period", "value", "note"])
-    writer.writerows(rows)
-    return out.getvalue()
-
-
 def import_measures(source: Path, site: Path = Path("."), out: Path | None = None,
                     mapping: Path | None = None, latest_date: date | None = None,
-                    latest_note: str = "", merge: bool = False) -> MeasuresImport:
-    """Read the scorecard and write measures.csv (default SITE/data/measures.csv). With
-    `merge`, rows already in the file are kept and those imported replace or follow them.
-    Raises ImportFailed listing every problem; then nothing is written."""
+                    latest_note: str = "", merge: bool = False,
+                    definitions_out: Path | None = None) -> MeasuresImport:
+    """Read the scorecard and write measures.csv (default SITE/data/measures.csv), and the
+    definitions it gives into measures.yaml (default SITE/data/measures.yaml). With `merge`,
+    rows already in measures.csv are kept and those imported replace or follow them. Raises
+    ImportFailed listing every problem; then nothing is written."""
     source, site = Path(source), Path(site)
     target = Path(out) if out is not None else site / "data" / "measures.csv"
+    yaml_target = (Path(definitions_out) if definitions_out is not None
+                   else site / "data" / "measures.yaml")
     problems: list[ImportProblem] = []
     allowed: dict[str, tuple[str, ...] | None] = {
         "columns": FIELDS, "measures": None, "skip_sheets": None, "skip_rows": None}
     rules = load_mapping(mapping, allowed, problems)
-    names = _measure_names(site, problems)
+    names, yaml_text, yaml_raw = measure_names(site, problems)
     tables = read_tables(source, problems) if not problems else []
     reader = _MeasuresReader(source.name, rules, names, latest_date, latest_note, problems)
     for table in tables:
@@ -358,7 +338,7 @@ def import_measures(source: Path, site: Path = Path("."), out: Path | None = Non
             problems.append(ImportProblem(source.name, f"{row.source}: {row.measure} for "
                                           f"{row.period} is also given at {first[key]}; keep one"))
         first.setdefault(key, row.source)
-    if tables and not reader.rows and not problems:
+    if tables and not reader.rows and not reader.definitions and not problems:
         problems.append(ImportProblem(source.name, "has no figures to import; see "
                                                    "docs/import.md for the layouts read"))
     if problems:
@@ -369,16 +349,32 @@ def import_measures(source: Path, site: Path = Path("."), out: Path | None = Non
                 for r in reader.rows}
     rows: list[list[str]] = []
     if merge:
-        for row in _existing_rows(target, problems):
+        for row in existing_rows(target, problems):
             key = (row[0].strip(), row[1].strip())
             rows.append(imported.pop(key, row))
         if problems:
             raise ImportFailed(source.name, problems)
     rows.extend(imported.values())
     text = csv_text(rows)
-    found = check_site_with(site, {"measures.csv": text})
+    files = {"measures.csv": text}
+    defining = [d for d in reader.definitions if d.defines]
+    merged = merge_definitions(yaml_text, yaml_raw, defining) if defining else None
+    if merged and merged.text != (yaml_text or ""):
+        files["measures.yaml"] = merged.text
+    data, found = load_site_with(site, files)
     if found:
-        raise ImportFailed(source.name, site_problems(source.name, found))
+        origin = {f"measure {d.measure_id}": d.source for d in defining}
+        raise ImportFailed(source.name, site_problems(source.name, found, origin))
+    yaml_changed = write_file(yaml_target, files["measures.yaml"]) if "measures.yaml" in files \
+        else False
     changed = write_file(target, text)
-    return MeasuresImport(len(reader.rows), len({r.measure for r in reader.rows}), target,
-                          text, changed)
+    notes = list(reader.notes)
+    if merged and merged.comments_dropped:
+        notes.append(f"the comments inside the rewritten records of "
+                     f"{', '.join(merged.comments_dropped)} in measures.yaml were not kept")
+    return MeasuresImport(
+        len(reader.rows), len({r.measure for r in reader.rows}), target, text,
+        changed or yaml_changed, created=tuple(merged.created if merged else ()),
+        updated=tuple(merged.updated if merged else ()),
+        definitions_path=yaml_target if merged else None,
+        disagreements=tuple(disagreements(data, reader.definitions)), notes=tuple(notes))

@@ -24,6 +24,10 @@ class FlowList(list):
     """A short list of ids, written on one line: measures: [cp-rate, cin-rate]."""
 
 
+class FlowMap(dict):
+    """A small record written on one line: {by: 2023-09, value: 800}."""
+
+
 class _Dumper(yaml.SafeDumper):
     def increase_indent(self, flow: bool = False, indentless: bool = False) -> None:
         # Indent lists under their key, as the hand-written data files do.
@@ -38,6 +42,8 @@ def _represent_str(dumper: yaml.SafeDumper, text: str) -> yaml.Node:
 _Dumper.add_representer(str, _represent_str)
 _Dumper.add_representer(FlowList, lambda dumper, items: dumper.represent_sequence(
     "tag:yaml.org,2002:seq", items, flow_style=True))
+_Dumper.add_representer(FlowMap, lambda dumper, items: dumper.represent_mapping(
+    "tag:yaml.org,2002:map", items, flow_style=True))
 
 
 def dump_yaml(data: Any, comment: str) -> str:
@@ -47,6 +53,12 @@ def dump_yaml(data: Any, comment: str) -> str:
     return f"# {comment}\n{body}"
 
 
+def dump_records(records: list) -> str:
+    """YAML for a list of records, as lines to put into a hand-written list file."""
+    return yaml.dump(records, Dumper=_Dumper, sort_keys=False, allow_unicode=True,
+                     width=1_000_000, default_flow_style=False)
+
+
 # --- checking and writing ---------------------------------------------------------------
 
 
@@ -54,6 +66,11 @@ def check_site_with(site: Path, files: dict[str, str], replace: str | None = Non
     """Validate the site as it would be with `files` (paths relative to data/) written, and
     the folder `replace` (relative to data/) emptied first. Works on a copy: nothing in the
     site changes."""
+    return load_site_with(site, files, replace)[1]
+
+
+def load_site_with(site: Path, files: dict[str, str], replace: str | None = None):
+    """(the site's model, []) as it would be with `files` written, or (None, problems)."""
     data_dir = Path(site) / "data"
     with tempfile.TemporaryDirectory(prefix="improvement-site-import-") as tmp:
         copy = Path(tmp) / "data"
@@ -69,10 +86,9 @@ def check_site_with(site: Path, files: dict[str, str], replace: str | None = Non
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_text(text, encoding="utf-8", newline="\n")
         try:
-            load_site(copy)
+            return load_site(copy), []
         except DataError as exc:
-            return exc.problems
-    return []
+            return None, exc.problems
 
 
 def write_file(path: Path, text: str) -> bool:

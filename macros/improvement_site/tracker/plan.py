@@ -15,12 +15,13 @@ from pydantic import ValidationError
 
 from improvement_site.model import schema
 from improvement_site.tracker.tables import Cell, Table, colour_status, read_tables
-from improvement_site.tracker.output import FlowList, check_site_with, dump_yaml, replace_yaml_files
+from improvement_site.tracker.output import FlowList, check_site_with, replace_yaml_files
 from improvement_site.tracker.importing import (ImportFailed, ImportProblem, Mapping, cell_text, heading_key,
                         load_mapping, one_line, paragraphs, site_problems, slug, uk_date,
                         word_key)
 from improvement_site.tracker.plan_layout import (DETAIL, DETAIL_FIELDS, FIELDS, HEADING, PLAN_COLUMNS, STATUS_HELP,
                           STATUS_WORDS, TEXT_FIELDS, Action, Area, Outcome, Source)
+from improvement_site.tracker.plan_updates import UpdatesReader, area_yaml, is_updates_table
 from improvement_site.data.problems import pydantic_message
 
 @dataclass(frozen=True)
@@ -115,6 +116,12 @@ class _PlanReader:
             area.details[name] = FlowList(re.split(r"[\s,;]+", value.strip()))
         elif name == "audience":
             area.details[name] = one_line(value).lower()
+        elif name == "reviewed":
+            cell = cells[filled[1]] if len(filled) == 2 else Cell(value)
+            area.details[name], note = self.due(cell, source, "Reviewed:")
+            if note:
+                self.problem(source, f'"{note}" is not a date; write the review date as '
+                                     f"DD/MM/YYYY")
         else:
             area.details[name] = one_line(value)
         area.detail_rows[name] = source
@@ -130,7 +137,8 @@ class _PlanReader:
                 self.problem(source, "is not a column the import knows; rename it to one of "
                                      "Outcomes for Children and Families, Action needed, "
                                      "Responsible, Due Date, Progress, Impact, RAG, Revised due "
-                                     "date, Reason for delay, Mitigation, Measures, Id, Area, or "
+                                     "date, Reason for delay, Mitigation, Measures, Id, Area, "
+                                     "Reviewed, or "
                                      'map it in the mapping file (use "skip" to leave it out)',
                              column=texts[i])
             elif name in seen and name != "skip":
@@ -226,6 +234,11 @@ class _PlanReader:
                 self.problem(source, f'"{note}" is not a date; a revised due date must be one '
                                      f"date, DD/MM/YYYY", column=columns["revised_due"])
             values["revised_due"] = revised
+        if "reviewed" in cell:
+            values["reviewed"], note = self.due(cell["reviewed"], source, columns["reviewed"])
+            if note:
+                self.problem(source, f'"{note}" is not a date; write the review date as '
+                                     f"DD/MM/YYYY", column=columns["reviewed"])
         if values.get("status") == "delayed":
             missing = [f'"{columns[name]}" is empty' if name in columns
                        else f'there is no "{label}" column'
@@ -302,7 +315,7 @@ class _PlanReader:
 
     # -- the whole plan ------------------------------------------------------------------
 
-    def finish(self) -> tuple[dict[str, str], dict[str, str]]:
+    def finish(self, updates: UpdatesReader) -> tuple[dict[str, str], dict[str, str]]:
         """Ids, cross-row checks and the YAML text of each area: ({file name: text},
         {record name: where it came from})."""
         files: dict[str, str] = {}
@@ -336,32 +349,19 @@ class _PlanReader:
                                                     f"unique", column=action.columns.get("id"))
                     action_ids[action_id] = action
                     origin[f"action {action_id}"] = str(action.source)
-            text = self.area_yaml(area)
+            text = area_yaml(area, [[_ordered(a.values) for a in o.actions] for o in area.outcomes],
+                             [u for u, _ in updates.updates.get(area.id, [])], self.problem)
             if text is not None:
                 files[f"{area.number:02d}-{area.id}.yaml"] = text
+        for area_id, rows in updates.updates.items():
+            if area_id not in area_ids:
+                self.problem(rows[0][1], f'"{area_id}" is not the id of an area in this workbook; '
+                                         f"the areas are {', '.join(sorted(area_ids)) or 'none'}",
+                             column="Area id")
         if not self.areas and not self.problems:
             self.problems.append(ImportProblem(self.file, "has no actions to import; see "
                                                           "docs/import.md for the layout"))
         return files, origin
-
-    def area_yaml(self, area: Area) -> str | None:
-        data: dict[str, Any] = {"id": area.id, "number": area.number, "title": area.title}
-        for name in ("summary", "lead", "measures", "audience"):
-            if area.details.get(name):
-                data[name] = area.details[name]
-        data["outcomes"] = [
-            {"text": o.text, **({"actions": [_ordered(a.values) for a in o.actions]}
-                                if o.actions else {})}
-            for o in area.outcomes]
-        try:
-            schema.Area.model_validate(data)
-        except ValidationError as exc:
-            for error in exc.errors():
-                name = str(error["loc"][0])
-                self.problem(area.detail_rows.get(name, area.source),
-                             f"area {area.id}: {pydantic_message(error)}")
-            return None
-        return dump_yaml(data, f"Imported by improvement-site import plan; area {area.number}.")
 
 
 def _ordered(values: dict[str, Any]) -> dict[str, Any]:
@@ -381,9 +381,10 @@ def import_plan(source: Path, site: Path = Path("."), out: Path | None = None,
     rules = load_mapping(mapping, allowed, problems)
     tables = read_tables(source, problems) if not problems else []
     reader = _PlanReader(source.name, rules, problems)
+    updates = UpdatesReader(lambda where, message, column: reader.problem(where, message, column))
     for table in tables:
-        reader.read(table)
-    files, origin = reader.finish() if tables else ({}, {})
+        (updates.read if is_updates_table(table) else reader.read)(table)
+    files, origin = reader.finish(updates) if tables else ({}, {})
     if problems:
         raise ImportFailed(source.name, problems)
     found = check_site_with(site, {f"plan/{name}": text for name, text in files.items()}, "plan")

@@ -13,7 +13,7 @@ Progress | Impact | RAG", under an area heading such as "1. Effectiveness and ti
   its sheet name if that is "N. Title". An "Area" column holding the heading on each row works
   too (blank: same area as the row above).
 - Rows straight after an area heading may give the area's details: "Area id:", "Lead:",
-  "Measures:", "Summary:", "Audience:" in one cell and the value in the next.
+  "Measures:", "Summary:", "Audience:", "Reviewed:" in one cell and the value in the next.
 - The first row holding an "Action needed" heading is the column headings; the same headings
   repeated further down (a table pasted from a paged document) are skipped.
 - A blank outcome cell, or the same outcome text again, continues the outcome above.
@@ -47,6 +47,7 @@ PLAN_COLUMNS: dict[str, tuple[str, ...]] = {
     "id": ("id", "action id"),
     "audience": ("audience",),
     "area": ("area", "area for improvement", "improvement area"),
+    "reviewed": ("reviewed", "status reviewed", "last reviewed", "review date"),
 }
 FIELDS = (*PLAN_COLUMNS, "skip")
 
@@ -68,9 +69,10 @@ STATUS_HELP = ('use Green/Completed, Yellow/In progress, Red/Amber/Delayed, Blue
                'mapping file)')
 
 HEADING = re.compile(r"^(?:area\s+)?(\d{1,3})\s*[.):\u2013\u2014-]\s+(\S.*)$", re.I | re.S)
-DETAIL = re.compile(r"^(area id|lead|measures|summary|audience)\s*:\s*(.*)$", re.I | re.S)
+DETAIL = re.compile(r"^(area id|lead|measures|summary|audience|reviewed)\s*:\s*(.*)$",
+                    re.I | re.S)
 DETAIL_FIELDS = {"area id": "id", "lead": "lead", "measures": "measures", "summary": "summary",
-                 "audience": "audience"}
+                 "audience": "audience", "reviewed": "reviewed"}
 TEXT_FIELDS = ("progress", "impact", "delay_reason", "mitigation")
 
 

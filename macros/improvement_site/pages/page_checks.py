@@ -1,0 +1,226 @@
+"""The macro calls in a site's own pages, checked before anything is built.
+
+A hand-written page (content/**/*.md) is a Jinja template to mkdocs-macros. A call the build
+would trip on — a macro that does not exist, wrong arguments, an id that is not in the data —
+is reported here as a problem with the page's file and line, the same way a data file's
+mistakes are, so `validate` finds it and a build never gets as far as a traceback.
+
+Pages are parsed with Jinja's own parser, set up as mkdocs-macros sets up its environment
+(its `j2_*` start and end strings). Only constant arguments are checked: a call whose argument
+is a loop variable or an expression is left to the build.
+"""
+
+from __future__ import annotations
+
+import difflib
+import inspect
+from pathlib import Path
+
+import jinja2
+from jinja2 import meta, nodes
+
+from improvement_site.data.checks import FILES
+from improvement_site.data.problems import Problem, did_you_mean
+from improvement_site.model.sitedata import SiteData
+from improvement_site.pages.macros import MACROS
+
+# Functions every page can call besides ours: Jinja's globals and mkdocs-macros' own.
+BUILT_IN = {"range", "dict", "lipsum", "cycler", "joiner", "namespace",
+            "context", "macros_info", "now", "fix_url"}
+# A parameter's name says which kind of record its id names.
+ID_KINDS = {"area_id": "area", "measure_id": "measure", "measure_ids": "measure",
+            "visit_id": "visit"}
+MODULE = "improvement_site"
+
+
+def check_pages(data: SiteData, docs_dir: Path, site_dir: Path,
+                macros: dict | None = None) -> list[Problem]:
+    """Problems in the macro calls of every page under `docs_dir`. `macros` are the
+    mkdocs-macros plugin's options in the site's configuration (its `j2_*` strings,
+    `render_by_default`, other macro modules)."""
+    macros = macros or {}
+    docs_dir = Path(docs_dir)
+    if not docs_dir.is_dir():
+        return []
+    checker = _Checker(data, docs_dir, Path(site_dir), macros)
+    problems: list[Problem] = []
+    for path in sorted(docs_dir.rglob("*.md")):
+        if any(part.startswith(".") for part in path.relative_to(docs_dir).parts):
+            continue  # MkDocs leaves hidden files out of the site
+        problems += checker.page(path)
+    return problems
+
+
+class _Checker:
+    def __init__(self, data: SiteData, docs_dir: Path, site_dir: Path, macros: dict):
+        self.docs_dir, self.site_dir = docs_dir, site_dir
+        self.full = data
+        self.render_by_default = macros.get("render_by_default", True) is not False
+        self.env = jinja2.Environment(**{
+            name: macros[f"j2_{name}"] for name in (
+                "block_start_string", "block_end_string", "variable_start_string",
+                "variable_end_string", "comment_start_string", "comment_end_string")
+            if macros.get(f"j2_{name}")})
+        self.views = {view.__name__: view for view in MACROS}
+        # With macros of the site's own (a main.py, other modules), a name that is not ours
+        # may be theirs: only our macros' calls are checked then.
+        modules = [m for m in macros.get("modules") or [] if m != MODULE]
+        own_module = (site_dir / f"{macros.get('module_name') or 'main'}.py").is_file() or (
+            site_dir / (macros.get("module_name") or "main")).is_dir()
+        self.all_names_known = not modules and not own_module and not macros.get("j2_extensions")
+
+    def rel(self, path: Path) -> str:
+        try:
+            return path.relative_to(self.site_dir).as_posix()
+        except ValueError:
+            return path.as_posix()
+
+    def page(self, path: Path) -> list[Problem]:
+        from mkdocs.utils.meta import get_data
+
+        name = self.rel(path)
+        try:
+            source = path.read_text(encoding="utf-8-sig").replace("\r\n", "\n")
+        except (OSError, UnicodeDecodeError) as exc:
+            return [Problem(name, 0, "", f"cannot be read as UTF-8 text ({exc})")]
+        body, front = get_data(source)
+        if not self._rendered(path, front):
+            return []
+        # The macros see the page without its front matter: count the lines it took.
+        offset = source[: len(source) - len(body)].count("\n") if source.endswith(body) else 0
+        try:
+            tree = self.env.parse(body)
+        except jinja2.TemplateSyntaxError as exc:
+            return [Problem(name, (exc.lineno or 0) + offset, "",
+                            f"the page cannot be read as a template: {exc.message}")]
+        committee = str(front.get("audience", "public")).strip().lower() == "committee"
+        undeclared = meta.find_undeclared_variables(tree)
+        problems = []
+        for call in tree.find_all(nodes.Call):
+            if not isinstance(call.node, nodes.Name) or call.node.name not in undeclared:
+                continue  # a method, a filter's result, or a name the page defines itself
+            said = self.call(call, committee)
+            if said:
+                problems.append(Problem(name, call.lineno + offset, "", said))
+        return problems
+
+    def _rendered(self, path: Path, front: dict) -> bool:
+        wanted = front.get("render_macros")
+        return self.render_by_default if wanted is None else bool(wanted)
+
+    def call(self, call: nodes.Call, committee: bool) -> str | None:
+        """What is wrong with one call, in words, or None."""
+        name = call.node.name
+        view = self.views.get(name)
+        if view is None:
+            if name in BUILT_IN or not self.all_names_known:
+                return None
+            close = difflib.get_close_matches(name, sorted(self.views), n=1, cutoff=0.6)
+            hint = (f'; did you mean "{close[0]}"?' if close else
+                    "; the macros are listed in docs/new-site.md")
+            return f'{name}(): there is no macro "{name}"{hint}'
+        if call.dyn_args is not None or call.dyn_kwargs is not None:
+            return None  # *args or **kwargs: the arguments are not known until the build
+        signature = _signature(view)
+        args = [_constant(arg) for arg in call.args]
+        kwargs = {kw.key: _constant(kw.value) for kw in call.kwargs}
+        try:
+            bound = signature.bind(*args, **kwargs)
+        except TypeError as exc:
+            return f"{name}{_shown(signature)}: {_bind_problem(exc, signature, len(args))}"
+        for param, value in bound.arguments.items():
+            kind = ID_KINDS.get(param)
+            if kind is None:
+                continue
+            many = signature.parameters[param].kind is inspect.Parameter.VAR_POSITIONAL
+            for item in value if many else (value,):
+                said = self.id_problem(name, kind, item, committee)
+                if said:
+                    return said
+        return None
+
+    def id_problem(self, name: str, kind: str, value, committee: bool) -> str | None:
+        """What is wrong with an id given to a macro. A public page is built from the public
+        copy of the data, which leaves out every area, measure and visit marked `audience:
+        committee` (publish/audience.py): the same rule is applied here, on the records."""
+        if value is _UNKNOWN or value is None:
+            return None
+        article = "an" if kind[0] in "aeiou" else "a"
+        known = [r.id for r in _records(self.full, kind)
+                 if committee or r.audience != "committee"]
+        if not isinstance(value, str):
+            example = known[0] if known else "an-id"
+            return (f"{name}(): {_found(value)} is not {article} {kind} id; write the id in "
+                    f'quotes, e.g. {name}("{example}")')
+        if value in known:
+            return None
+        if self.full.has(kind, value):
+            return (f'{name}("{value}"): {kind} "{value}" is only for the committee '
+                    f"(audience: committee) and this page is public; add audience: committee "
+                    f"to the page's front matter, or leave the call out")
+        return (f'{name}("{value}"): "{value}" is not {article} {kind} id in '
+                f"{FILES[kind]}{_suggestion(value, known)}")
+
+
+class _Unknown:
+    def __repr__(self) -> str:
+        return "…"
+
+
+_UNKNOWN = _Unknown()  # an argument that is not a constant: bound, never checked
+
+
+def _constant(node: nodes.Expr):
+    try:
+        return node.as_const()
+    except nodes.Impossible:
+        return _UNKNOWN
+
+
+def _signature(view) -> inspect.Signature:
+    """The view's signature as a page calls it: without the page context."""
+    signature = inspect.signature(view)
+    return signature.replace(parameters=list(signature.parameters.values())[1:])
+
+
+def _shown(signature: inspect.Signature) -> str:
+    return "(" + ", ".join(
+        ("*" + p.name) if p.kind is p.VAR_POSITIONAL else
+        (f"{p.name}=None" if p.default is None else p.name)
+        for p in signature.parameters.values()) + ")"
+
+
+def _bind_problem(exc: TypeError, signature: inspect.Signature, given: int) -> str:
+    """Python's complaint about a call's arguments, in the page author's words."""
+    said = str(exc)
+    params = list(signature.parameters.values())
+    if said.startswith("too many positional"):
+        most = len(params)
+        return (f"takes at most {most} argument{'s' if most != 1 else ''}, "
+                f"but the page gives {given}")
+    if said.startswith("missing a required argument"):
+        return f"{said.rsplit(':', 1)[-1].strip()} is missing; give it in the brackets"
+    if said.startswith("got an unexpected keyword argument"):
+        return (f"it has no argument {said.rsplit(' ', 1)[-1]}; its arguments are "
+                f"{', '.join(p.name for p in params) or 'none'}")
+    return said
+
+
+def _records(data: SiteData, kind: str) -> tuple:
+    return {"area": data.areas, "measure": data.measures, "visit": data.visits}[kind]
+
+
+def _found(value) -> str:
+    return f'"{value}"' if isinstance(value, str) else repr(value)
+
+
+def _suggestion(value: str, known: list[str]) -> str:
+    """A close id if there is one (`did you mean "front-door"?`), else the nearest few, so
+    the message always says what the ids look like."""
+    close = did_you_mean(value, known)
+    if close or not known:
+        return close or "; there are none yet"
+    nearest = difflib.get_close_matches(value, known, n=3, cutoff=0)
+    quoted = [f'"{i}"' for i in nearest]
+    listed = quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + " or " + quoted[-1]
+    return f"; did you mean {listed}?"
