@@ -82,8 +82,15 @@ def cover(data: SiteData, text: TextRenderer, audience: str) -> list[Block]:
     out.append(Facts(tuple(facts), "cover"))
     if not meeting:
         out.append(Para("The data names no committee meeting for this report.", "note"))
-    out.append(Para(f"Every status, count and value in this report is the position as at "
-                    f"{as_at}, from the same data as the council's improvement website."))
+    out.append(Para(f"This report gives the position as at {as_at}, from the same data as "
+                    f"the council's improvement website: each status and value is the latest "
+                    f"known on that date, and says when it is from."))
+    counts = status.plan_counts(data)
+    caveat = labels.stale_caveat(counts)
+    if caveat:  # the statuses themselves are older than the report: said on its first page
+        out.append(Para(f"Not recent: the {counts.total} action{'s' if counts.total != 1 else ''}"
+                        f" are reported {caveat}, more than {site.stale_after_days} days before "
+                        f"{as_at}; they may have changed since.", "warning"))
     out.append(Heading(2, "Recommendations", "recommendations"))
     if meeting and meeting.recommendations:
         out.append(Items(tuple(text.block(r) for r in meeting.recommendations), ordered=True))

@@ -71,10 +71,9 @@ def action_reviewed(data, area, action) -> str:
 
 
 def value_caveat(data, measure, measure_status) -> str:
-    """"latest value is from November 2022" when the latest value is not recent."""
-    if not measure_status.stale:
-        return ""
-    return "not recent: " + labels.stale_value(measure_status.latest_month)
+    """"not recent" beside the latest value's period when that period ended more than
+    stale_after_days before the reporting date (the scorecard's notes say so in full)."""
+    return "not recent" if measure_status.stale else ""
 
 
 def _committee(audience: str, record) -> list[Block]:

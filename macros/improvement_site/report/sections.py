@@ -29,11 +29,19 @@ def committee_note(audience: str, *records) -> list[Block]:
 _committee = committee_note
 
 
-def latest_words(measure, st, data) -> str:
+def latest_words(measure, st) -> str:
     if not st.latest:
         return "Not available"
+    return labels.measure_number(measure, st.latest.value)
+
+
+def period_words(data, measure, st) -> str:
+    """'November 2022', and when it is not recent, '(not recent)' after it, as the site's
+    scorecard says beside the period."""
+    if not st.latest:
+        return "–"
     caveat = hooks.value_caveat(data, measure, st)
-    return labels.measure_number(measure, st.latest.value) + (f" ({caveat})" if caveat else "")
+    return labels.period_label(st.latest.period) + (f" ({caveat})" if caveat else "")
 
 
 def rag_words(st) -> str:
@@ -60,8 +68,7 @@ def scorecard(data: SiteData, text: TextRenderer, statuses: dict, audience: str)
             name = text.inline(m.name)
             if _committee(audience, m):
                 name = Markup("{} (committee only)").format(name)
-            rows.append((name, latest_words(m, st, data),
-                         labels.period_label(st.latest.period) if st.latest else "–",
+            rows.append((name, latest_words(m, st), period_words(data, m, st),
                          labels.measure_number(m, st.target) if st.target is not None
                          else "No target",
                          rag_words(st), status.DIRECTION_LABELS[st.direction]))
@@ -76,6 +83,8 @@ def scorecard(data: SiteData, text: TextRenderer, statuses: dict, audience: str)
         "worsening depends on whether higher or lower is better for that measure.",
         "A RAG marked set by hand differs from the one the data gives; the measure's section "
         "says why.",
+        f"Not recent: the latest value's period ended more than {data.site.stale_after_days} "
+        f"days before {as_at}, so the rating rests on an old figure.",
     )))
     return out
 
@@ -97,9 +106,13 @@ def measures(data: SiteData, text: TextRenderer, statuses: dict, charts: dict,
 def measure_blocks(data, text, m, st, chart, audience) -> list[Block]:
     out: list[Block] = [Heading(2, text.inline(m.name), m.id)]
     out += _committee(audience, m)
-    latest = latest_words(m, st, data)
+    latest = latest_words(m, st)
     if st.latest:
-        latest += f" ({labels.period_label(st.latest.period)})"
+        period = labels.period_label(st.latest.period)
+        if hooks.value_caveat(data, m, st):
+            period += (f"; not recent: more than {data.site.stale_after_days} days before "
+                       f"{labels.long_date(data.site.reporting_date)}")
+        latest += f" ({period})"
     target = "No target set"
     if st.target is not None:
         target = labels.measure_number(m, st.target)

@@ -135,7 +135,7 @@ def _para(doc, block: Para) -> None:
     if block.style in ("note", "outcome"):
         for run in paragraph.runs:
             run.italic = True
-    elif block.style == "committee":
+    elif block.style in ("committee", "warning"):  # said in bold, as the site does
         for run in paragraph.runs:
             run.bold = True
     elif block.style == "kicker":
