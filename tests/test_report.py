@@ -151,6 +151,22 @@ def test_pdf_text_has_every_action_with_its_status_in_words(nottingham):
     assert "Not yet rated" in areas and "Completed" in areas
 
 
+def test_pdf_pages_pictured_for_a_reader_to_look_at(nottingham):
+    """Every page of the Nottingham paper as a picture in test-artifacts/report/, for a
+    person to read page by page (pdftoppm, from poppler-utils, which scripts/test.sh
+    installs)."""
+    import subprocess
+    _, _, pdf, _ = nottingham
+    folder = ROOT / "test-artifacts" / "report"
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    subprocess.run(["pdftoppm", "-r", "60", "-png", str(pdf), str(folder / "page")],
+                   check=True, timeout=300)
+    pictures = sorted(folder.glob("page-*.png"))
+    assert len(pictures) == len(PdfReader(pdf).pages) > 20
+    assert all(p.stat().st_size > 5_000 for p in pictures)  # each page has something on it
+
+
 def test_pdf_pages_carry_the_council_the_as_at_date_and_page_numbers(nottingham):
     _, _, pdf, _ = nottingham
     pages = PdfReader(pdf).pages
