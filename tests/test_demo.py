@@ -9,11 +9,9 @@ from __future__ import annotations
 
 import json
 import shutil
-import socket
 import subprocess
 import sys
 import time
-import urllib.request
 from pathlib import Path
 
 import yaml
@@ -21,6 +19,7 @@ from bs4 import BeautifulSoup
 from click.testing import CliRunner
 
 from conftest import squash
+from helpers import free_port, get_text
 from improvement_site.cli.main import main
 
 MINIMAL = Path(__file__).resolve().parent / "fixtures" / "minimal"
@@ -42,19 +41,8 @@ def overlay(tmp_path: Path) -> Path:
     return folder
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _get(url: str) -> str:
-    with urllib.request.urlopen(url, timeout=10) as response:  # noqa: S310 - loopback only
-        return response.read().decode("utf-8")
-
-
 def test_the_demo_publishes_both_meetings_and_serves_them(tmp_path):
-    out, port = tmp_path / "demo", _free_port()
+    out, port = tmp_path / "demo", free_port()
     base = f"http://127.0.0.1:{port}/"
     server = subprocess.Popen(
         [*CLI, "demo", "--out", str(out), "--source", str(MINIMAL),
@@ -64,7 +52,7 @@ def test_the_demo_publishes_both_meetings_and_serves_them(tmp_path):
         deadline = time.monotonic() + 600
         while True:
             try:
-                versions = json.loads(_get(base + "versions.json"))
+                versions = json.loads(get_text(base + "versions.json"))
                 break
             except OSError:
                 assert server.poll() is None, server.communicate()
@@ -72,14 +60,14 @@ def test_the_demo_publishes_both_meetings_and_serves_them(tmp_path):
                 time.sleep(0.5)
         assert [(v["version"], v["aliases"]) for v in versions] == [
             ("2024-04-10", ["latest"]), ("2023-10-05", [])]
-        assert "2024-04-10/" in _get(base + "latest/index.html")  # latest/ is the newest
-        changes = squash(BeautifulSoup(_get(base + "2024-04-10/changes.html"),
+        assert "2024-04-10/" in get_text(base + "latest/index.html")  # latest/ is the newest
+        changes = squash(BeautifulSoup(get_text(base + "2024-04-10/changes.html"),
                                        "html.parser").select_one("article"))
         assert "release for the meeting of 5 October 2023" in changes
         assert "New: Monitoring visit 1: The front door" in changes, changes  # a real change
-        first = _get(base + "2023-10-05/inspections/index.html")
+        first = get_text(base + "2023-10-05/inspections/index.html")
         assert "mv-2024-02" not in first  # the first meeting knew nothing of that visit
-        assert '"provider": "mike"' in _get(base + "2024-04-10/index.html")  # version menu
+        assert '"provider": "mike"' in get_text(base + "2024-04-10/index.html")  # version menu
         # The repository behind it: one commit and one tag per meeting.
         tags = subprocess.run(["git", "tag"], cwd=out / "repository", capture_output=True,
                               text=True, check=True).stdout.split()

@@ -7,33 +7,21 @@ import io
 import posixpath
 import re
 import shutil
-import subprocess
 import xml.etree.ElementTree as ET
 import zipfile
 from pathlib import Path
 
 import pytest
-import yaml
 from click.testing import CliRunner
 from pypdf import PdfReader
 
+from helpers import edit_yaml, git
 from improvement_site.cli.main import main
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 A = "{http://www.w3.org/2005/Atom}"
 MEETINGS = ("2024-04-10", "2024-07-10")
 CANARY = "CANARYreleaseZ"
-
-
-def git(repo: Path, *args: str, text: bool = True):
-    return subprocess.run(["git", *args], cwd=repo, check=True, capture_output=True,
-                          text=text).stdout
-
-
-def edit(path: Path, change) -> None:
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    change(data)
-    path.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
 
 
 @pytest.fixture(scope="module")
@@ -51,7 +39,7 @@ def published(tmp_path_factory):
     def second(s):
         s["reporting_date"] = "2024-06-30"
         s["meeting"]["date"] = MEETINGS[1]
-    edit(site / "data" / "site.yaml", second)
+    edit_yaml(site / "data" / "site.yaml", second)
 
     def plan(p):
         actions = p["outcomes"][0]["actions"]
@@ -60,7 +48,7 @@ def published(tmp_path_factory):
                         "due": "2024-12-31", "status": "on_track"})
         actions.append({"id": "front-door-10", "action": f"Staffing review {CANARY}",
                         "due": "2024-12-31", "audience": "committee"})
-    edit(site / "data" / "plan" / "01-front-door.yaml", plan)
+    edit_yaml(site / "data" / "plan" / "01-front-door.yaml", plan)
     git(repo, "commit", "-q", "-am", "Second meeting")
     git(repo, "tag", f"meeting-{MEETINGS[1]}")
     runner = CliRunner()

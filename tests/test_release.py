@@ -19,6 +19,7 @@ from bs4 import BeautifulSoup
 from click.testing import CliRunner
 
 from conftest import squash
+from helpers import edit_yaml, git
 from improvement_site.cli import commands
 from improvement_site.cli.main import main
 from improvement_site.publish.history import load_history, repository_root
@@ -26,17 +27,6 @@ from improvement_site.data.load import load_site
 
 ROOT = Path(__file__).resolve().parent.parent
 MEETINGS = ("2024-07-10", "2024-09-11", "2024-09-25")
-
-
-def git(repo: Path, *args: str) -> str:
-    return subprocess.run(["git", *args], cwd=repo, check=True, capture_output=True,
-                          text=True).stdout
-
-
-def edit_yaml(path: Path, change) -> None:
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    change(data)
-    path.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
 
 
 def action(plan: dict, action_id: str) -> dict:

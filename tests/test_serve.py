@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import shutil
-import socket
 import subprocess
 import sys
 import time
-import urllib.request
 from pathlib import Path
 
+from helpers import free_port, get_text
 from improvement_site.pages import specs as pages
 from improvement_site.pages.fingerprints import page_hashes
 from improvement_site.data.load import load_site
@@ -36,21 +35,10 @@ def test_an_action_edit_changes_only_its_area_and_the_summaries(tmp_path):
     assert all(renamed[p] != after[p] for p in after)  # the menu changed: every page
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _get(url: str) -> str:
-    with urllib.request.urlopen(url, timeout=5) as response:  # noqa: S310 - loopback only
-        return response.read().decode("utf-8")
-
-
 def test_serve_shows_an_edit(tmp_path):
     site = tmp_path / "site"
     shutil.copytree(MINIMAL, site)
-    port = _free_port()
+    port = free_port()
     base = f"http://127.0.0.1:{port}/"
     cli = Path(sys.executable).parent / "improvement-site"
     server = subprocess.Popen([str(cli), "serve", str(site), "-a", f"127.0.0.1:{port}"],
@@ -59,7 +47,7 @@ def test_serve_shows_an_edit(tmp_path):
         deadline = time.monotonic() + 90
         while True:
             try:
-                if "Nine posts" not in _get(base + "plan/front-door.html"):
+                if "Nine posts" not in get_text(base + "plan/front-door.html", timeout=5):
                     break
             except OSError:
                 pass
@@ -68,11 +56,11 @@ def test_serve_shows_an_edit(tmp_path):
         plan = site / "data" / "plan" / "01-front-door.yaml"
         plan.write_text(plan.read_text().replace("All eight posts filled.", "Nine posts filled."))
         deadline = time.monotonic() + 60
-        while "Nine posts filled." not in _get(base + "plan/front-door.html"):
+        while "Nine posts filled." not in get_text(base + "plan/front-door.html", timeout=5):
             assert time.monotonic() < deadline, "the edit never showed"
             time.sleep(0.2)
         # Pages that were not re-rendered still have the whole menu.
-        other = _get(base + "performance/cp-rate.html")
+        other = get_text(base + "performance/cp-rate.html", timeout=5)
         assert "Responses when children" in other and "Exceptions: delayed and overdue actions" in other
     finally:
         server.terminate()

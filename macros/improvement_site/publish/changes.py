@@ -152,12 +152,9 @@ def compare(old: SiteData, new: SiteData) -> Changes:
                 a.latest.value if a.latest else None, b.latest.value if b.latest else None,
                 a.latest.period if a.latest else None, b.latest.period if b.latest else None))
 
-    old_visits = {v.id: v for v in old.visits}
-    for visit in new.visits:
-        if visit.id not in old_visits:
-            changes.new_visits.append(visit)
-        elif visit.model_dump() != old_visits[visit.id].model_dump():
-            changes.updated_visits.append(visit)
+    added, changed = _added_and_changed(old.visits, new.visits)
+    changes.new_visits.extend(added)
+    changes.updated_visits.extend(changed)
 
     seen = {(c.measure, str(c.period)): c for c in old.commentary}
     for item in new.commentary:
@@ -190,9 +187,15 @@ def _contract_v2_changes(old: SiteData, new: SiteData, changes: Changes) -> None
         if then is None or (then.date, then.grade) != (now.date, now.grade):
             changes.provider_grades.append(ProviderChange(provider, then, now,
                                                           added=was_provider is None))
-    old_breakdowns = {b.id: b for b in old.breakdowns}
-    for breakdown in new.breakdowns:
-        if breakdown.id not in old_breakdowns:
-            changes.new_breakdowns.append(breakdown)
-        elif breakdown.model_dump() != old_breakdowns[breakdown.id].model_dump():
-            changes.updated_breakdowns.append(breakdown)
+    added, changed = _added_and_changed(old.breakdowns, new.breakdowns)
+    changes.new_breakdowns.extend(added)
+    changes.updated_breakdowns.extend(changed)
+
+
+def _added_and_changed(old: list, new: list) -> tuple[list, list]:
+    """The records of `new` (visits, breakdowns) whose id `old` lacks, and those whose
+    content differs from the record with their id in `old`."""
+    before = {r.id: r for r in old}
+    added = [r for r in new if r.id not in before]
+    changed = [r for r in new if r.id in before and r.model_dump() != before[r.id].model_dump()]
+    return added, changed
