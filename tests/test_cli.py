@@ -45,6 +45,7 @@ USAGE = {
     "export plan": ["export", "plan", "plan.xlsx", "a", "b"],
     "new": ["new", "somewhere"],  # --council is required
     "demo": ["demo", "--dev-addr"],
+    "report": ["report", "."],  # --out is required
 }
 
 
@@ -82,6 +83,7 @@ def _bad_input(name: str, tmp: Path) -> list:
         "export plan": ["export", "plan", tmp / "plan.xlsx", site],
         "new": ["new", busy, "--council", "Example Borough Council"],
         "demo": ["demo", "--no-serve", "--source", site, "--out", tmp / "demo"],
+        "report": ["report", site, "--out", tmp / "out" / "paper.pdf"],
     }[name]
 
 
@@ -106,6 +108,7 @@ WORK = {
     "export plan": "improvement_site.tracker.export.export_plan",
     "new": "improvement_site.cli.start.new_site",
     "demo": "improvement_site.cli.demo.make_demo",
+    "report": "improvement_site.report.output.write_file",
 }
 GOOD = {
     "validate": ["validate", MINIMAL],
@@ -118,6 +121,7 @@ GOOD = {
     "export plan": ["export", "plan", "plan.xlsx", MINIMAL],
     "new": ["new", "somewhere", "--council", "Example Borough Council"],
     "demo": ["demo", "--no-serve"],
+    "report": ["report", MINIMAL, "--out", "paper.pdf"],
 }
 
 
