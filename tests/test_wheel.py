@@ -55,7 +55,10 @@ def test_the_wheel_holds_the_package_and_its_files_and_nothing_else(wheel):
                    "improvement_site/pages/theme/main.html",
                    "improvement_site/pages/theme/partials/javascripts/outdated.html",
                    "improvement_site/pages/assets/improvement-site.css",
-                   "improvement_site/pages/assets/vendor/iframe-worker/shim.js"):
+                   "improvement_site/pages/assets/vendor/iframe-worker/shim.js",
+                   "improvement_site/pages/checks/accessibility.json",
+                   "improvement_site/report/templates/report.html.j2",
+                   "improvement_site/report/templates/report.css"):
         assert needed in names, needed
     assert not [n for n in names if "egg-info" in n or "__pycache__" in n or "/tests/" in n]
     entry_points = zipfile.ZipFile(path).read(
@@ -102,6 +105,11 @@ def test_a_site_with_its_own_mkdocs_yml_builds_from_the_wheel(installed, tmp_pat
     home = (tmp_path / "out" / "index.html").read_text(encoding="utf-8")
     assert 'data-md-color-primary="teal"' in home  # the site's own setting
     assert "improvement-site.css" in home and (tmp_path / "out" / "about.html").is_file()
+    # The committee paper, from the installed package's own templates.
+    for name in ("paper.pdf", "paper.docx"):
+        result = run(installed, "report", "ours", "--out", tmp_path / name, cwd=tmp_path)
+        assert result.returncode == 0, result.stderr
+        assert (tmp_path / name).stat().st_size > 10_000
 
 
 def test_a_path_that_only_exists_in_the_checkout_is_explained(installed, tmp_path):
