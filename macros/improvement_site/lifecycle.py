@@ -158,15 +158,16 @@ def stop_cleanly():
 # -- files other builds may be reading --------------------------------------------------------
 
 
-def write_atomic(path: Path, text: str, *, make_folder: bool = True) -> None:
-    """Write a file another build may be reading or writing at the same moment: a uniquely
-    named temporary file in the same folder, then an atomic rename over the target, so a
-    reader sees the old file or the new one, never half of one."""
+def write_atomic(path: Path, text: str | bytes, *, make_folder: bool = True) -> None:
+    """Write a file (text as UTF-8, or bytes) another build may be reading or writing at the
+    same moment: a uniquely named temporary file in the same folder, then an atomic rename
+    over the target, so a reader sees the old file or the new one, never half of one."""
     if make_folder:
         path.parent.mkdir(parents=True, exist_ok=True)
     handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
-        with os.fdopen(handle, "w", encoding="utf-8") as f:
+        with (os.fdopen(handle, "wb") if isinstance(text, bytes)
+              else os.fdopen(handle, "w", encoding="utf-8")) as f:
             f.write(text)
         os.chmod(temp, 0o644)  # mkstemp makes it private; the file it replaces was not
         os.replace(temp, path)

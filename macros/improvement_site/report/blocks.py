@@ -103,3 +103,12 @@ class Report:
     def headings(self, level: int | None = None) -> list[Heading]:
         return [b for b in self.blocks if isinstance(b, Heading)
                 and (level is None or b.level == level)]
+
+
+def committee_note(audience: str, *records) -> list[Block]:
+    """In the committee report, the label the site gives a committee-only record (any of
+    `records`, None ones skipped); nothing in the public report."""
+    if audience == "committee" and any(r is not None and r.audience == "committee"
+                                       for r in records):
+        return [Para("Committee only: not published on the public site.", "committee")]
+    return []

@@ -20,8 +20,8 @@ from improvement_site.pages.text import TextRenderer
 from improvement_site.publish.history import History
 from improvement_site.report import hooks
 from improvement_site.report import sections
-from improvement_site.report.sections import committee_note
-from improvement_site.report.blocks import Block, Facts, Heading, Items, Para, Report, Rich, Table
+from improvement_site.report.blocks import (Block, Facts, Heading, Items, Para, Report, Rich, Table,
+                                            committee_note)
 
 NONE_REPORTED = "None reported"
 NOT_STATED = "Not stated"
@@ -191,8 +191,7 @@ def area_blocks(data: SiteData, text: TextRenderer, area, audience: str) -> list
     update = hooks.area_update(data, area, text)
     if update is not None:
         out.append(Heading(3, f"Latest update, as at {update.as_at}", f"{area.id}-update"))
-        if update.committee and audience == "committee":
-            out.append(Para("Committee only: not published on the public site.", "committee"))
+        out += committee_note(audience, update)
         if update.stale:
             out.append(Para(update.stale, "warning"))
         out.append(Facts(tuple((label, value) for label, value in (

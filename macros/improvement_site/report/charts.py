@@ -10,11 +10,9 @@ and kept beside it in `.cache/report/`.
 
 from __future__ import annotations
 
-import contextlib
 import os
 import re
 import shutil
-import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -22,7 +20,7 @@ from improvement_site.charts import theme as chart_theme
 from improvement_site.charts.figure import (KEY_BAND, KEY_BAR, KEY_COMPARATOR, KEY_DIAMOND,
                                             KEY_POINT, KEY_TARGET, KEY_VALUE, KEY_VISIT)
 from improvement_site.charts.output import ChartRegistry, FigureCache
-from improvement_site.lifecycle import owned_temp_dir
+from improvement_site.lifecycle import owned_temp_dir, write_atomic
 from improvement_site.model.sitedata import SiteData
 from improvement_site.pages import views
 from improvement_site.report.blocks import Chart
@@ -100,7 +98,7 @@ def png_of(chart: Chart) -> Path:
     if not png.is_file():
         import vl_convert as vlc
         data = vlc.svg_to_png(chart.svg.read_text(encoding="utf-8"), scale=PNG_SCALE)
-        write_bytes_atomic(png, data)
+        write_atomic(png, data)
     return png
 
 
@@ -111,18 +109,3 @@ def pngs(charts: list[Chart]) -> dict[Path, Path]:
     workers = max(1, min(4, os.cpu_count() or 1))
     with ThreadPoolExecutor(workers) as pool:
         return dict(zip(todo, pool.map(lambda svg: png_of(by_svg[svg]), todo)))
-
-
-def write_bytes_atomic(path: Path, data: bytes) -> None:
-    """Bytes into place in one rename, so a reader never sees half a file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(handle, "wb") as f:
-            f.write(data)
-        os.chmod(temp, 0o644)
-        os.replace(temp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temp)
-        raise

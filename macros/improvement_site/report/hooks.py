@@ -19,10 +19,7 @@ from dataclasses import dataclass
 from markupsafe import Markup
 
 from improvement_site.model import labels, status
-from improvement_site.report.blocks import Block, Facts, Heading, Para, Rich, Table
-
-COMMITTEE_ONLY = "Committee only: not published on the public site."
-
+from improvement_site.report.blocks import Block, Facts, Heading, Para, Rich, Table, committee_note
 
 @dataclass(frozen=True)
 class AreaUpdate:
@@ -32,7 +29,7 @@ class AreaUpdate:
     taken: Markup | None = None
     planned: Markup | None = None
     impact: Markup | None = None
-    committee: bool = False
+    audience: str = "public"  # committee: labelled so in the committee report
     stale: str = ""  # "Not recent: ..." when the update speaks for a long-past date
 
 
@@ -53,7 +50,7 @@ def area_update(data, area, text) -> AreaUpdate | None:
         taken=text.block(update.taken) if update.taken else None,
         planned=text.block(update.planned) if update.planned else None,
         impact=text.block(update.impact) if update.impact else None,
-        committee=update.audience == "committee", stale=stale)
+        audience=update.audience, stale=stale)
 
 
 def counts_caveat(data, counts) -> str:
@@ -76,11 +73,6 @@ def value_caveat(data, measure, measure_status) -> str:
     return "not recent" if measure_status.stale else ""
 
 
-def _committee(audience: str, record) -> list[Block]:
-    return [Para(COMMITTEE_ONLY, "committee")] if (
-        audience == "committee" and record.audience == "committee") else []
-
-
 def breakdowns(data, text, audience: str = "public") -> list[Block]:
     """Each breakdown (a one-off table of categories) with its total and notes."""
     if not data.breakdowns:
@@ -90,7 +82,7 @@ def breakdowns(data, text, audience: str = "public") -> list[Block]:
         period = labels.period_label(b.period)
         summed = sum(c.value for c in b.categories)
         out.append(Heading(2, text.inline(b.title), f"breakdown-{b.id}"))
-        out += _committee(audience, b)
+        out += committee_note(audience, b)
         total = (labels.number(b.total, b.unit) if b.total is not None else
                  f"No total is given; the {len(b.categories)} categories add up to "
                  f"{labels.number(summed, b.unit)}")

@@ -10,6 +10,7 @@ import os
 from datetime import datetime, time, timezone
 from pathlib import Path
 
+from improvement_site.lifecycle import write_atomic
 from improvement_site.model.sitedata import SiteData
 from improvement_site.publish.history import History
 from improvement_site.report import charts as report_charts
@@ -68,7 +69,7 @@ def write(report: Report, path: Path, epoch: int) -> Path:
     path = Path(path)
     data = file_bytes(report, path.suffix.lower(), epoch)
     try:
-        report_charts.write_bytes_atomic(path, data)
+        write_atomic(path, data)
     except OSError as exc:
         raise ReportError(f"{path}: {exc.strerror or exc}") from None
     return path

@@ -21,7 +21,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
 from improvement_site.report.blocks import Chart
-from improvement_site.report.charts import write_bytes_atomic
+from improvement_site.lifecycle import write_atomic
 
 SHAPE = 12  # placeholder pixels per chart side unit: only its aspect ratio matters
 
@@ -62,7 +62,7 @@ def _chart_pdf(svg: Path) -> bytes:
         return cached.read_bytes()
     import vl_convert as vlc
     data = vlc.svg_to_pdf(svg.read_text(encoding="utf-8"))
-    write_bytes_atomic(cached, data)
+    write_atomic(cached, data)
     return data
 
 

@@ -13,20 +13,9 @@ from improvement_site.publish import change_summary
 from improvement_site.publish.changes import compare
 from improvement_site.publish.history import History
 from improvement_site.report import hooks
-from improvement_site.report.blocks import Block, Facts, Heading, Items, Para, Rich, Table
+from improvement_site.report.blocks import Block, Facts, Heading, Items, Para, Rich, Table, committee_note
 
 SCORECARD_HEAD = ("Measure", "Latest value", "Period", "Target", "RAG", "Direction of travel")
-
-
-def committee_note(audience: str, *records) -> list[Block]:
-    """In the committee report, the label the site gives a committee-only record."""
-    if audience == "committee" and any(r is not None and r.audience == "committee"
-                                       for r in records):
-        return [Para("Committee only: not published on the public site.", "committee")]
-    return []
-
-
-_committee = committee_note
 
 
 def latest_words(measure, st) -> str:
@@ -66,7 +55,7 @@ def scorecard(data: SiteData, text: TextRenderer, statuses: dict, audience: str)
         for m in measures:
             st = statuses[m.id]
             name = text.inline(m.name)
-            if _committee(audience, m):
+            if committee_note(audience, m):
                 name = Markup("{} (committee only)").format(name)
             rows.append((name, latest_words(m, st), period_words(data, m, st),
                          labels.measure_number(m, st.target) if st.target is not None
@@ -105,7 +94,7 @@ def measures(data: SiteData, text: TextRenderer, statuses: dict, charts: dict,
 
 def measure_blocks(data, text, m, st, chart, audience) -> list[Block]:
     out: list[Block] = [Heading(2, text.inline(m.name), m.id)]
-    out += _committee(audience, m)
+    out += committee_note(audience, m)
     latest = latest_words(m, st)
     if st.latest:
         period = labels.period_label(st.latest.period)
@@ -142,7 +131,7 @@ def measure_blocks(data, text, m, st, chart, audience) -> list[Block]:
         c = commentary[0]  # the newest: the position this report speaks for
         out.append(Heading(3, f"Commentary, {labels.period_label(str(c.period))}",
                            f"{m.id}-commentary"))
-        out += _committee(audience, c)
+        out += committee_note(audience, c)
         out.append(Facts(tuple(
             (label, text.block(value) if value else "Nothing recorded.")
             for label, value in (("What's working well?", c.working_well),
@@ -173,7 +162,7 @@ def visits(data: SiteData, text: TextRenderer, audience: str) -> list[Block]:
         out.append(Para("No inspection or visit is recorded in the data."))
     for v in reversed(data.visits):  # the newest first, as the site lists them
         out.append(Heading(2, text.inline(labels.visit_label(v)), v.id))
-        out += _committee(audience, v)
+        out += committee_note(audience, v)
         letter = (f"Published {labels.long_date(v.published)}" if v.published
                   else "Not published")
         out.append(Facts((
