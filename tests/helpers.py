@@ -17,6 +17,21 @@ def git(repo: Path, *args: str, text: bool = True):
                           text=text).stdout
 
 
+def init_repo(repo: Path) -> None:
+    """A git repository in `repo` on branch main, with a committer set (a comms officer)."""
+    git(repo, "init", "-q", "-b", "main")
+    git(repo, "config", "user.email", "comms@example.org")
+    git(repo, "config", "user.name", "Comms Officer")
+
+
+def commit_all(repo: Path, message: str, tag: str | None = None) -> None:
+    """Commit everything in `repo`, tagged `tag` if given (a meeting's release tag)."""
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", message)
+    if tag:
+        git(repo, "tag", tag)
+
+
 def edit_yaml(path: Path, change) -> None:
     """Load a YAML data file, let `change` edit it in place, and write it back."""
     data = yaml.safe_load(path.read_text(encoding="utf-8"))

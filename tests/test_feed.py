@@ -15,7 +15,7 @@ import pytest
 from click.testing import CliRunner
 from pypdf import PdfReader
 
-from helpers import edit_yaml, git
+from helpers import commit_all, edit_yaml, git, init_repo
 from improvement_site.cli.main import main
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -29,12 +29,8 @@ def published(tmp_path_factory):
     repo = tmp_path_factory.mktemp("feed") / "repo"
     site = repo / "site"
     shutil.copytree(FIXTURES / "minimal", site)
-    git(repo, "init", "-q", "-b", "main")
-    git(repo, "config", "user.email", "comms@example.org")
-    git(repo, "config", "user.name", "Comms Officer")
-    git(repo, "add", "-A")
-    git(repo, "commit", "-q", "-m", "First meeting")
-    git(repo, "tag", f"meeting-{MEETINGS[0]}")
+    init_repo(repo)
+    commit_all(repo, "First meeting", f"meeting-{MEETINGS[0]}")
 
     def second(s):
         s["reporting_date"] = "2024-06-30"

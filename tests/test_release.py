@@ -19,7 +19,7 @@ from bs4 import BeautifulSoup
 from click.testing import CliRunner
 
 from conftest import squash
-from helpers import edit_yaml, git
+from helpers import commit_all, edit_yaml, git, init_repo
 from improvement_site.cli import commands
 from improvement_site.cli.main import main
 from improvement_site.publish.history import load_history, repository_root
@@ -45,9 +45,7 @@ def set_meeting(site: Path, day: str) -> None:
 
 
 def commit_and_tag(repo: Path, day: str) -> None:
-    git(repo, "add", "-A")
-    git(repo, "commit", "-q", "-m", f"Data for the meeting of {day}")
-    git(repo, "tag", f"meeting-{day}")
+    commit_all(repo, f"Data for the meeting of {day}", f"meeting-{day}")
 
 
 @pytest.fixture(scope="module")
@@ -57,9 +55,7 @@ def repo(tmp_path_factory):
     site = repo / "sites" / "nottingham"  # a site in a sub-folder, as councils may keep it
     shutil.copytree(ROOT / "data", site / "data")
     shutil.copytree(ROOT / "content", site / "content")
-    git(repo, "init", "-q", "-b", "main")
-    git(repo, "config", "user.email", "comms@example.org")
-    git(repo, "config", "user.name", "Comms Officer")
+    init_repo(repo)
     plan = site / "data" / "plan"
 
     set_meeting(site, MEETINGS[0])
@@ -281,12 +277,8 @@ def _latest(repo: Path) -> str:
 def small(tmp_path_factory):
     repo = tmp_path_factory.mktemp("small") / "repo"
     shutil.copytree(ROOT / "tests" / "fixtures" / "minimal", repo / "site")
-    git(repo, "init", "-q", "-b", "main")
-    git(repo, "config", "user.email", "comms@example.org")
-    git(repo, "config", "user.name", "Comms Officer")
-    git(repo, "add", "-A")
-    git(repo, "commit", "-q", "-m", "Data for the meeting of 10 April 2024")
-    git(repo, "tag", f"meeting-{SMALL[0]}")
+    init_repo(repo)
+    commit_all(repo, "Data for the meeting of 10 April 2024", f"meeting-{SMALL[0]}")
     set_meeting(repo / "site", SMALL[1])
     commit_and_tag(repo, SMALL[1])
     return repo
