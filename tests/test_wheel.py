@@ -58,6 +58,7 @@ def test_the_wheel_holds_the_package_and_its_files_and_nothing_else(wheel):
                    "improvement_site/pages/assets/vendor/iframe-worker/shim.js",
                    "improvement_site/pages/checks/accessibility.json",
                    "improvement_site/report/templates/report.html.j2",
+                   "improvement_site/report/templates/blocks.html.j2",
                    "improvement_site/report/templates/report.css"):
         assert needed in names, needed
     assert not [n for n in names if "egg-info" in n or "__pycache__" in n or "/tests/" in n]
@@ -110,6 +111,14 @@ def test_a_site_with_its_own_mkdocs_yml_builds_from_the_wheel(installed, tmp_pat
         result = run(installed, "report", "ours", "--out", tmp_path / name, cwd=tmp_path)
         assert result.returncode == 0, result.stderr
         assert (tmp_path / name).stat().st_size > 10_000
+    # A long report is laid out in two processes (report/pdf_parts.py): the second process
+    # runs the installed package too.
+    page = "<!DOCTYPE html><html lang=en><title>t</title><p>text</p></html>"
+    code = ("from improvement_site.report import pdf, pdf_parts; "
+            f"print(len(pdf_parts.write_parts([{page!r}] * 2, pdf.TEMPLATES.as_uri() + '/')))")
+    two = subprocess.run([str(installed / "python"), "-c", code], cwd=tmp_path,
+                         capture_output=True, text=True, env=clean_env(), timeout=300)
+    assert two.returncode == 0 and two.stdout.strip() == "2", two.stderr
 
 
 def test_a_path_that_only_exists_in_the_checkout_is_explained(installed, tmp_path):

@@ -5,7 +5,8 @@ A4, the council's name and the "as at" date at the top of every page, "Page N of
 foot, h1 and h2 as bookmarks, tables with header cells, charts as the site's vector SVGs with
 their descriptions as alternative text.
 
-Charts are laid out as placeholders and drawn in afterwards (`pdf_charts.py`), for speed.
+Charts are laid out as placeholders and drawn in afterwards (`pdf_charts.py`), and a long
+report is laid out in two parts at once and joined (`pdf_parts.py`), for speed.
 
 The same report gives the same bytes: the document's dates are the build date
 (SOURCE_DATE_EPOCH, else the reporting date, as for the site) and the PDF identifier is a
@@ -14,16 +15,15 @@ hash of the content, never the clock or a random number.
 
 from __future__ import annotations
 
-import contextlib
 import io
-import logging
+from itertools import accumulate
 from datetime import datetime, timezone
 from pathlib import Path
 
 from markupsafe import Markup
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
-from improvement_site.report.blocks import Chart, Report
+from improvement_site.report.blocks import Chart, Heading, Report
 
 TEMPLATES = Path(__file__).parent / "templates"
 
@@ -63,60 +63,78 @@ def iso_instant(epoch: int) -> str:
     return datetime.fromtimestamp(epoch, tz=timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def html_of(report: Report, epoch: int, chart_urls: dict | None = None) -> str:
+def sections(blocks: list) -> list[list]:
+    """The report's blocks in its top-level sections: each starts at a level-1 heading,
+    which begins a new page."""
+    found: list[list] = []
+    for block in blocks:
+        if not found or (isinstance(block, Heading) and block.level == 1):
+            found.append([])
+        found[-1].append(block)
+    return found
+
+
+def cut(weights: list[int], parts: int) -> list[int]:
+    """Where to cut a run of sections into `parts` runs of about equal weight: the index of
+    the section each later run starts with, each cut where the weight before it comes
+    nearest its share."""
+    before = list(accumulate(weights, initial=0))  # weight of the sections before index i
+    cuts: list[int] = []
+    for share in range(1, parts):
+        target = before[-1] * share / parts
+        index = min(range(1, len(weights)), key=lambda i: abs(before[i] - target),
+                    default=None)
+        if index is not None and index > (cuts[-1] if cuts else 0):
+            cuts.append(index)
+    return cuts
+
+
+# A report whose HTML is this long (in characters; about 150 pages of A4) is laid out in two
+# parts at once (pdf_parts.py). The Nottingham report (44 pages) takes 9 s in one; shorter
+# than this, the second process's start (a second and a half) costs more than it saves.
+TWO_PARTS_FROM = 400_000
+
+
+def html_of(report: Report, epoch: int, chart_urls: dict[Chart, str],
+            parts: int | None = None) -> list[str]:
+    """The report as HTML documents for WeasyPrint: the report cut before top-level
+    headings into `parts` documents of about equal length (by default, two for a long
+    report, else one), each with the same head and stylesheet; laid out one after another
+    they make the same pages as the report in one. How many parts depends on the report
+    alone, never on the machine, so the same data gives the same bytes everywhere.
+    `chart_urls` are the charts' placeholder pictures (pdf_charts.py)."""
     css = (TEMPLATES / "report.css").read_text(encoding="utf-8")
     footer = report.subject + (" · Committee only: not for publication"
                                if report.audience == "committee" else "")
-    return _env.get_template("report.html.j2").render(
-        report=report, title=document_title(report), css=css, created=iso_instant(epoch),
-        footer=footer, chart_urls=chart_urls or {})
+    body = _env.get_template("blocks.html.j2").module.body
+    bodies = [body(section, chart_urls) for section in sections(report.blocks)]
+    weights = [len(b) for b in bodies]
+    if parts is None:
+        parts = 2 if sum(weights) >= TWO_PARTS_FROM else 1
+    bounds = [0, *cut(weights, parts), len(bodies)]
+    document = _env.get_template("report.html.j2")
+    return [document.render(report=report, title=document_title(report), css=css,
+                            created=iso_instant(epoch), footer=footer,
+                            body=Markup("").join(bodies[start:end]))
+            for start, end in zip(bounds, bounds[1:])]
 
 
-@contextlib.contextmanager
-def _page_references_once():
-    """pydyf 0.13's `PDF.page_references` builds the tuple of every page's reference each
-    time it is read, and WeasyPrint's tagging reads it once per tagged element: quadratic
-    (for the large benchmark site's 388 pages and 57,000 elements, 22 million strings, a
-    fifth of the report's time). For this write only, the tuple is made again only when a
-    page has been added since (pages are only ever appended). Same bytes either way (tested:
-    `test_same_data_same_bytes_wherever_the_site_is`)."""
-    import pydyf
+def pdf_bytes(report: Report, epoch: int, parts: int | None = None) -> bytes:
+    """The report as one tagged PDF, laid out in `parts` (see `html_of`)."""
+    import pikepdf
 
-    plain = pydyf.PDF.page_references
-
-    def page_references(pdf):
-        kids = pdf.pages["Kids"]
-        made = pdf.__dict__.get("_ims_page_references")
-        if made is None or made[0] != len(kids):
-            made = (len(kids), plain.fget(pdf))
-            pdf.__dict__["_ims_page_references"] = made
-        return made[1]
-
-    pydyf.PDF.page_references = property(page_references)
-    try:
-        yield
-    finally:
-        pydyf.PDF.page_references = plain
-
-
-def pdf_bytes(report: Report, epoch: int) -> bytes:
-    from weasyprint import HTML
-
-    from improvement_site.report import pdf_charts
+    from improvement_site.report import pdf_charts, pdf_parts
 
     charts = [b for b in report.blocks if isinstance(b, Chart)]
     urls = [pdf_charts.placeholder_url(chart, i) for i, chart in enumerate(charts)]
-    pool, drawings = pdf_charts.start(charts)  # beside the layout, on the other core
+    htmls = html_of(report, epoch, dict(zip(charts, urls)), parts)
+    pool, drawings = pdf_charts.start(charts)  # beside the layout, on a spare core
     try:
-        html = html_of(report, epoch, dict(zip(charts, urls)))
-        # WeasyPrint logs every CSS property it does not support and every font it falls
-        # back from; the report's own stylesheet is tested, so only errors are shown.
-        logging.getLogger("weasyprint").setLevel(logging.ERROR)
-        logging.getLogger("fontTools").setLevel(logging.ERROR)
-        out = io.BytesIO()
-        with _page_references_once():
-            HTML(string=html, base_url=TEMPLATES.as_uri() + "/").write_pdf(
-                out, pdf_variant="pdf/ua-1")
-        return pdf_charts.embed(out.getvalue(), charts, urls, drawings)
+        written = pdf_parts.write_parts(htmls, TEMPLATES.as_uri() + "/")
+        with pikepdf.open(io.BytesIO(written[0])) as doc:
+            for part in written[1:]:
+                with pikepdf.open(io.BytesIO(part)) as opened:
+                    pdf_parts.join(doc, opened)
+            return pdf_charts.embed(doc, charts, urls, drawings)
     finally:
         pool.shutdown(wait=True, cancel_futures=True)

@@ -74,35 +74,34 @@ def start(charts: list[Chart]) -> tuple[ThreadPoolExecutor, dict[Path, Future]]:
                   for svg in dict.fromkeys(c.svg for c in charts)}
 
 
-def embed(pdf: bytes, charts: list[Chart], urls: list[str],
-          drawings: dict[Path, Future]) -> bytes:
-    """The PDF with every placeholder replaced by its chart's drawing."""
+def embed(doc, charts: list[Chart], urls: list[str], drawings: dict[Path, Future]) -> bytes:
+    """The PDF (open in pikepdf) with every placeholder replaced by its chart's drawing, as
+    bytes."""
     import pikepdf
 
     wanted = {xobject_name(url): chart.svg for url, chart in zip(urls, charts)}
     replaced: dict[str, object] = {}
-    with pikepdf.open(io.BytesIO(pdf)) as doc:
-        forms: dict[Path, object] = {}
-        for page in doc.pages:
-            xobjects = page.obj.get("/Resources", {}).get("/XObject")
-            if xobjects is None:
+    forms: dict[Path, object] = {}
+    for page in doc.pages:
+        xobjects = page.obj.get("/Resources", {}).get("/XObject")
+        if xobjects is None:
+            continue
+        for name in list(xobjects.keys()):
+            svg = wanted.get(str(name)[:-1])
+            if svg is None:
                 continue
-            for name in list(xobjects.keys()):
-                svg = wanted.get(str(name)[:-1])
-                if svg is None:
-                    continue
-                if svg not in forms:
-                    forms[svg] = _form(doc, drawings[svg].result())
-                xobjects[name] = forms[svg]
-                replaced[str(name)[:-1]] = svg
-        missing = set(wanted) - set(replaced)
-        if missing:
-            raise RuntimeError(f"{len(missing)} chart placeholders were not found in the PDF")
-        out = io.BytesIO()
-        # The file's /ID from its content: the same report, the same bytes.
-        doc.save(out, deterministic_id=True, compress_streams=True,
-                 object_stream_mode=pikepdf.ObjectStreamMode.generate)
-        return out.getvalue()
+            if svg not in forms:
+                forms[svg] = _form(doc, drawings[svg].result())
+            xobjects[name] = forms[svg]
+            replaced[str(name)[:-1]] = svg
+    missing = set(wanted) - set(replaced)
+    if missing:
+        raise RuntimeError(f"{len(missing)} chart placeholders were not found in the PDF")
+    out = io.BytesIO()
+    # The file's /ID from its content: the same report, the same bytes.
+    doc.save(out, deterministic_id=True, compress_streams=True,
+             object_stream_mode=pikepdf.ObjectStreamMode.generate)
+    return out.getvalue()
 
 
 def _form(doc, drawing: bytes):
