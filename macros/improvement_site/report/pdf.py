@@ -89,10 +89,11 @@ def cut(weights: list[int], parts: int) -> list[int]:
     return cuts
 
 
-# A report whose HTML is this long (in characters; about 150 pages of A4) is laid out in two
-# parts at once (pdf_parts.py). The Nottingham report (44 pages) takes 9 s in one; shorter
-# than this, the second process's start (a second and a half) costs more than it saves.
-TWO_PARTS_FROM = 400_000
+# A report whose HTML is this long (in characters, about 30 pages of A4) is laid out in two
+# parts at once (pdf_parts.py). Measured on 2 December 2026: Nottingham's report (44 pages,
+# 150,000 characters) 5.1-5.9 s in one part, 4.5 s in two; a new site's (3 pages) 0.7 s in
+# one, 1.7 s in two, the second process's start costing more than it saves.
+TWO_PARTS_FROM = 100_000
 
 
 def html_of(report: Report, epoch: int, chart_urls: dict[Chart, str],
