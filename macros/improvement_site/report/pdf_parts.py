@@ -69,10 +69,14 @@ def write_parts(htmls: list[str], base_url: str) -> list[bytes]:
             return 0, total
 
         first = write_part(htmls[0], base_url, numbering if children else None)
-        return [first] + [child.expect("pdf") for child in children]
-    finally:
-        for child in children:
-            child.close()
+        written = [first] + [child.expect("pdf") for child in children]
+    except BaseException:
+        for child in children:  # nothing more is wanted from them
+            child.close(kill=True)
+        raise
+    for child in children:
+        child.close()
+    return written
 
 
 class _Part:
@@ -114,22 +118,23 @@ class _Part:
         assert got == kind, (got, kind)
         return value
 
-    def close(self) -> None:
+    def close(self, kill: bool = False) -> None:
+        if kill:
+            self.process.kill()
         for stream in (self.process.stdin, self.process.stdout):
             with contextlib.suppress(OSError):
                 stream.close()
-        try:
-            self.process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
+        self.process.wait()
         self.errors.close()
 
 
 def _child() -> None:
     """The child's side of `_Part`: read the part, agree its page numbers, send its PDF."""
-    inbox, outbox = sys.stdin.buffer, sys.stdout.buffer
-    sys.stdout = sys.stderr  # nothing else may write into the messages
+    # The messages go out on a copy of standard output; standard output itself (Python's
+    # and native code's) is pointed at standard error, so nothing else gets into them.
+    inbox, outbox = sys.stdin.buffer, os.fdopen(os.dup(1), "wb")
+    os.dup2(2, 1)
+    sys.stdout = sys.stderr
 
     def send(message) -> None:
         pickle.dump(message, outbox)
