@@ -70,9 +70,12 @@ def _anatomy(pdf_bytes: bytes) -> dict:
             bookmarks = items(outline.root)
         destinations = {str(name): page_of.get(d[0].objgen) for name, d in
                         pikepdf.NameTree(doc.Root.Names.Dests).items()}
+        # A link from one part to an anchor in the other would be lost (each part is laid
+        # out alone): the links on each page must be those of the report in one.
+        links = [[str(a.get("/Subtype")) for a in p.obj.get("/Annots", [])] for p in doc.pages]
         return {"elements": elements, "misplaced": misplaced, "keys": keys,
                 "keys in order": keys == sorted(set(keys)), "marked": marked,
-                "bookmarks": bookmarks, "destinations": destinations,
+                "bookmarks": bookmarks, "destinations": destinations, "links": links,
                 "lang": str(doc.Root.Lang), "marked true": bool(doc.Root.MarkInfo.Marked),
                 "title": str(doc.docinfo["/Title"])}
 
