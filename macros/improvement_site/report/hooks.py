@@ -21,6 +21,7 @@ from markupsafe import Markup
 from improvement_site.model import labels, status
 from improvement_site.report.blocks import Block, Facts, Heading, Para, Rich, Table, committee_note
 
+
 @dataclass(frozen=True)
 class AreaUpdate:
     """An area's narrative update: what was done, what is planned, the difference made."""

@@ -16,8 +16,8 @@ hash of the content, never the clock or a random number.
 from __future__ import annotations
 
 import io
-from itertools import accumulate
 from datetime import datetime, timezone
+from itertools import accumulate
 from pathlib import Path
 
 from markupsafe import Markup
@@ -129,7 +129,9 @@ def pdf_bytes(report: Report, epoch: int, parts: int | None = None) -> bytes:
     charts = [b for b in report.blocks if isinstance(b, Chart)]
     urls = [pdf_charts.placeholder_url(chart, i) for i, chart in enumerate(charts)]
     htmls = html_of(report, epoch, dict(zip(charts, urls)), parts)
-    pool, drawings = pdf_charts.start(charts)  # beside the layout, on a spare core
+    # The charts' drawings are converted on a thread beside the layout (only those not
+    # yet in .cache/report/).
+    pool, drawings = pdf_charts.start(charts)
     try:
         written = pdf_parts.write_parts(htmls, TEMPLATES.as_uri() + "/")
         with pikepdf.open(io.BytesIO(written[0])) as doc:

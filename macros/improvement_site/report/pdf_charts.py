@@ -5,7 +5,7 @@ time for a large site's report (200 charts). So the page is laid out with a tiny
 picture of each chart's shape (with the chart's description as its alternative text, which
 WeasyPrint tags as the Figure), and once the PDF is written each placeholder is replaced by
 the chart itself: the site's cached SVG converted to a PDF drawing by vl-convert's SVG
-converter (native code, run on the spare core while WeasyPrint lays out the pages, and cached
+converter (native code, run on a thread while WeasyPrint lays out the pages, and cached
 in `.cache/report/`). The drawing takes the placeholder's place in the page content, inside
 the Figure's marked content, so the structure tree is unchanged.
 """
@@ -68,7 +68,7 @@ def _chart_pdf(svg: Path) -> bytes:
 
 def start(charts: list[Chart]) -> tuple[ThreadPoolExecutor, dict[Path, Future]]:
     """Convert the charts' SVGs to PDF drawings in the background (the converter is native
-    code, so it runs beside the layout on a second core)."""
+    code, so it runs beside the layout)."""
     pool = ThreadPoolExecutor(max_workers=1)
     return pool, {svg: pool.submit(_chart_pdf, svg)
                   for svg in dict.fromkeys(c.svg for c in charts)}
