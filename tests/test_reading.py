@@ -227,9 +227,14 @@ def test_printed_pages_keep_every_status_date_and_column(site, built, served, br
         printed[name] = pages
         _pdf_pictures(pdf, f"{site}-{name}-print")
         as_at = f"Position as at {long_date(data.site.reporting_date)}"
+        running = (data.site.council, "·", " ".join(data.site.title.split()), as_at)
         for number, text in enumerate(pages, 1):
             assert data.site.council in text and as_at in text, (
                 f"{name}, printed page {number} lacks the council or the date: {text[:200]}")
+            body = text
+            for words in running:  # the running header, in the page's margin
+                body = body.replace(words, "")
+            assert body.strip(), f"{name}, printed page {number} has nothing on it"
     context.close()
     if area:
         # Each action's own status and due date: the printed text holds each word as often as
