@@ -99,7 +99,7 @@ _LAYOUT = """(scripted) => {
   const width = window.innerWidth;
   const out = {scrollWidth: document.documentElement.scrollWidth, width, offscreen: [],
                statuses: 0, actions: document.querySelectorAll('.ims-action').length,
-               badWrap: [], regions: [], hints: 0};
+               badWrap: [], regions: [], hints: 0, narrow: []};
   const statuses = document.querySelectorAll(
     '.ims-action .ims-status, .ims-task-list .ims-status, .ims-overdue-list .ims-status');
   for (const s of statuses) {
@@ -127,6 +127,30 @@ _LAYOUT = """(scripted) => {
         || w.tabIndex !== 0 || (scripted ? overflows !== hintShown : hintShown))
       out.regions.push((w.getAttribute('aria-label') || '?') + (overflows ? ' overflows' : ''));
   }
+  /* Text squeezed into a column one or two characters wide (issue 21: the plan's status key
+     took the chart key's 28 px width and printed one letter a line). Each text node's line
+     boxes are counted. Text clipped away for screen readers only, and the theme's closed
+     search panel, are not read by eye. */
+  const clipped = el => {
+    for (let e = el; e; e = e.parentElement) {
+      const st = getComputedStyle(e);
+      if (st.clipPath !== 'none' || (st.clip && st.clip !== 'auto')) return true;
+    }
+    return false;
+  };
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    const text = node.textContent.replace(/\\s+/g, '');
+    const el = node.parentElement;
+    if (text.length < 4 || !el || el.closest('svg, script, style, [hidden], .md-search')
+        || clipped(el)) continue;
+    const range = document.createRange();
+    range.selectNodeContents(node);
+    const lines = new Set([...range.getClientRects()].filter(r => r.width > 0)
+                            .map(r => Math.round(r.top)));
+    if (lines.size >= 3 && text.length / lines.size <= 2)
+      out.narrow.push(node.textContent.trim().slice(0, 40) + ' (' + lines.size + ' lines)');
+  }
   return out;
 }"""
 
@@ -141,6 +165,8 @@ def _check_layout(kind: str, width: int, page, data, failures: list[str], *,
         failures.append(f"{where}: statuses off screen: {found['offscreen'][:5]}")
     if found["badWrap"]:
         failures.append(f"{where}: names may break inside a word: {found['badWrap'][:5]}")
+    if found["narrow"]:
+        failures.append(f"{where}: text one or two characters a line: {found['narrow'][:5]}")
     if found["regions"]:
         failures.append(f"{where}: scroll regions without a label, Tab stop or true hint: "
                         f"{found['regions'][:5]}")
