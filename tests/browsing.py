@@ -52,7 +52,7 @@ def watched_page(folder: Path):
     with serving(folder) as base, sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         try:
-            page = browser.new_page()
+            page = browser.new_page(reduced_motion="reduce")
             page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
             yield base, page, dialogs
         finally:

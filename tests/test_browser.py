@@ -54,7 +54,7 @@ def served(built):
 
 def _offline_page(browser, *, javascript=True):
     """A page that may load only the site itself: anything else is refused and recorded."""
-    context = browser.new_context(java_script_enabled=javascript,
+    context = browser.new_context(java_script_enabled=javascript, reduced_motion="reduce",
                                   viewport={"width": 1280, "height": 900})
     page = context.new_page()
     outside: list[str] = []
@@ -192,3 +192,29 @@ def test_screenshots_of_a_measure_and_an_area_page(built, served, browser):
         page.screenshot(path=str(ARTIFACTS / name), full_page=False)
         assert (ARTIFACTS / name).stat().st_size > 10_000
         context.close()
+
+
+def test_a_reader_who_asks_for_less_motion_gets_none(built, served, browser):
+    """With the system's "reduce motion" setting, nothing slides or scrolls smoothly: not the
+    header's title (Material slides it in as the page scrolls past its heading), not an in-page
+    link. Material's stylesheet drops its transitions for these readers and ours drops the rest
+    (animations, smooth scrolling); this holds both to it. Without the setting, Material's motion
+    is there, so the test can tell the two apart. The browser tests all run with the setting,
+    so none can catch a page half way through a slide (issue 25: a colour-contrast failure
+    on the sliding header title)."""
+    url = served("nottingham") + html_path(f"plan/{built('nottingham').data.areas[0].id}/")
+    motion = """() => {
+      const durations = [...document.querySelectorAll('.md-header__topic, .md-header__title')]
+        .map(e => getComputedStyle(e).transitionDuration);
+      return {moving: durations.filter(d => d.split(',').some(t => parseFloat(t) > 0)),
+              smooth: getComputedStyle(document.documentElement).scrollBehavior};
+    }"""
+    found = {}
+    for setting in ("reduce", "no-preference"):
+        context = browser.new_context(reduced_motion=setting)
+        page = context.new_page()
+        page.goto(url, wait_until="load")
+        found[setting] = page.evaluate(motion)
+        context.close()
+    assert found["reduce"] == {"moving": [], "smooth": "auto"}, found
+    assert found["no-preference"]["moving"], found

@@ -18,6 +18,7 @@ Screenshots go to test-artifacts/reading/.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 import shutil
@@ -27,6 +28,7 @@ from importlib import metadata
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from conftest import html_path
 from improvement_site.model import status
@@ -70,7 +72,8 @@ def _scriptless_page(browser, width: int):
     """A page as a browser with JavaScript off shows it: every <script> is taken out of the
     HTML and script files are refused, so the page is what a reader without JavaScript gets.
     (Chromium's own JavaScript switch would also stop axe, which needs timers to run.)"""
-    context = browser.new_context(viewport={"width": width, "height": 900})
+    context = browser.new_context(viewport={"width": width, "height": 900},
+                                  reduced_motion="reduce")
     page = context.new_page()
 
     def route(r):
@@ -155,6 +158,18 @@ _LAYOUT = """(scripted) => {
 }"""
 
 
+# What a reader waits for, instead of a fixed time: every wide table's hint says what its table
+# does now (the script updates them just after a resize), and, once the page has scrolled past
+# its heading, Material's header showing the page's title.
+_HINTS_SETTLED = """() => [...document.querySelectorAll('.ims-table-wrap')].every(w => {
+  const hint = w.previousElementSibling;
+  if (!hint || !hint.classList.contains('ims-scroll-hint')) return true;
+  return hint.hidden === !(w.scrollWidth > w.clientWidth + 1);
+})"""
+_TITLE_SHOWN = """() => document.querySelector('.md-header__title')
+  ?.classList.contains('md-header__title--active')"""
+
+
 def _check_layout(kind: str, width: int, page, data, failures: list[str], *,
                   javascript: bool = True) -> dict:
     found = page.evaluate(_LAYOUT, javascript)
@@ -198,7 +213,7 @@ def test_every_page_type_reads_at_both_widths(site, javascript, built, served, b
             page.goto(base + html_path(path), wait_until="load")
             if javascript:
                 _wait_for_charts(page)
-                page.wait_for_timeout(150)  # the scroll-hint script runs after a resize
+                page.wait_for_function(_HINTS_SETTLED)  # the script runs just after a resize
             found = _check_layout(kind, width, page, data, failures, javascript=javascript)
             hints += found["hints"]
             if javascript:
@@ -207,7 +222,7 @@ def test_every_page_type_reads_at_both_widths(site, javascript, built, served, b
                 if found["actions"]:  # and the first action block, as a reader reaches it
                     page.evaluate("window.scrollTo(0, document.querySelector('.ims-action')"
                                   ".getBoundingClientRect().top + window.scrollY - 60)")
-                    page.wait_for_timeout(400)  # the header's title slides in on scroll
+                    page.wait_for_function(_TITLE_SHOWN)  # the page's title, in the header
                     page.screenshot(path=str(SHOTS / f"{site}-{kind}-action-{width}.png"))
                     page.evaluate("window.scrollTo(0, 0)")
             for v in _axe(page):
@@ -365,8 +380,9 @@ def test_every_tab_stop_is_visible_and_named(width, built, served, browser):
             if key in seen and f["tag"] == "A" and "md-skip" in f["cls"]:
                 break  # round again to the start
             seen.add(key)
-            if not f["visible"]:  # a skip link fades in: look again once it has
-                page.wait_for_timeout(400)
+            if not f["visible"]:  # a skip link shows when focused: look again once it has
+                with contextlib.suppress(PlaywrightTimeout):
+                    page.wait_for_function(f"() => ({_FOCUSED})()?.visible", timeout=2000)
                 f = page.evaluate(_FOCUSED)
             if f["permalink"] or f["w"] < 1 or f["h"] < 1 or not f["visible"] or not f["name"]:
                 problems.append(f"{path} at {width} px: {f}")

@@ -407,7 +407,7 @@ def test_released_pages_have_no_console_errors(small, tmp_path):
                                    (f"{SMALL[0]}/plan/front-door.html", True),
                                    (f"{latest}/plan/index.html", False),
                                    ("latest/index.html", False), ("", False)):
-                page = browser.new_context().new_page()
+                page = browser.new_context(reduced_motion="reduce").new_page()
                 errors = []
                 page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
                 page.on("pageerror", lambda e: errors.append(str(e)))
