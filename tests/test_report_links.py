@@ -176,7 +176,7 @@ def test_word_file_prints_and_links_only_web_and_mail_addresses(hostile, site_ur
     assert "(../" not in text and "(downloads.html)" not in text
     assert "(officer@example.org)" in text and "(https://example.org/a)" in text
     if site_url:  # a relative link, resolved, is printed after its text as an absolute one
-        assert f"(https://council.example.gov.uk/improvement/plan/downloads.html)" in text
+        assert "(https://council.example.gov.uk/improvement/plan/downloads.html)" in text
 
 
 def test_the_report_command_uses_the_sites_published_address(hostile, tmp_path):
