@@ -175,7 +175,9 @@ class ImprovementSitePlugin(BasePlugin[_Options]):
         if self.reports:
             try:
                 write_site_reports(self.data, history, site_dir, audience=self.audience,
-                                   cache_root=self._cache, figures=self.figures)
+                                   cache_root=self._cache, figures=self.figures,
+                                   site_url=config.site_url,
+                                   directory_urls=config.use_directory_urls)
             except ReportError as exc:
                 raise PluginError(f"the committee report could not be written: {exc}") from None
 

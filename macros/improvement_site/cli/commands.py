@@ -150,6 +150,18 @@ def configured_audience(site_dir: Path) -> str:
     return chosen_audience(options.get("audience"))
 
 
+def published_address(site_dir: Path) -> tuple[str | None, bool]:
+    """The site's published address (`site_url`; None without one) and whether its pages
+    are folders (`use_directory_urls`), as its build reads them: the committee paper
+    follows relative links in data from there (report/links.py)."""
+    config = _load(Path(site_dir), None, audience=None)
+    # Material's offline plugin (in the base configuration) makes every page a file when
+    # the build starts (its on_config), whatever use_directory_urls says.
+    offline = config.plugins.get("material/offline")
+    files = offline is not None and offline.config.enabled
+    return config.site_url or None, bool(config.use_directory_urls) and not files
+
+
 def _load(site: Path, docs_dir: Path | None, *, audience: str | None,
           release: str | None = None, cache_dir: str | None = None,
           report: bool | None = None, **more):

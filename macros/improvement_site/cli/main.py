@@ -231,10 +231,13 @@ def report(ctx: click.Context, site: Path, out: Path, audience: str | None) -> N
     chosen = audience or _run(ctx.obj["debug"], lambda: commands.configured_audience(site),
                               DOING["report"], site)
     cache = Path(site).resolve() / ".cache"  # the build's caches: charts drawn once serve both
+    site_url, directory_urls = _run(ctx.obj["debug"], lambda: commands.published_address(site),
+                                    DOING["report"], site)
 
     def write() -> Path:
         try:
-            return write_file(site, out, audience=chosen, cache_root=cache)
+            return write_file(site, out, audience=chosen, cache_root=cache, site_url=site_url,
+                              directory_urls=directory_urls)
         except ReportError as exc:
             click.echo(f"Report failed; nothing was written: {exc}", err=True)
             sys.exit(1)

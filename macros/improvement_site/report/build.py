@@ -16,32 +16,38 @@ from markupsafe import Markup
 
 from improvement_site.model import labels, status
 from improvement_site.model.sitedata import SiteData
+from improvement_site.pages import specs
 from improvement_site.pages.text import TextRenderer
 from improvement_site.publish.history import History
 from improvement_site.report import hooks
 from improvement_site.report import sections
 from improvement_site.report.blocks import (Block, Facts, Heading, Items, Para, Report, Rich, Table,
                                             committee_note)
+from improvement_site.report.links import PaperText
 
 NONE_REPORTED = "None reported"
 NOT_STATED = "Not stated"
 
 
-def build_report(data: SiteData, history: History, *, audience: str, charts: dict) -> Report:
-    """The whole report. `charts` maps a measure id to its `blocks.Chart` (None: no chart)."""
+def build_report(data: SiteData, history: History, *, audience: str, charts: dict,
+                 site_url: str | None = None, directory_urls: bool = False) -> Report:
+    """The whole report. `charts` maps a measure id to its `blocks.Chart` (None: no chart).
+    Links in officers' text are followed from the page the site prints them on, at
+    `site_url` (None: relative links are printed as their text; see `links.py`)."""
     site = data.site
-    text = TextRenderer(data.glossary)
+    text = PaperText(TextRenderer(data.glossary), site_url, directory_urls)
     measure_statuses = {m.id: status.measure_status(data, m) for m in data.measures}
     blocks: list[Block] = []
     blocks += cover(data, text, audience)
     blocks += summary(data, text, history, measure_statuses)
-    blocks += areas(data, text, audience)
-    blocks += exceptions(data, text, audience)
-    blocks += sections.scorecard(data, text, measure_statuses, audience)
-    blocks += sections.measures(data, text, measure_statuses, charts, audience)
-    blocks += sections.visits(data, text, audience)
-    blocks += sections.changes(data, text, history, audience)
-    blocks += sections.glossary(data, text)
+    blocks += areas(data, text.on(specs.PLAN), audience)
+    blocks += exceptions(data, text.on(specs.EXCEPTIONS), audience)
+    blocks += sections.scorecard(data, text.on(specs.SCORECARD), measure_statuses, audience)
+    blocks += sections.measures(data, text.on(specs.SCORECARD), measure_statuses, charts,
+                                audience)
+    blocks += sections.visits(data, text.on(specs.VISITS), audience)
+    blocks += sections.changes(data, text.on(specs.CHANGES), history, audience)
+    blocks += sections.glossary(data, text.on(specs.GLOSSARY))
     meeting = site.meeting
     title = meeting.title if meeting else site.title
     when = meeting.date if meeting else site.reporting_date
@@ -52,7 +58,7 @@ def build_report(data: SiteData, history: History, *, audience: str, charts: dic
                   blocks=tuple(blocks))
 
 
-def rich(text: TextRenderer, value, empty: str = NONE_REPORTED):
+def rich(text: PaperText, value, empty: str = NONE_REPORTED):
     return text.block(value) if value else empty
 
 
@@ -63,7 +69,7 @@ def numbered(number, title: Markup) -> Markup:
 # -- the front sheet -------------------------------------------------------------------------
 
 
-def cover(data: SiteData, text: TextRenderer, audience: str) -> list[Block]:
+def cover(data: SiteData, text: PaperText, audience: str) -> list[Block]:
     site, meeting = data.site, data.site.meeting
     as_at = labels.long_date(site.reporting_date)
     out: list[Block] = [Para(text.inline(site.council), "kicker"),
@@ -108,7 +114,7 @@ def action_count_words(counts, caveat: str) -> str:
     return f"{counts.total} (" + ", ".join(parts) + f"){caveat}" if counts.total else "None yet"
 
 
-def summary(data: SiteData, text: TextRenderer, history: History,
+def summary(data: SiteData, text: PaperText, history: History,
             measure_statuses: dict) -> list[Block]:
     from improvement_site.publish import change_summary
     from improvement_site.publish.changes import compare
@@ -162,7 +168,7 @@ def summary(data: SiteData, text: TextRenderer, history: History,
 # -- the areas -------------------------------------------------------------------------------
 
 
-def areas(data: SiteData, text: TextRenderer, audience: str) -> list[Block]:
+def areas(data: SiteData, text: PaperText, audience: str) -> list[Block]:
     out: list[Block] = [Heading(1, "Progress on each area for improvement", "areas")]
     if not data.areas:
         return out + [Para("No improvement plan is recorded in the data.")]
@@ -176,8 +182,9 @@ def areas(data: SiteData, text: TextRenderer, audience: str) -> list[Block]:
     return out
 
 
-def area_blocks(data: SiteData, text: TextRenderer, area, audience: str) -> list[Block]:
+def area_blocks(data: SiteData, text: PaperText, area, audience: str) -> list[Block]:
     as_at = labels.long_date(data.site.reporting_date)
+    text = text.on(specs.area_path(area.id))  # where the site prints the area's text
     counts = status.area_counts(data, area)
     caveat = hooks.counts_caveat(data, counts)
     out: list[Block] = [Heading(2, numbered(area.number, text.inline(area.title)), area.id)]
@@ -231,7 +238,7 @@ def status_words(data: SiteData, area, action) -> str:
     return words + (f" ({reviewed[:1].lower()}{reviewed[1:]})" if reviewed else "")
 
 
-def status_line(data: SiteData, text: TextRenderer, area, action) -> Facts:
+def status_line(data: SiteData, text: PaperText, area, action) -> Facts:
     """'Status: … Due: … Owner: …' in one line."""
     return Facts((("Status", status_words(data, area, action)),
                   ("Due", text.inline(due_words(action))),
@@ -239,7 +246,7 @@ def status_line(data: SiteData, text: TextRenderer, area, action) -> Facts:
                  "line")
 
 
-def action_blocks(data: SiteData, text: TextRenderer, area, action,
+def action_blocks(data: SiteData, text: PaperText, area, action,
                   audience: str) -> list[Block]:
     out: list[Block] = [Heading(4, Markup("{}: {}").format(action.id, text.inline(action.action)),
                                 action.id)]
@@ -269,7 +276,7 @@ def shortened(words: str, limit: int = 160) -> str:
 # -- exceptions ------------------------------------------------------------------------------
 
 
-def exceptions(data: SiteData, text: TextRenderer, audience: str) -> list[Block]:
+def exceptions(data: SiteData, text: PaperText, audience: str) -> list[Block]:
     rd = data.site.reporting_date
     as_at = labels.long_date(rd)
     delayed = [(area, a) for area, _, a in data.actions() if a.status == "delayed"]
@@ -281,14 +288,15 @@ def exceptions(data: SiteData, text: TextRenderer, audience: str) -> list[Block]
                              f"{as_at}" + (f": {len(delayed)}." if delayed else
                                            ". No action is delayed."))]
     for area, a in delayed:
-        out.append(Heading(3, Markup("{}: {}").format(a.id, text.inline(a.action)),
+        here = text.on(specs.area_path(area.id))  # the action's text, as on its area's page
+        out.append(Heading(3, Markup("{}: {}").format(a.id, here.inline(a.action)),
                            f"delayed-{a.id}"))
         out += committee_note(audience, a, area)
-        out.append(status_line(data, text, area, a))
+        out.append(status_line(data, here, area, a))
         out.append(Facts((
-            ("Area", numbered(area.number, text.inline(area.title))),
-            ("Reason for delay", rich(text, a.delay_reason, NOT_STATED)),
-            ("Mitigation", rich(text, a.mitigation, NOT_STATED)),
+            ("Area", numbered(area.number, here.inline(area.title))),
+            ("Reason for delay", rich(here, a.delay_reason, NOT_STATED)),
+            ("Mitigation", rich(here, a.mitigation, NOT_STATED)),
         )))
     caveat = hooks.counts_caveat(data, status.plan_counts(data))
     out += [Heading(2, "Overdue actions", "overdue"),

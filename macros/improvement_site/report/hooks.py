@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from markupsafe import Markup
 
 from improvement_site.model import labels, status
+from improvement_site.pages import specs
 from improvement_site.report.blocks import Block, Facts, Heading, Para, Rich, Table, committee_note
 
 
@@ -82,24 +83,25 @@ def breakdowns(data, text, audience: str = "public") -> list[Block]:
     for b in data.breakdowns:
         period = labels.period_label(b.period)
         summed = sum(c.value for c in b.categories)
-        out.append(Heading(2, text.inline(b.title), f"breakdown-{b.id}"))
+        here = text.on(specs.breakdown_path(b.id))  # its text, as on its page
+        out.append(Heading(2, here.inline(b.title), f"breakdown-{b.id}"))
         out += committee_note(audience, b)
         total = (labels.number(b.total, b.unit) if b.total is not None else
                  f"No total is given; the {len(b.categories)} categories add up to "
                  f"{labels.number(summed, b.unit)}")
         out.append(Facts((("Figures for", period), ("Total", total)), "keep"))
         if b.note:
-            out.append(Rich(text.block(b.note)))
+            out.append(Rich(here.block(b.note)))
         notes = any(c.note for c in b.categories)
         head = ("Category", "Percentage" if b.unit == "percent" else "Number",
                 *(("Note",) if notes else ()))
-        rows = tuple((text.inline(c.name), labels.number(c.value, b.unit),
-                      *((text.inline(c.note) if c.note else "",) if notes else ()))
+        rows = tuple((here.inline(c.name), labels.number(c.value, b.unit),
+                      *((here.inline(c.note) if c.note else "",) if notes else ()))
                      for c in b.categories)
         foot_label = "Total" if b.total is not None else "Sum of the categories (no total is given)"
         foot = ((foot_label, labels.number(b.total if b.total is not None else summed, b.unit),
                  *(("",) if notes else ())),)
-        out.append(Table(Markup("{}, {}").format(text.inline(b.title), period), head, rows,
+        out.append(Table(Markup("{}, {}").format(here.inline(b.title), period), head, rows,
                          widths=(5, 2, 4) if notes else (5, 2), numeric=(1,), foot=foot))
     return out
 

@@ -49,9 +49,13 @@ def build_epoch(data: SiteData) -> int:
 
 
 def make_report(data: SiteData, history: History, *, audience: str,
-                cache_root: Path, figures=None) -> Report:
+                cache_root: Path, figures=None, site_url: str | None = None,
+                directory_urls: bool = False) -> Report:
+    """The report model; links in data are followed from the site's published address
+    (`site_url`, with the pages named as `use_directory_urls` names them): report/links.py."""
     charts = report_charts.measure_charts(data, Path(cache_root).resolve(), figures)
-    return build_report(data, history, audience=audience, charts=charts)
+    return build_report(data, history, audience=audience, charts=charts, site_url=site_url,
+                        directory_urls=directory_urls)
 
 
 def file_bytes(report: Report, suffix: str, epoch: int) -> bytes:
@@ -76,16 +80,18 @@ def write(report: Report, path: Path, epoch: int) -> Path:
 
 
 def write_site_reports(data: SiteData, history: History, site_dir: Path, *, audience: str,
-                       cache_root: Path, figures=None) -> list[Path]:
+                       cache_root: Path, figures=None, site_url: str | None = None,
+                       directory_urls: bool = False) -> list[Path]:
     """Both reports into a built site's downloads/ folder (`build --report`, `release`);
     `figures` is the build's figure cache."""
     report = make_report(data, history, audience=audience, cache_root=cache_root,
-                         figures=figures)
+                         figures=figures, site_url=site_url, directory_urls=directory_urls)
     epoch = build_epoch(data)
     return [write(report, Path(site_dir) / path, epoch) for _, path in site_paths(data)]
 
 
-def write_file(site_dir: Path, out: Path, *, audience: str, cache_root: Path) -> Path:
+def write_file(site_dir: Path, out: Path, *, audience: str, cache_root: Path,
+               site_url: str | None = None, directory_urls: bool = False) -> Path:
     """`improvement-site report SITE --out FILE`: validate, then write one report."""
     from improvement_site.publish.audience import for_audience
     from improvement_site.publish.current import full_data
@@ -98,5 +104,6 @@ def write_file(site_dir: Path, out: Path, *, audience: str, cache_root: Path) ->
     data_dir = (Path(site_dir) / "data").resolve()
     data = for_audience(full_data(data_dir), audience)  # raises DataError, every problem
     history = load_history(data, data_dir, audience)
-    report = make_report(data, history, audience=audience, cache_root=cache_root)
+    report = make_report(data, history, audience=audience, cache_root=cache_root,
+                         site_url=site_url, directory_urls=directory_urls)
     return write(report, out, build_epoch(data))

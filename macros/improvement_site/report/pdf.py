@@ -19,10 +19,12 @@ import io
 from datetime import datetime, timezone
 from itertools import accumulate
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from markupsafe import Markup
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
+from improvement_site.pages.text import ALLOWED_SCHEMES
 from improvement_site.report.blocks import Chart, Heading, Report
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -120,6 +122,21 @@ def html_of(report: Report, epoch: int, chart_urls: dict[Chart, str],
             for start, end in zip(bounds, bounds[1:])]
 
 
+def check_links(doc) -> None:
+    """Fail, rather than write a link a reader's click would follow anywhere but the web or
+    an email: every link annotation is http(s), mailto or a place in the report. The model
+    settles every link in data first (links.py), so this is the last guard, not the rule."""
+    for number, page in enumerate(doc.pages, start=1):
+        for annotation in page.obj.get("/Annots", []):
+            action = annotation.get("/A")
+            if action is None or action.get("/S") != "/URI":
+                continue
+            uri = str(action.URI)
+            if urlsplit(uri).scheme.lower() not in ALLOWED_SCHEMES:
+                raise RuntimeError(f'the PDF report would link to "{uri}" on page {number}, '
+                                   "which is not a web or email address")
+
+
 def pdf_bytes(report: Report, epoch: int, parts: int | None = None) -> bytes:
     """The report as one tagged PDF, laid out in `parts` (see `html_of`)."""
     import pikepdf
@@ -133,11 +150,15 @@ def pdf_bytes(report: Report, epoch: int, parts: int | None = None) -> bytes:
     # yet in .cache/report/).
     pool, drawings = pdf_charts.start(charts)
     try:
-        written = pdf_parts.write_parts(htmls, TEMPLATES.as_uri() + "/")
+        # No base address: the HTML needs none (its stylesheet is inline, its pictures data:
+        # URLs, its links settled in the model: links.py), and with one, anything relative
+        # would be read as a file beside the templates.
+        written = pdf_parts.write_parts(htmls, None)
         with pikepdf.open(io.BytesIO(written[0])) as doc:
             for part in written[1:]:
                 with pikepdf.open(io.BytesIO(part)) as opened:
                     pdf_parts.join(doc, opened)
+            check_links(doc)
             return pdf_charts.embed(doc, charts, urls, drawings)
     finally:
         pool.shutdown(wait=True, cancel_futures=True)

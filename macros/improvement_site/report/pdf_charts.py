@@ -81,7 +81,12 @@ def embed(doc, charts: list[Chart], urls: list[str], drawings: dict[Path, Future
 
     wanted = {xobject_name(url): chart.svg for url, chart in zip(urls, charts)}
     replaced: dict[str, object] = {}
-    forms: dict[Path, object] = {}
+    # Each drawing copied in, once, in the report's order of charts: the copies' objects
+    # (their fonts among them) are numbered in the order they are copied, and the order of a
+    # page's XObject resources is WeasyPrint's, which changes with Python's hash seed from
+    # one process to the next. Copied in that order, the same report made in two processes
+    # gave two files (issue 20, item 13).
+    forms = {svg: _form(doc, drawings[svg].result()) for svg in dict.fromkeys(wanted.values())}
     for page in doc.pages:
         xobjects = page.obj.get("/Resources", {}).get("/XObject")
         if xobjects is None:
@@ -90,8 +95,6 @@ def embed(doc, charts: list[Chart], urls: list[str], drawings: dict[Path, Future
             svg = wanted.get(str(name)[:-1])
             if svg is None:
                 continue
-            if svg not in forms:
-                forms[svg] = _form(doc, drawings[svg].result())
             xobjects[name] = forms[svg]
             replaced[str(name)[:-1]] = svg
     missing = set(wanted) - set(replaced)

@@ -40,9 +40,11 @@ Numbering = Callable[[int], tuple[int, int]]
 CHILD = ["-m", "improvement_site.report.pdf_parts"]  # how a part's process is started
 
 
-def write_part(html: str, base_url: str, numbering: Numbering | None = None) -> bytes:
-    """One document (the whole report or a part of it) as a tagged PDF."""
+def write_part(html: str, base_url: str | None, numbering: Numbering | None = None) -> bytes:
+    """One document (the whole report or a part of it) as a tagged PDF. WeasyPrint fetches
+    nothing but data: URLs (the charts' placeholders): never a file or a network address."""
     from weasyprint import HTML
+    from weasyprint.urls import URLFetcher
 
     # WeasyPrint logs every CSS property it does not support and every font it falls back
     # from; the report's own stylesheet is tested, so only errors are shown.
@@ -50,11 +52,13 @@ def write_part(html: str, base_url: str, numbering: Numbering | None = None) -> 
     logging.getLogger("fontTools").setLevel(logging.ERROR)
     out = io.BytesIO()
     with _page_references_once(), _continued_page_numbers(numbering):
-        HTML(string=html, base_url=base_url).write_pdf(out, pdf_variant="pdf/ua-1")
+        HTML(string=html, base_url=base_url,
+             url_fetcher=URLFetcher(allowed_protocols=["data"])).write_pdf(
+            out, pdf_variant="pdf/ua-1")
     return out.getvalue()
 
 
-def write_parts(htmls: list[str], base_url: str) -> list[bytes]:
+def write_parts(htmls: list[str], base_url: str | None) -> list[bytes]:
     """Each document as a tagged PDF, the first in this process and each other in a process
     of its own, all at once, with page numbers running on from part to part."""
     children = [_Part(html, base_url) for html in htmls[1:]]
@@ -85,7 +89,7 @@ class _Part:
     this package first on its path. Messages are pickles over its standard input and
     output; what it logs goes to its standard error, kept for the error message."""
 
-    def __init__(self, html: str, base_url: str):
+    def __init__(self, html: str, base_url: str | None):
         package = Path(__file__).resolve().parents[2]  # the folder improvement_site is in
         env = {**os.environ, "PYTHONPATH": os.pathsep.join(
             [str(package), *filter(None, [os.environ.get("PYTHONPATH")])])}

@@ -8,12 +8,13 @@ from markupsafe import Markup
 
 from improvement_site.model import labels, status
 from improvement_site.model.sitedata import SiteData
-from improvement_site.pages.text import TextRenderer
+from improvement_site.pages import specs
 from improvement_site.publish import change_summary
 from improvement_site.publish.changes import compare
 from improvement_site.publish.history import History
 from improvement_site.report import hooks
 from improvement_site.report.blocks import Block, Facts, Heading, Items, Para, Rich, Table, committee_note
+from improvement_site.report.links import PaperText
 
 SCORECARD_HEAD = ("Measure", "Latest value", "Period", "Target", "RAG", "Direction of travel")
 
@@ -40,7 +41,7 @@ def rag_words(st) -> str:
 # -- the scorecard ---------------------------------------------------------------------------
 
 
-def scorecard(data: SiteData, text: TextRenderer, statuses: dict, audience: str) -> list[Block]:
+def scorecard(data: SiteData, text: PaperText, statuses: dict, audience: str) -> list[Block]:
     as_at = labels.long_date(data.site.reporting_date)
     out: list[Block] = [
         Heading(1, "Performance scorecard", "scorecard"),
@@ -81,7 +82,7 @@ def scorecard(data: SiteData, text: TextRenderer, statuses: dict, audience: str)
 # -- each measure ----------------------------------------------------------------------------
 
 
-def measures(data: SiteData, text: TextRenderer, statuses: dict, charts: dict,
+def measures(data: SiteData, text: PaperText, statuses: dict, charts: dict,
              audience: str) -> list[Block]:
     out: list[Block] = [Heading(1, "Measures: charts and commentary", "measures")]
     if not data.measures:
@@ -93,6 +94,7 @@ def measures(data: SiteData, text: TextRenderer, statuses: dict, charts: dict,
 
 
 def measure_blocks(data, text, m, st, chart, audience) -> list[Block]:
+    text = text.on(specs.measure_path(m.id))  # where the site prints the measure's text
     out: list[Block] = [Heading(2, text.inline(m.name), m.id)]
     out += committee_note(audience, m)
     latest = latest_words(m, st)
@@ -145,7 +147,7 @@ def measure_blocks(data, text, m, st, chart, audience) -> list[Block]:
 # -- inspections and visits ------------------------------------------------------------------
 
 
-def visits(data: SiteData, text: TextRenderer, audience: str) -> list[Block]:
+def visits(data: SiteData, text: PaperText, audience: str) -> list[Block]:
     out: list[Block] = [Heading(1, "Inspections and visits", "visits")]
     judgements = data.site.judgements
     if judgements:
@@ -161,7 +163,8 @@ def visits(data: SiteData, text: TextRenderer, audience: str) -> list[Block]:
     if not data.visits:
         out.append(Para("No inspection or visit is recorded in the data."))
     for v in reversed(data.visits):  # the newest first, as the site lists them
-        out.append(Heading(2, text.inline(labels.visit_label(v)), v.id))
+        here = text.on(specs.visit_path(v.id))  # the visit's text, as on its page
+        out.append(Heading(2, here.inline(labels.visit_label(v)), v.id))
         out += committee_note(audience, v)
         letter = (f"Published {labels.long_date(v.published)}" if v.published
                   else "Not published")
@@ -169,8 +172,8 @@ def visits(data: SiteData, text: TextRenderer, audience: str) -> list[Block]:
             ("Kind", labels.KIND_LABELS[v.kind]),
             ("Dates", labels.visit_dates(v) + (" (the source gives the month only)"
                                                if isinstance(v.start, str) else "")),
-            ("Focus", text.inline(v.focus)),
-            ("Inspectors", Markup(", ").join(text.inline(n) for n in v.inspectors)
+            ("Focus", here.inline(v.focus)),
+            ("Inspectors", Markup(", ").join(here.inline(n) for n in v.inspectors)
              if v.inspectors else "Not stated"),
             ("Letter or report", letter),
         ), "keep"))
@@ -179,15 +182,15 @@ def visits(data: SiteData, text: TextRenderer, audience: str) -> list[Block]:
                             "for this visit."))
             continue
         out.append(Heading(3, "Findings", f"{v.id}-findings"))
-        out.append(Rich(text.block(v.summary)) if v.summary else
+        out.append(Rich(here.block(v.summary)) if v.summary else
                    Para("No summary of findings is recorded for this visit."))
         out.append(Heading(3, "Strengths", f"{v.id}-strengths"))
-        out.append(Items(tuple(text.block(s) for s in v.strengths)) if v.strengths else
+        out.append(Items(tuple(here.block(s) for s in v.strengths)) if v.strengths else
                    Para("No strengths are recorded for this visit."))
         out.append(Heading(3, "Areas for development", f"{v.id}-development"))
-        out.append(Items(tuple(text.block(s) for s in v.development)) if v.development else
+        out.append(Items(tuple(here.block(s) for s in v.development)) if v.development else
                    Para("No areas for development are recorded for this visit."))
-    out += hooks.providers(data, text, audience)
+    out += hooks.providers(data, text.on(specs.PROVIDERS), audience)
     return out
 
 
@@ -198,7 +201,7 @@ FIRST_RELEASE = ("This is the first release: there is no earlier meeting's relea
 NO_TAGS = "No release has been tagged yet"  # history.py's note when there is no tag at all
 
 
-def changes(data: SiteData, text: TextRenderer, history: History, audience: str) -> list[Block]:
+def changes(data: SiteData, text: PaperText, history: History, audience: str) -> list[Block]:
     out: list[Block] = [Heading(1, "What changed since the last meeting", "changes")]
     previous = history.previous
     if previous is None:
@@ -229,7 +232,7 @@ def changes(data: SiteData, text: TextRenderer, history: History, audience: str)
     return out
 
 
-def _change_item(text: TextRenderer, kind: str, change) -> Markup:
+def _change_item(text: PaperText, kind: str, change) -> Markup:
     if kind in ("new_visits", "updated_visits"):
         return Markup("{}, {}").format(text.inline(labels.visit_label(change)),
                                        labels.visit_dates(change))
@@ -281,7 +284,7 @@ def _change_item(text: TextRenderer, kind: str, change) -> Markup:
 # -- glossary --------------------------------------------------------------------------------
 
 
-def glossary(data: SiteData, text: TextRenderer) -> list[Block]:
+def glossary(data: SiteData, text: PaperText) -> list[Block]:
     out: list[Block] = [Heading(1, "Glossary", "glossary")]
     terms = list(data.glossary.items())
     if not terms:
