@@ -29,7 +29,8 @@ from improvement_site.charts.output import ChartRegistry, FigureCache
 from improvement_site.model.glossary import abbreviations_markdown
 from improvement_site.model.labels import long_date
 from improvement_site.publish.audience import AudienceError, chosen_audience, for_audience
-from improvement_site.data.problems import DataError
+from improvement_site.data.problems import DataError, Problem
+from improvement_site.pages import front_matter
 from improvement_site.pages.fingerprints import page_hashes, write_stub
 from improvement_site.pages.page_checks import check_pages
 from improvement_site.pages.theme_html import FILTERS as THEME_FILTERS
@@ -182,9 +183,10 @@ class ImprovementSitePlugin(BasePlugin[_Options]):
     def on_files(self, files: Files, *, config) -> Files:
         data = self.data
         if config.extra["improvement_site"]["audience"] != "committee":
-            # Hand-written pages marked `audience: committee` in their front matter stay out.
+            # Only pages whose front matter says public (or says nothing) stay; on_config has
+            # refused any page it could not read, so a page here that cannot be read fails.
             for file in list(files.documentation_pages()):
-                if _page_audience(file) == "committee":
+                if _page_audience(file) != "public":
                     files.remove(file)
         specs = pages.page_specs(data)
         generated = {spec.path for spec in specs}
@@ -267,9 +269,13 @@ class ImprovementSitePlugin(BasePlugin[_Options]):
 
 
 def _page_audience(file: File) -> str:
-    from mkdocs.utils.meta import get_data
+    """The audience a page's front matter gives, read by the site, not by MkDocs (which
+    treats front matter it cannot read as none: the page would be public)."""
     try:
-        _, meta = get_data(file.content_string)
-    except Exception:  # noqa: BLE001 - unreadable front matter is mkdocs' to report
-        return "public"
-    return str(meta.get("audience", "public")).strip().lower()
+        said = front_matter.read(front_matter.page_text(file.content_bytes))
+    except (OSError, UnicodeDecodeError) as exc:
+        raise PluginError(f"{file.src_uri}: cannot be read as UTF-8 text ({exc})") from None
+    if said.problems:
+        raise PluginError(DataError([Problem(file.src_uri, line, "", message)
+                                     for line, message in said.problems]).report())
+    return said.audience

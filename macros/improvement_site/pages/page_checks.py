@@ -22,11 +22,14 @@ from jinja2 import meta, nodes
 from improvement_site.data.checks import FILES
 from improvement_site.data.problems import Problem, did_you_mean
 from improvement_site.model.sitedata import SiteData
+from improvement_site.pages import front_matter
 from improvement_site.pages.macros import MACROS
 
 # Functions every page can call besides ours: Jinja's globals and mkdocs-macros' own.
 BUILT_IN = {"range", "dict", "lipsum", "cycler", "joiner", "namespace",
             "context", "macros_info", "now", "fix_url"}
+# The files MkDocs builds as pages (mkdocs.utils.markdown_extensions; case matters).
+PAGE_SUFFIXES = (".md", ".markdown", ".mdown", ".mkdn", ".mkd")
 # A parameter's name says which kind of record its id names.
 ID_KINDS = {"area_id": "area", "measure_id": "measure", "measure_ids": "measure",
             "visit_id": "visit"}
@@ -44,7 +47,8 @@ def check_pages(data: SiteData, docs_dir: Path, site_dir: Path,
         return []
     checker = _Checker(data, docs_dir, Path(site_dir), macros)
     problems: list[Problem] = []
-    for path in sorted(docs_dir.rglob("*.md")):
+    for path in sorted(p for p in docs_dir.rglob("*") if p.name.endswith(PAGE_SUFFIXES)
+                       and p.is_file()):
         if any(part.startswith(".") for part in path.relative_to(docs_dir).parts):
             continue  # MkDocs leaves hidden files out of the site
         problems += checker.page(path)
@@ -80,9 +84,14 @@ class _Checker:
 
         name = self.rel(path)
         try:
-            source = path.read_text(encoding="utf-8-sig").replace("\r\n", "\n")
+            source = front_matter.page_text(path.read_bytes())
         except (OSError, UnicodeDecodeError) as exc:
             return [Problem(name, 0, "", f"cannot be read as UTF-8 text ({exc})")]
+        # Read by the site itself first: where MkDocs cannot read front matter it ignores it,
+        # and a committee-only page would be public.
+        said = front_matter.read(source)
+        if said.problems:
+            return [Problem(name, line, "", message) for line, message in said.problems]
         body, front = get_data(source)
         if not self._rendered(path, front):
             return []
@@ -93,7 +102,7 @@ class _Checker:
         except jinja2.TemplateSyntaxError as exc:
             return [Problem(name, (exc.lineno or 0) + offset, "",
                             f"the page cannot be read as a template: {exc.message}")]
-        committee = str(front.get("audience", "public")).strip().lower() == "committee"
+        committee = said.audience == "committee"
         undeclared = meta.find_undeclared_variables(tree)
         problems = []
         for call in tree.find_all(nodes.Call):
