@@ -214,3 +214,23 @@ def test_a_record_is_public_only_when_it_says_so():
         visits=data.visits, glossary=dict(data.glossary), breakdowns=data.breakdowns,
         providers=data.providers)
     assert measure.id not in {m.id for m in for_audience(changed, "public").measures}
+
+
+def test_the_sites_own_menu_loses_a_committee_page_in_the_public_build(site, tmp_path):
+    """A site's mkdocs.yml may list its pages in `nav:`. In the public build the committee
+    page's entry stayed: MkDocs showed its title as a link to nothing. (Not strict: this menu
+    leaves out the generated pages, which the base configuration warns about.)"""
+    (site / "mkdocs.yml").write_text(
+        "nav:\n  - Notes: notes.md\n  - Members:\n"
+        f"      - {SECRET} for members: ./briefing.md\n  - Open: open.md\n",
+        encoding="utf-8")
+    write_page(site, COMMITTEE_PAGES["briefing.md"] + "\n# Briefing\n\nFor members.\n")
+    write_page(site, "# Open page\n\nFor everyone.\n", "open.md")
+
+    public = commands.build(site, tmp_path / "public", strict=False)
+    assert scan(public, {"text": [SECRET, "Members"], "numbers": []}) == []
+    assert 'href="open.html"' in (public / "index.html").read_text(encoding="utf-8")
+
+    committee = commands.build(site, tmp_path / "committee", audience="committee",
+                               strict=False)
+    assert f"{SECRET} for members" in (committee / "index.html").read_text(encoding="utf-8")

@@ -11,6 +11,7 @@ import html
 import json
 import logging
 import os
+import posixpath
 from pathlib import Path
 
 from mkdocs.config import config_options
@@ -185,9 +186,13 @@ class ImprovementSitePlugin(BasePlugin[_Options]):
         if config.extra["improvement_site"]["audience"] != "committee":
             # Only pages whose front matter says public (or says nothing) stay; on_config has
             # refused any page it could not read, so a page here that cannot be read fails.
+            left_out = set()
             for file in list(files.documentation_pages()):
                 if _page_audience(file) != "public":
                     files.remove(file)
+                    left_out.add(file.src_uri)
+            if config.nav:  # the site's own menu names the page too
+                config.nav = _menu_without(config.nav, left_out)
         specs = pages.page_specs(data)
         generated = {spec.path for spec in specs}
         audience = config.extra["improvement_site"]["audience"]
@@ -266,6 +271,28 @@ class ImprovementSitePlugin(BasePlugin[_Options]):
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_text(markdown, encoding="utf-8")
         return markdown
+
+
+def _menu_without(nav: list, left_out: set[str]) -> list:
+    """A site's own menu (`nav:` in its mkdocs.yml) without the pages a build leaves out:
+    MkDocs would still show an entry's title, as a link to nothing. A section left empty
+    goes too."""
+    kept = []
+    for item in nav:
+        if isinstance(item, dict):
+            item = {title: _menu_without(target, left_out) if isinstance(target, list)
+                    else target for title, target in item.items()
+                    if not (isinstance(target, str) and _menu_path(target) in left_out)}
+            item = {title: target for title, target in item.items() if target != []}
+            if item:
+                kept.append(item)
+        elif not (isinstance(item, str) and _menu_path(item) in left_out):
+            kept.append(item)
+    return kept
+
+
+def _menu_path(target: str) -> str:
+    return posixpath.normpath(target.replace("\\", "/")).lstrip("/")
 
 
 def _page_audience(file: File) -> str:
