@@ -230,3 +230,22 @@ def test_the_sites_own_menu_loses_a_committee_page_in_the_public_build(site, tmp
     committee = commands.build(site, tmp_path / "committee", audience="committee",
                                strict=False)
     assert f"{SECRET} for members" in (committee / "index.html").read_text(encoding="utf-8")
+
+
+def test_a_page_slip_is_listed_with_the_datas_own_problems(site, tmp_path):
+    """The data cannot be loaded, so the pages' macro calls cannot be checked; their front
+    matter needs no data and is listed in the same run, by validate and build alike."""
+    plan = next((site / "data" / "plan").glob("*.yaml"))
+    plan.write_text(plan.read_text(encoding="utf-8").replace("status: complete",
+                                                             "status: done", 1),
+                    encoding="utf-8")
+    write_page(site, SLIPS["misspelt value"][0] + BODY)
+    for command in (["validate", str(site)], ["build", str(site), "--out", str(tmp_path / "o")]):
+        code, output = run(*command)
+        assert code == 1 and output.startswith("2 problems in the site"), output
+        assert 'content/briefing.md:2: front matter: audience "commitee"' in output
+        assert 'status "done" is not one of' in output
+    from mkdocs.__main__ import cli  # and plain `mkdocs build`, through the plugin
+    (site / "mkdocs.yml").write_text(f"INHERIT: {ROOT / 'mkdocs.yml'}\n", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["build", "-q", "-f", str(site / "mkdocs.yml")])
+    assert result.exit_code == 1 and "2 problems in the site;" in result.output, result.output

@@ -33,7 +33,7 @@ from improvement_site.publish.audience import AudienceError, chosen_audience, fo
 from improvement_site.data.problems import DataError, Problem
 from improvement_site.pages import front_matter
 from improvement_site.pages.fingerprints import page_hashes, write_stub
-from improvement_site.pages.page_checks import check_pages
+from improvement_site.pages.page_checks import check_front_matter, check_pages
 from improvement_site.pages.theme_html import FILTERS as THEME_FILTERS
 from improvement_site.publish.audience import hidden_counts
 from improvement_site.publish.current import data_dir_for, full_data
@@ -90,7 +90,11 @@ class ImprovementSitePlugin(BasePlugin[_Options]):
         data_dir = data_dir_for(config, self.config.data_dir)
         try:
             audience = chosen_audience(self.config.audience)
-            full = full_data(data_dir)
+            try:
+                full = full_data(data_dir)
+            except DataError as exc:  # the pages' front matter needs no data: listed too
+                raise DataError([*exc.problems, *check_front_matter(
+                    Path(config.docs_dir), data_dir.parent)]) from None
             self.data = for_audience(full, audience)
             self.audience, self.data_dir = audience, data_dir
             self.hidden = hidden_counts(full) if audience == "committee" else {}
