@@ -49,6 +49,7 @@ def run(*args: str) -> tuple[int, str]:
     return result.exit_code, result.output
 
 
+MISPLACED = "this looks like front matter, but MkDocs would not read it as such"
 # Each front matter, the line the problem is on, and what the message says there.
 SLIPS = {
     "colon in a title": ("---\ntitle: Briefing: LADO cases\naudience: committee\n---\n", 2,
@@ -76,10 +77,9 @@ SLIPS = {
                            "the quote that opens on this line is never closed"),
     "never closed": ("---\naudience: committee\n", 1,
                      "front matter opens with --- on this line but is never closed"),
-    "not on the first line": ("\n---\naudience: committee\n---\n", 2,
-                              "front matter must start on the first line of the page"),
-    "space before it": (" ---\naudience: committee\n---\n", 1,
-                        "front matter must start on the first line of the page"),
+    "not on the first line": ("\n---\naudience: committee\n---\n", 2, MISPLACED),
+    "space before it": (" ---\naudience: committee\n---\n", 1, MISPLACED),
+    "a second byte-order mark": ("\ufeff\ufeff---\naudience: committee\n---\n", 1, MISPLACED),
     "a key twice": ("---\naudience: public\naudience: committee\n---\n", 3,
                     'front matter: key "audience" is written twice (first at line 1)'),
     "not a mapping": ("---\n- audience: committee\n---\n", 2,
@@ -91,6 +91,8 @@ SLIPS = {
                                   '"Audience" is not read as audience'),
     "MultiMarkdown misspelt value": ("audience: commitee\n", 1,
                                      'audience "commitee" is not one of public, committee'),
+    "MultiMarkdown after a blank line": ("\naudience: committee\n", 2, MISPLACED),
+    "MultiMarkdown with a space before the colon": ("audience : committee\n", 1, MISPLACED),
 }
 
 

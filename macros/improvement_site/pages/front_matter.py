@@ -27,6 +27,7 @@ from improvement_site.publish.audience import AUDIENCES
 # what is checked here.
 _YAML = re.compile(r"^-{3}[ \t]*\n(.*?\n)(?:\.{3}|-{3})[ \t]*\n", re.DOTALL)
 _META = re.compile(r"^[ ]{0,3}(?P<key>[A-Za-z0-9_-]+):\s*(?P<value>.*)")
+_LOOSE = re.compile(r"^[\s\ufeff]*([A-Za-z0-9_ -]+?)\s*:")  # a key, however written
 _META_MORE = re.compile(r"^([ ]{4}|\t)(\s*)(?P<value>.*)")
 KEY = "audience"
 
@@ -54,15 +55,32 @@ def read(text: str) -> FrontMatter:
         items = _yaml_items(text, found)
     else:
         start = next((i for i, line in enumerate(lines) if line.strip(" \t\ufeff")), None)
-        if start is not None and lines[start].strip(" \t\ufeff") == "---":
-            found.problems.append((start + 1, "front matter must start on the first line of "
-                                   "the page, with --- and nothing before it; delete what "
-                                   "comes before it (blank lines, spaces)"))
+        if start is not None and _misplaced(lines[start], lines[0]):
+            found.problems.append((start + 1, "this looks like front matter, but MkDocs would "
+                                   "not read it as such and the page would be public; front "
+                                   "matter starts on the first line of the page, with --- and "
+                                   "nothing before it (no blank line, space or hidden "
+                                   "character)"))
             return found
         items = _multimarkdown_items(lines)
     for key, value, line in items:
         _check(key, value, line, found)
     return found
+
+
+def _misplaced(line: str, first: str) -> bool:
+    """Whether the page's first written line is front matter MkDocs would not read: `---`
+    after a blank line, a space or a stray byte-order mark, or an `audience` line that is
+    not MultiMarkdown metadata on the first line (`audience : committee`)."""
+    if line.strip(" \t\ufeff") == "---":
+        return True
+    loose = _LOOSE.match(line)
+    return bool(loose and _near(loose.group(1))) and not _META.match(first)
+
+
+def _near(key: str) -> bool:
+    """`audience` in another case or spelling (`Audience`, `audiences`, `audeince`)."""
+    return key.strip().lower() == KEY or bool(did_you_mean(key.strip().lower(), [KEY]))
 
 
 def _yaml_items(text: str, found: FrontMatter) -> list[tuple[str, object, int]]:
@@ -141,7 +159,7 @@ def _check(key: str, value, line: int, found: FrontMatter) -> None:
         if key.strip().lower() == KEY:
             found.problems.append((line, f'front matter: "{key}" is not read as {KEY}; write '
                                          f"it in lowercase: {KEY}: committee"))
-        elif did_you_mean(key.lower(), [KEY]):
+        elif _near(key):
             found.problems.append((line, f'front matter: "{key}" is not a key the site reads; '
                                          f'did you mean "{KEY}"?'))
         return
