@@ -81,7 +81,7 @@ SLIPS = {
     "space before it": (" ---\naudience: committee\n---\n", 1, MISPLACED),
     "a second byte-order mark": ("\ufeff\ufeff---\naudience: committee\n---\n", 1, MISPLACED),
     "a key twice": ("---\naudience: public\naudience: committee\n---\n", 3,
-                    'front matter: key "audience" is written twice (first at line 1)'),
+                    'front matter: key "audience" is written twice (first at line 2); keep one'),
     "not a mapping": ("---\n- audience: committee\n---\n", 2,
                       "front matter should be lines of name: value"),
     "a date MkDocs cannot read": ("---\naudience: committee\ndate: 2024-13-01\n---\n", 2,
@@ -91,6 +91,8 @@ SLIPS = {
                                   '"Audience" is not read as audience'),
     "MultiMarkdown misspelt value": ("audience: commitee\n", 1,
                                      'audience "commitee" is not one of public, committee'),
+    "MultiMarkdown key twice": ("audience: committee\naudience: public\n", 2,
+                                'front matter: key "audience" is written twice (first at line 1)'),
     "MultiMarkdown after a blank line": ("\naudience: committee\n", 2, MISPLACED),
     "MultiMarkdown with a space before the colon": ("audience : committee\n", 1, MISPLACED),
 }

@@ -62,7 +62,7 @@ def read(text: str) -> FrontMatter:
                                    "nothing before it (no blank line, space or hidden "
                                    "character)"))
             return found
-        items = _multimarkdown_items(lines)
+        items = _multimarkdown_items(lines, found)
     for key, value, line in items:
         _check(key, value, line, found)
     return found
@@ -94,7 +94,10 @@ def _yaml_items(text: str, found: FrontMatter) -> list[tuple[str, object, int]]:
         return []
     try:
         meta = parse(match.group(1))
-    except (DuplicateKeyError, AliasError) as exc:
+    except DuplicateKeyError as exc:  # its lines counted from the front matter's first
+        found.problems.append((exc.line + 1, _twice(exc.key, exc.first_line + 1)))
+        return []
+    except AliasError as exc:
         found.problems.append((exc.line + 1, f"front matter: {exc}"))
         return []
     except RecursionError:
@@ -138,15 +141,25 @@ def _yaml_problem(exc: yaml.YAMLError, text: str) -> tuple[int, str]:
     return line, f"front matter cannot be read ({problem}); {hint}"
 
 
-def _multimarkdown_items(lines: list[str]) -> list[tuple[str, object, int]]:
+def _twice(key: str, first: int) -> str:
+    return f'front matter: key "{key}" is written twice (first at line {first}); keep one'
+
+
+def _multimarkdown_items(lines: list[str], found: FrontMatter) -> list[tuple[str, object, int]]:
     """`key: value` lines at the top of a page, as MkDocs reads them (up to a blank line or
-    the first line that is neither), with their keys as written."""
+    the first line that is neither), with their keys as written. A key written twice is a
+    problem: MkDocs would join the two values."""
     items: list[list] = []
+    first: dict[str, int] = {}
     for number, line in enumerate(lines, start=1):
         if not line.strip():
             break
         if meta := _META.match(line):
-            items.append([meta.group("key"), meta.group("value").strip(), number])
+            key = meta.group("key")
+            if key.lower() in first:
+                found.problems.append((number, _twice(key, first[key.lower()])))
+            first.setdefault(key.lower(), number)
+            items.append([key, meta.group("value").strip(), number])
         elif (more := _META_MORE.match(line)) and items:
             items[-1][1] += " " + more.group("value").strip()
         else:
