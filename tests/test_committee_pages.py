@@ -253,3 +253,16 @@ def test_a_page_slip_is_listed_with_the_datas_own_problems(site, tmp_path):
     (site / "mkdocs.yml").write_text(f"INHERIT: {ROOT / 'mkdocs.yml'}\n", encoding="utf-8")
     result = CliRunner().invoke(cli, ["build", "-q", "-f", str(site / "mkdocs.yml")])
     assert result.exit_code == 1 and "2 problems in the site;" in result.output, result.output
+
+
+def test_a_long_first_line_is_read_at_once():
+    """The first written line is tested for a misplaced `audience:`; with a regular
+    expression of nested repeats, a line of spaces and words took minutes (1,000 spaces:
+    six seconds)."""
+    import time
+
+    from improvement_site.pages import front_matter
+    for text in ("\n" + " " * 5000 + "x" + " " * 5000 + "y", "a" * 200_000 + ": b\n"):
+        started = time.perf_counter()
+        assert front_matter.read(text).audience == "public"
+        assert time.perf_counter() - started < 2

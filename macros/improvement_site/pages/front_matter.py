@@ -27,7 +27,7 @@ from improvement_site.publish.audience import AUDIENCES
 # what is checked here.
 _YAML = re.compile(r"^-{3}[ \t]*\n(.*?\n)(?:\.{3}|-{3})[ \t]*\n", re.DOTALL)
 _META = re.compile(r"^[ ]{0,3}(?P<key>[A-Za-z0-9_-]+):\s*(?P<value>.*)")
-_LOOSE = re.compile(r"^[\s\ufeff]*([A-Za-z0-9_ -]+?)\s*:")  # a key, however written
+_KEY_CHARACTERS = re.compile(r"[A-Za-z0-9_ \t-]+")
 _META_MORE = re.compile(r"^([ ]{4}|\t)(\s*)(?P<value>.*)")
 KEY = "audience"
 
@@ -74,13 +74,19 @@ def _misplaced(line: str, first: str) -> bool:
     not MultiMarkdown metadata on the first line (`audience : committee`)."""
     if line.strip(" \t\ufeff") == "---":
         return True
-    loose = _LOOSE.match(line)
-    return bool(loose and _near(loose.group(1))) and not _META.match(first)
+    # The words before a colon, however spaced (partition, not a pattern with nested
+    # repeats: a long line of spaces would take a pattern minutes).
+    key, colon, _ = line.partition(":")
+    key = key.strip(" \t\ufeff")
+    return bool(colon and _KEY_CHARACTERS.fullmatch(key) and _near(key)
+                and not _META.match(first))
 
 
 def _near(key: str) -> bool:
     """`audience` in another case or spelling (`Audience`, `audiences`, `audeince`)."""
-    return key.strip().lower() == KEY or bool(did_you_mean(key.strip().lower(), [KEY]))
+    key = key.strip().lower()
+    # A long key is not a slip of `audience` (and difflib would index all of it).
+    return key == KEY or len(key) <= 2 * len(KEY) and bool(did_you_mean(key, [KEY]))
 
 
 def _yaml_items(text: str, found: FrontMatter) -> list[tuple[str, object, int]]:
