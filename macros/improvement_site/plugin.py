@@ -195,7 +195,7 @@ class ImprovementSitePlugin(BasePlugin[_Options]):
                 if _page_audience(file) != "public":
                     files.remove(file)
                     left_out.add(file.src_uri)
-            if config.nav:  # the site's own menu names the page too
+            if config.nav and left_out:  # the site's own menu names the page too
                 config.nav = _menu_without(config.nav, left_out)
         specs = pages.page_specs(data)
         generated = {spec.path for spec in specs}
