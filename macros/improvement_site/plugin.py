@@ -11,6 +11,7 @@ import html
 import json
 import logging
 import os
+import posixpath
 from pathlib import Path
 
 from mkdocs.config import config_options
@@ -29,9 +30,10 @@ from improvement_site.charts.output import ChartRegistry, FigureCache
 from improvement_site.model.glossary import abbreviations_markdown
 from improvement_site.model.labels import long_date
 from improvement_site.publish.audience import AudienceError, chosen_audience, for_audience
-from improvement_site.data.problems import DataError
+from improvement_site.data.problems import DataError, Problem
+from improvement_site.pages import front_matter
 from improvement_site.pages.fingerprints import page_hashes, write_stub
-from improvement_site.pages.page_checks import check_pages
+from improvement_site.pages.page_checks import check_front_matter, check_pages
 from improvement_site.pages.theme_html import FILTERS as THEME_FILTERS
 from improvement_site.publish.audience import hidden_counts
 from improvement_site.publish.current import data_dir_for, full_data
@@ -88,7 +90,11 @@ class ImprovementSitePlugin(BasePlugin[_Options]):
         data_dir = data_dir_for(config, self.config.data_dir)
         try:
             audience = chosen_audience(self.config.audience)
-            full = full_data(data_dir)
+            try:
+                full = full_data(data_dir)
+            except DataError as exc:  # the pages' front matter needs no data: listed too
+                raise DataError([*exc.problems, *check_front_matter(
+                    Path(config.docs_dir), data_dir.parent)]) from None
             self.data = for_audience(full, audience)
             self.audience, self.data_dir = audience, data_dir
             self.hidden = hidden_counts(full) if audience == "committee" else {}
@@ -184,10 +190,15 @@ class ImprovementSitePlugin(BasePlugin[_Options]):
     def on_files(self, files: Files, *, config) -> Files:
         data = self.data
         if config.extra["improvement_site"]["audience"] != "committee":
-            # Hand-written pages marked `audience: committee` in their front matter stay out.
+            # Only pages whose front matter says public (or says nothing) stay; on_config has
+            # refused any page it could not read, so a page here that cannot be read fails.
+            left_out = set()
             for file in list(files.documentation_pages()):
-                if _page_audience(file) == "committee":
+                if _page_audience(file) != "public":
                     files.remove(file)
+                    left_out.add(file.src_uri)
+            if config.nav and left_out:  # the site's own menu names the page too
+                config.nav = _menu_without(config.nav, left_out)
         specs = pages.page_specs(data)
         generated = {spec.path for spec in specs}
         audience = config.extra["improvement_site"]["audience"]
@@ -268,10 +279,36 @@ class ImprovementSitePlugin(BasePlugin[_Options]):
         return markdown
 
 
+def _menu_without(nav: list, left_out: set[str]) -> list:
+    """A site's own menu (`nav:` in its mkdocs.yml) without the pages a build leaves out:
+    MkDocs would still show an entry's title, as a link to nothing. A section left empty
+    goes too."""
+    kept = []
+    for item in nav:
+        if isinstance(item, dict):
+            item = {title: _menu_without(target, left_out) if isinstance(target, list)
+                    else target for title, target in item.items()
+                    if not (isinstance(target, str) and _menu_path(target) in left_out)}
+            item = {title: target for title, target in item.items() if target != []}
+            if item:
+                kept.append(item)
+        elif not (isinstance(item, str) and _menu_path(item) in left_out):
+            kept.append(item)
+    return kept
+
+
+def _menu_path(target: str) -> str:
+    return posixpath.normpath(target.replace("\\", "/")).lstrip("/")
+
+
 def _page_audience(file: File) -> str:
-    from mkdocs.utils.meta import get_data
+    """The audience a page's front matter gives, read by the site, not by MkDocs (which
+    treats front matter it cannot read as none: the page would be public)."""
     try:
-        _, meta = get_data(file.content_string)
-    except Exception:  # noqa: BLE001 - unreadable front matter is mkdocs' to report
-        return "public"
-    return str(meta.get("audience", "public")).strip().lower()
+        said = front_matter.read(front_matter.page_text(file.content_bytes))
+    except (OSError, UnicodeDecodeError) as exc:
+        raise PluginError(f"{file.src_uri}: cannot be read as UTF-8 text ({exc})") from None
+    if said.problems:
+        raise PluginError(DataError([Problem(file.src_uri, line, "", message)
+                                     for line, message in said.problems]).report())
+    return said.audience

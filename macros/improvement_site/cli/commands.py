@@ -58,13 +58,20 @@ class Summary:
 def validate(site_dir: Path) -> Summary:
     """Check a site as a build would: its data, and the macro calls of its own pages. Raises
     DataError listing every problem."""
-    from improvement_site.pages.page_checks import check_pages
+    from improvement_site.pages.page_checks import check_front_matter, check_pages
 
     from improvement_site.cli.siteconfig import SiteConfigError
 
     site_dir = Path(site_dir).resolve()
-    # Through the memo, so the build that follows does not read the files again.
-    data = full_data(site_dir / "data")
+    try:
+        # Through the memo, so the build that follows does not read the files again.
+        data = full_data(site_dir / "data")
+    except DataError as exc:
+        # The pages' front matter needs no data: its problems are listed in the same run.
+        with contextlib.suppress(SiteConfigError):
+            exc = DataError([*exc.problems,
+                             *check_front_matter(site_config(site_dir).docs_dir, site_dir)])
+        raise exc from None
     try:
         config = site_config(site_dir)
     except SiteConfigError as exc:

@@ -22,11 +22,14 @@ from jinja2 import meta, nodes
 from improvement_site.data.checks import FILES
 from improvement_site.data.problems import Problem, did_you_mean
 from improvement_site.model.sitedata import SiteData
+from improvement_site.pages import front_matter
 from improvement_site.pages.macros import MACROS
 
 # Functions every page can call besides ours: Jinja's globals and mkdocs-macros' own.
 BUILT_IN = {"range", "dict", "lipsum", "cycler", "joiner", "namespace",
             "context", "macros_info", "now", "fix_url"}
+# The files MkDocs builds as pages (mkdocs.utils.markdown_extensions; case matters).
+PAGE_SUFFIXES = (".md", ".markdown", ".mdown", ".mkdn", ".mkd")
 # A parameter's name says which kind of record its id names.
 ID_KINDS = {"area_id": "area", "measure_id": "measure", "measure_ids": "measure",
             "visit_id": "visit"}
@@ -38,17 +41,44 @@ def check_pages(data: SiteData, docs_dir: Path, site_dir: Path,
     """Problems in the macro calls of every page under `docs_dir`. `macros` are the
     mkdocs-macros plugin's options in the site's configuration (its `j2_*` strings,
     `render_by_default`, other macro modules)."""
-    macros = macros or {}
-    docs_dir = Path(docs_dir)
+    checker = _Checker(data, Path(docs_dir), Path(site_dir), macros or {})
+    return [problem for path in page_files(Path(docs_dir)) for problem in checker.page(path)]
+
+
+def check_front_matter(docs_dir: Path, site_dir: Path) -> list[Problem]:
+    """Problems in the pages' front matter alone. It needs no data, so they are listed with
+    the data's own problems when the data cannot be loaded: one run says everything."""
+    return [problem for path in page_files(Path(docs_dir))
+            for problem in _read(path, _rel(path, Path(site_dir)))[2]]
+
+
+def page_files(docs_dir: Path) -> list[Path]:
+    """The pages MkDocs builds from `docs_dir`: its Markdown files but hidden ones."""
     if not docs_dir.is_dir():
         return []
-    checker = _Checker(data, docs_dir, Path(site_dir), macros)
-    problems: list[Problem] = []
-    for path in sorted(docs_dir.rglob("*.md")):
-        if any(part.startswith(".") for part in path.relative_to(docs_dir).parts):
-            continue  # MkDocs leaves hidden files out of the site
-        problems += checker.page(path)
-    return problems
+    return [path for path in sorted(docs_dir.rglob("*"))
+            if path.name.endswith(PAGE_SUFFIXES) and path.is_file()
+            # MkDocs leaves hidden files out of the site
+            and not any(part.startswith(".") for part in path.relative_to(docs_dir).parts)]
+
+
+def _rel(path: Path, site_dir: Path) -> str:
+    try:
+        return path.relative_to(site_dir).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def _read(path: Path, name: str) -> tuple[str, front_matter.FrontMatter | None, list[Problem]]:
+    """A page's text and its front matter as the site reads it (first: where MkDocs cannot
+    read front matter it ignores it, and a committee-only page would be public), with the
+    problems that keep either from being sure."""
+    try:
+        source = front_matter.page_text(path.read_bytes())
+    except (OSError, UnicodeDecodeError) as exc:
+        return "", None, [Problem(name, 0, "", f"cannot be read as UTF-8 text ({exc})")]
+    said = front_matter.read(source)
+    return source, said, [Problem(name, line, "", message) for line, message in said.problems]
 
 
 class _Checker:
@@ -69,20 +99,13 @@ class _Checker:
             site_dir / (macros.get("module_name") or "main")).is_dir()
         self.all_names_known = not modules and not own_module and not macros.get("j2_extensions")
 
-    def rel(self, path: Path) -> str:
-        try:
-            return path.relative_to(self.site_dir).as_posix()
-        except ValueError:
-            return path.as_posix()
-
     def page(self, path: Path) -> list[Problem]:
         from mkdocs.utils.meta import get_data
 
-        name = self.rel(path)
-        try:
-            source = path.read_text(encoding="utf-8-sig").replace("\r\n", "\n")
-        except (OSError, UnicodeDecodeError) as exc:
-            return [Problem(name, 0, "", f"cannot be read as UTF-8 text ({exc})")]
+        name = _rel(path, self.site_dir)
+        source, said, problems = _read(path, name)
+        if problems:
+            return problems
         body, front = get_data(source)
         if not self._rendered(path, front):
             return []
@@ -93,7 +116,7 @@ class _Checker:
         except jinja2.TemplateSyntaxError as exc:
             return [Problem(name, (exc.lineno or 0) + offset, "",
                             f"the page cannot be read as a template: {exc.message}")]
-        committee = str(front.get("audience", "public")).strip().lower() == "committee"
+        committee = said.audience == "committee"
         undeclared = meta.find_undeclared_variables(tree)
         problems = []
         for call in tree.find_all(nodes.Call):

@@ -30,7 +30,9 @@ def for_audience(data: SiteData, audience: str) -> SiteData:
     """The model as the audience may see it."""
     if audience == "committee":
         return data
-    public = lambda record: record.audience != "committee"  # noqa: E731
+    # Kept only when it says public: the schema allows nothing else, but if a record ever
+    # carried another value it would be left out, not published.
+    public = lambda record: record.audience == "public"  # noqa: E731
     measures = [m for m in data.measures if public(m)]
     measure_ids = {m.id for m in measures}
     areas = []
