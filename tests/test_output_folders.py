@@ -206,3 +206,30 @@ def test_new_keeps_the_councils_words_as_typed(tmp_path, council):
     site = yaml.safe_load((tmp_path / "new" / "data" / "site.yaml").read_text())
     assert site["council"] == council
     assert site["contact"] == "improvement@council.example"
+
+
+def test_new_undoes_its_moves_when_one_fails(tmp_path, monkeypatch):
+    """Into an existing folder the site goes file by file: a move that fails (the disk, a
+    file put there meanwhile) takes back the ones done, and says so in words."""
+    from improvement_site.cli import new as new_module
+
+    folder = tmp_path / "clone"
+    (folder / ".github" / "workflows").mkdir(parents=True)
+    (folder / ".github" / "workflows" / "ours.yml").write_text("on: push\n")
+    before = tree(folder)
+    real_rename, moves = Path.rename, []
+
+    def failing(self, target):
+        if Path(target).parent == folder or folder in Path(target).parents:
+            moves.append(target)
+            if len(moves) == 3:
+                raise OSError(28, "No space left on device", str(target))
+        return real_rename(self, target)
+
+    monkeypatch.setattr(Path, "rename", failing)
+    with pytest.raises(new_module.NewSiteError, match="No space left on device; nothing was"):
+        new_module.new_site(folder, "Example Council")
+    monkeypatch.undo()
+    assert len(moves) == 3
+    assert tree(folder) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["clone"]
