@@ -1,4 +1,5 @@
-"""The folders a build owns, how its finished site is swapped into place, and how it stops.
+"""The folders a build owns, how its finished site is swapped into place, and how it stops;
+where any command's output may go.
 
 Kept apart from `commands` (what each command does) because release and the chart workers use
 the same folders and the CLI the same signal handling.

@@ -24,8 +24,9 @@ from improvement_site import lifecycle
 
 SCAFFOLD = Path(__file__).resolve().parents[1] / "scaffold"
 DEFAULT_TITLE = "Children's services improvement"
-# Scaffold names → the names written (dotfiles are stored without their dot).
+# A value to fill in, `<<council>>`, in the scaffold's files.
 PLACEHOLDER = re.compile(r"<<(\w+)>>")
+# Scaffold names → the names written (dotfiles are stored without their dot).
 RENAMED = {"gitignore": ".gitignore", "gitlab-ci.yml": ".gitlab-ci.yml", "github": ".github"}
 
 
