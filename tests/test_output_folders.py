@@ -106,6 +106,26 @@ def test_a_build_is_marked_and_replaced_by_the_next(site, tmp_path):
     assert (out / MARKER).is_file() and not (out / "stale.html").exists()
 
 
+def test_files_put_in_the_output_while_it_builds_stop_the_swap(site, tmp_path, monkeypatch):
+    """The build takes a while: the folder is checked again just before it is replaced."""
+    from improvement_site.cli import commands
+
+    out = tmp_path / "out"
+    out.mkdir()
+    original = commands._mkdocs_build
+
+    def meanwhile(*args):
+        original(*args)
+        (out / "notes.txt").write_text("saved here while the site was building")
+
+    monkeypatch.setattr(commands, "_mkdocs_build", meanwhile)
+    code, said = run("build", "--out", out)
+    assert code == 2, said
+    assert "holds files that improvement-site build did not write" in said
+    assert tree(out) == {"notes.txt": b"saved here while the site was building"}
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["home", "out"]  # no staging left
+
+
 # -- import and export: only the files they name ------------------------------------------
 
 
