@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from conftest import SITES
+from improvement_site.lifecycle import MARKER
 
 BIN = Path(sys.executable).parent
 GENERATOR = re.compile(rb'<meta name="generator" content="[^"]*">')
@@ -40,6 +41,8 @@ def test_a_plain_engine_build_is_the_command_lines_site(built, tmp_path, name, e
     generator = (out / "index.html").read_text(encoding="utf-8")
     assert ("ProperDocs" in generator) == (engine == "properdocs")
     ours, theirs = _tree(built(name).out), _tree(out)
+    # The command line marks its build as its own to replace; a plain engine build does not.
+    assert ours.pop(MARKER, None) is not None
     assert sorted(ours) == sorted(theirs)
     assert [path for path in ours if ours[path] != theirs[path]] == []
 

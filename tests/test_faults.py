@@ -25,7 +25,7 @@ from pathlib import Path
 import pytest
 
 from improvement_site import lifecycle
-from improvement_site.lifecycle import write_atomic
+from improvement_site.lifecycle import MARKER, write_atomic
 
 ROOT = Path(__file__).resolve().parent.parent
 MINIMAL = Path(__file__).resolve().parent / "fixtures" / "minimal"
@@ -128,6 +128,7 @@ def test_a_macro_failing_while_the_page_renders_is_one_line_naming_file_and_line
     out = tmp_path / "out"
     out.mkdir()
     (out / "previous.html").write_text("the previous build", encoding="utf-8")
+    (out / MARKER).write_text("the previous build's mark", encoding="utf-8")
 
     result = run(["build", site, "--out", out], env)
     assert result.returncode == 1, result.stderr
@@ -135,7 +136,7 @@ def test_a_macro_failing_while_the_page_renders_is_one_line_naming_file_and_line
     # Line 7 of the file (the front matter is counted), not the exit code 100 of mkdocs-macros.
     assert "content/bad.md:7:" in line and "no-such-id" in line, line
     assert "nothing was written" in line
-    assert [p.name for p in out.iterdir()] == ["previous.html"]  # the old site is untouched
+    assert sorted(p.name for p in out.iterdir()) == [MARKER, "previous.html"]  # untouched
     assert not leftovers(env, tmp_path)
 
     debug = run(["--debug", "build", site, "--out", out], env)

@@ -283,11 +283,13 @@ def test_a_rebuild_replaces_the_output_and_leaves_nothing_beside_it(tmp_path, mo
 
     from improvement_site.cli import commands
     from improvement_site.charts import output
+    from improvement_site.lifecycle import MARKER
     site = tmp_path / "site"
     shutil.copytree(ROOT / "tests" / "fixtures" / "minimal", site)
     out = tmp_path / "out"
     out.mkdir()
     (out / "stale.html").write_text("from an older build", encoding="utf-8")
+    (out / MARKER).write_text("an older build, marked as the build's to replace")
     commands.build(site, out)
     assert (out / "index.html").is_file() and not (out / "stale.html").exists()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out", "site"]

@@ -1,4 +1,5 @@
-"""The folders a build owns, how its finished site is swapped into place, and how it stops.
+"""The folders a build owns, how its finished site is swapped into place, and how it stops;
+where any command's output may go.
 
 Kept apart from `commands` (what each command does) because release and the chart workers use
 the same folders and the CLI the same signal handling.
@@ -175,3 +176,83 @@ def write_atomic(path: Path, text: str | bytes, *, make_folder: bool = True) -> 
         with contextlib.suppress(OSError):
             os.unlink(temp)
         raise
+
+
+# -- where output may go ----------------------------------------------------------------------
+#
+# A build replaces its output folder whole, so an output folder must be one nobody else's files
+# live in: never the site, its data or content, the home folder or `/` (or a folder holding
+# them), and, when it exists, empty or marked as a build's. Files written by name (a report, a
+# workbook, imported data) never land in data/ or content/ unless that is the command's job.
+# Paths are compared resolved, so `./data/../data`, a symlink and a trailing slash are caught.
+
+MARKER = ".improvement-site-build"
+MARKER_TEXT = ("This folder was written by `improvement-site build`. The next build into it\n"
+               "replaces it whole, so keep nothing of your own here.\n")
+
+
+class UnsafeOutput(Exception):
+    """An output place the program must not write to; the message names it, says why and what
+    to do. The command line words it as a usage error (exit 2)."""
+
+
+def _within(path: Path, folder: Path) -> bool:
+    return path == folder or folder in path.parents
+
+
+def _guard(shown: Path, real: Path, site: Path | None, inside_ok: tuple[Path, ...]) -> None:
+    """Refuse `real` (typed as `shown`) if it is or holds the home folder or the site, or is
+    inside the site's data or content folder (unless it is one of `inside_ok`)."""
+    home = Path.home().resolve()
+    if _within(home, real):
+        what = "your home folder" if real == home else "a folder holding your home folder"
+        raise UnsafeOutput(f"{shown} is {what}; give a folder of its own")
+    if site is None:
+        return
+    site = Path(site).resolve()
+    if _within(site, real):
+        what = "the site folder" if real == site else "a folder holding the site"
+        raise UnsafeOutput(f"{shown} is {what} ({site}); give a folder of its own")
+    if real in (p.resolve() for p in inside_ok):
+        return
+    for name in ("data", "content"):
+        folder = (site / name).resolve()
+        if _within(real, folder):
+            where = "the site's" if real == folder else "inside the site's"
+            fate = "read as data" if name == "data" else "published as a page"
+            raise UnsafeOutput(f"{shown} is {where} {name} folder, where what is written would "
+                               f"be {fate} (or replace it); write it outside {site / name}")
+    if real.parent == site and real.name in ("mkdocs.yml", "mkdocs.yaml"):
+        raise UnsafeOutput(f"{shown} is the site's own configuration; write it elsewhere")
+
+
+def check_output_folder(out: Path, site: Path | None, *, replaced: bool = True,
+                        inside_ok: tuple[Path, ...] = ()) -> Path:
+    """The resolved folder `out`, if output may go there; else UnsafeOutput. A folder that
+    is `replaced` whole (a build) must also be missing, empty or marked as a build's."""
+    real = Path(out).resolve()
+    _guard(Path(out), real, site, inside_ok)
+    if real.exists() and not real.is_dir():
+        raise UnsafeOutput(f"{out} is a file; give a folder")
+    if replaced and real.is_dir() and not (real / MARKER).is_file() and any(real.iterdir()):
+        raise UnsafeOutput(f"{out} holds files that improvement-site build did not write (it has "
+                           f"no {MARKER} file), so it is not replaced. If it is a build by an "
+                           f"earlier version, delete it and build again; otherwise give "
+                           f"another folder with --out")
+    return real
+
+
+def check_output_file(path: Path, site: Path | None, *,
+                      inside_ok: tuple[Path, ...] = ()) -> Path:
+    """The resolved file `path`, if a command may write it; else UnsafeOutput. `inside_ok` are
+    the files in the site the command exists to write (an import's data files)."""
+    real = Path(path).resolve()
+    _guard(Path(path), real, site, inside_ok)
+    if real.is_dir():
+        raise UnsafeOutput(f"{path} is a folder; give the name of a file")
+    return real
+
+
+def mark_output(folder: Path) -> None:
+    """Mark a finished build, so that the next build knows the folder is its to replace."""
+    (Path(folder) / MARKER).write_text(MARKER_TEXT, encoding="utf-8")

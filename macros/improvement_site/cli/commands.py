@@ -20,7 +20,8 @@ from improvement_site.cli.words import count
 from improvement_site.model.sitedata import SiteData
 from improvement_site.data.problems import DataError
 from improvement_site.publish.audience import chosen_audience
-from improvement_site.lifecycle import Stopped, owned_temp_dir, remove_dead, replace_output, uninterrupted
+from improvement_site.lifecycle import (Stopped, check_output_folder, mark_output, owned_temp_dir,
+                                        remove_dead, replace_output, uninterrupted)
 from improvement_site.publish.current import full_data
 
 
@@ -106,12 +107,14 @@ def build(site_dir: Path, out_dir: Path | None = None, *, strict: bool = True,
     bug); whatever happens, the build's temporary folders are gone when it returns.
     `audience` None is the configuration's (public unless it says otherwise); `release` is
     the version a release publishes (the pages get mike's version menu). With `report`, the
-    site also carries the committee report (downloads/, PDF and Word).
+    site also carries the committee report (downloads/, PDF and Word). An `out_dir` that is
+    not the build's to replace (lifecycle.check_output_folder) raises UnsafeOutput first.
     """
     shown = Path(site_dir)  # as the user typed it: messages name files by it
     site_dir = shown.resolve()
+    wanted = Path(out_dir) if out_dir else shown / "site"
+    out_dir = check_output_folder(wanted, site_dir)
     validate(site_dir)  # raises DataError with every problem before anything is written
-    out_dir = Path(out_dir).resolve() if out_dir else site_dir / "site"
     staging = empty_docs = config = None
     try:
         out_dir.parent.mkdir(parents=True, exist_ok=True)
@@ -125,6 +128,10 @@ def build(site_dir: Path, out_dir: Path | None = None, *, strict: bool = True,
                        report=True if report else None,  # else the configuration's
                        site_dir=str(staging), strict=strict)
         _mkdocs_build(config, site_dir, shown)
+        if release is None:  # a release's folder is mike's to copy, not a place to build into
+            mark_output(staging)
+        # Again, as the build took a while: someone may have put files there meanwhile.
+        check_output_folder(wanted, site_dir)
         with uninterrupted():
             replace_output(staging, out_dir)
     except OSError as exc:  # the disk, not the data: full, read-only, a file in the way

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
+from improvement_site import lifecycle
 from improvement_site.publish.history import GitError, _git
 
 OVERLAY = Path("examples") / "nottingham-2023-01-26" / "data"
@@ -69,6 +70,8 @@ def make_demo(out: Path | None, build: Callable[[Path, Path, str], object], *,
         raise DemoError("the demo needs the bundled Nottingham data, which is in the project's "
                         "repository, not in the installed package: run it in a clone of the "
                         "repository")
+    if out is not None:  # not the home folder, the source site or its data: a usage error
+        lifecycle.check_output_folder(out, source, replaced=False)
     overlay = Path(first_meeting) if first_meeting else source / OVERLAY
     if not overlay.is_dir():
         raise DemoError(f"{overlay} is missing: it holds the first meeting's data (the files "

@@ -18,6 +18,7 @@ from improvement_site.cli import commands, engine
 from improvement_site import lifecycle
 from improvement_site.cli.start import new_command
 from improvement_site.cli.tracker import export_group, import_group
+from improvement_site.cli.words import unsafe
 from improvement_site.data.problems import DataError
 from improvement_site.publish.release import ReleaseError
 
@@ -63,6 +64,8 @@ def _run(debug: bool, action, doing: str = "running the command", site: Path | N
     in a site's files are named from `site`, the folder as the user typed it."""
     try:
         return action()
+    except lifecycle.UnsafeOutput as exc:
+        unsafe(exc)
     except DataError as exc:
         click.echo(exc.report(site, built=built), err=True)
         sys.exit(1)

@@ -10,7 +10,11 @@ a failure leaves nothing behind; an existing file is never replaced.
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import json
+import os
+import re
 import shutil
 from dataclasses import dataclass
 from datetime import date
@@ -20,6 +24,8 @@ from improvement_site import lifecycle
 
 SCAFFOLD = Path(__file__).resolve().parents[1] / "scaffold"
 DEFAULT_TITLE = "Children's services improvement"
+# A value to fill in, `<<council>>`, in the scaffold's files.
+PLACEHOLDER = re.compile(r"<<(\w+)>>")
 # Scaffold names → the names written (dotfiles are stored without their dot).
 RENAMED = {"gitignore": ".gitignore", "gitlab-ci.yml": ".gitlab-ci.yml", "github": ".github"}
 
@@ -44,8 +50,9 @@ def new_site(folder: Path, council: str, title: str | None = None, *, force: boo
     """Write a new site into `folder` (made if missing; else it must be empty but for hidden
     files such as .git, or `force`). Nothing is replaced: a name already there stops it."""
     folder = Path(folder)
-    if folder.exists() and not folder.is_dir():
-        raise NewSiteError(f"{folder} is a file; give the name of a new folder")
+    if os.path.lexists(folder) and not folder.is_dir():
+        raise NewSiteError(f"{folder} is a file or a broken link; give the name of a new "
+                           f"folder")
     values = _values(council, title or DEFAULT_TITLE, today or date.today(),
                      version or _version(), contact or PLACEHOLDER_CONTACT)
     names = _scaffold_files()
@@ -55,10 +62,7 @@ def new_site(folder: Path, council: str, title: str | None = None, *, force: boo
             shown = ", ".join(present[:5]) + (", …" if len(present) > 5 else "")
             raise NewSiteError(f"{folder} is not empty (it holds {shown}); give a new folder, "
                                f"or add --force to add the site's files beside these")
-        clash = sorted(n for n in names.values() if (folder / n).exists())
-        if clash:
-            raise NewSiteError(f"{folder} already has {', '.join(clash)}; nothing was written "
-                               f"(improvement-site new never replaces a file)")
+        _refuse_clashes(folder, names.values())
     parent = folder.resolve().parent
     parent.mkdir(parents=True, exist_ok=True)
     staging = lifecycle.owned_temp_dir(f".{folder.name}.new-", parent)
@@ -70,10 +74,12 @@ def new_site(folder: Path, council: str, title: str | None = None, *, force: boo
                               encoding="utf-8")
         _check(staging)
         if folder.is_dir():
-            for entry in sorted(staging.iterdir()):
-                _move_in(entry, folder / entry.name)
+            _move_all_in(staging, folder)
         else:
             staging.rename(folder)
+    except OSError as exc:  # the disk, or a file put in the way meanwhile: worded, undone
+        where = f"{exc.filename}: " if exc.filename else ""
+        raise NewSiteError(f"{where}{exc.strerror or exc}; nothing was written") from exc
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return NewSite(folder, tuple(sorted(names.values())))
@@ -105,9 +111,8 @@ def _values(council: str, title: str, today: date, version: str,
 
 
 def _fill(text: str, values: dict[str, str]) -> str:
-    for name, value in values.items():
-        text = text.replace(f"<<{name}>>", value)
-    return text
+    # In one pass: a name that holds `<<council_text>>` is written as typed, not filled again.
+    return PLACEHOLDER.sub(lambda m: values.get(m.group(1), m.group(0)), text)
 
 
 def _version() -> str:
@@ -128,11 +133,46 @@ def _check(site: Path) -> None:
         raise RuntimeError(f"the new site does not validate: {exc.report(built=False)}") from exc
 
 
-def _move_in(source: Path, target: Path) -> None:
-    """Move a scaffold entry into an existing folder, merging into folders already there
-    (a .github/ with other workflows)."""
-    if source.is_dir() and target.is_dir():
-        for entry in sorted(source.iterdir()):
-            _move_in(entry, target / entry.name)
-        return
-    source.rename(target)
+def _refuse_clashes(folder: Path, names) -> None:
+    """Every file the site needs must be free in `folder`, and each folder on its way a real
+    folder or missing: a file, or a link (even a dangling one), in the way stops it before
+    anything is written."""
+    clash = set()
+    for name in names:
+        parts = Path(name).parts
+        for depth in range(1, len(parts) + 1):
+            path = folder.joinpath(*parts[:depth])
+            last = depth == len(parts)
+            if os.path.islink(path) or (os.path.lexists(path) and (last or not path.is_dir())):
+                kind = "" if last else " (a file where the site needs a folder)"
+                clash.add("/".join(parts[:depth]) + kind)
+                break
+    if clash:
+        raise NewSiteError(f"{folder} already has {', '.join(sorted(clash))}; nothing was "
+                           f"written (improvement-site new never replaces a file or a link)")
+
+
+def _move_all_in(staging: Path, folder: Path) -> None:
+    """Move the staged site into an existing folder, merging into folders already there (a
+    .github/ with other workflows); if a move fails, the ones done are undone, so that the
+    folder is as it was."""
+    done: list[tuple[Path, Path]] = []  # (where it came from, where it went), in order
+    try:
+        _move_in(staging, folder, done)
+    except OSError:
+        for source, target in reversed(done):
+            with contextlib.suppress(OSError):
+                target.rename(source)
+        raise
+
+
+def _move_in(source: Path, target: Path, done: list) -> None:
+    for entry in sorted(source.iterdir()):
+        there = target / entry.name
+        if entry.is_dir() and there.is_dir() and not there.is_symlink():
+            _move_in(entry, there, done)
+            continue
+        if os.path.lexists(there):  # appeared since the check: never replace it
+            raise FileExistsError(errno.EEXIST, "already there", str(there))
+        entry.rename(there)
+        done.append((entry, there))

@@ -11,8 +11,9 @@ from typing import Any, Callable
 
 import click
 
-from improvement_site.cli.words import count as _count
+from improvement_site.cli.words import count as _count, unsafe
 from improvement_site.data.problems import DataError
+from improvement_site.lifecycle import UnsafeOutput
 
 # SITE comes after FILE, as in every other command a positional argument (default: the
 # current folder); --site, its old spelling, still works but is not shown.
@@ -41,6 +42,8 @@ def _run(ctx: click.Context, action: Callable[[], Any], site: Path | None = None
 
     try:
         return action()
+    except UnsafeOutput as exc:
+        unsafe(exc)
     except DataError as exc:
         click.echo(exc.report(site), err=True)
     except ImportFailed as exc:
@@ -50,6 +53,28 @@ def _run(ctx: click.Context, action: Callable[[], Any], site: Path | None = None
     # Anything else is not the input's fault: it escapes to the CLI's guard, which words it
     # as an internal error in one line (with a traceback under --debug) and exits 1.
     sys.exit(1)
+
+
+def _places(site: Path, folder: Path | None = None, files: dict | None = None,
+            read: tuple = ()) -> None:
+    """Refuse (UnsafeOutput, a usage error) where an import or export must not write: an
+    output `folder`, and `files` (path → (suffixes it must end in, the site's own file it may
+    replace)), none of them one of the files it `read`s or another of the outputs."""
+    from improvement_site.lifecycle import check_output_file, check_output_folder
+    if folder is not None:
+        check_output_folder(folder, site, replaced=False, inside_ok=(site / "data" / "plan",))
+    seen = {Path(p).resolve() for p in read if p is not None}
+    for path, (suffixes, own) in (files or {}).items():
+        if path is None:
+            continue
+        if path.suffix.lower() not in suffixes:
+            raise UnsafeOutput(f'{path} does not end in {" or ".join(suffixes)}; name the file '
+                               f'with {suffixes[0]}, e.g. {own.stem}{suffixes[0]}')
+        real = check_output_file(path, site, inside_ok=(site / own,))
+        if real in seen:
+            raise UnsafeOutput(f"{path} is named twice, as a file read and a file written (or "
+                               f"as two files written); give each its own file")
+        seen.add(real)
 
 
 def _iso_day(ctx: click.Context, param: click.Parameter, value: str | None) -> date | None:
@@ -90,12 +115,13 @@ def import_plan_command(ctx: click.Context, file: Path, site: Path | None,
     from improvement_site.tracker.plan import import_plan
 
     site = _site(site, site_option)
-    done = _run(ctx, lambda: import_plan(file, site, out, mapping), site)
+    done = _run(ctx, lambda: (_places(site, out), import_plan(file, site, out, mapping))[1],
+                site)
     target = out if out is not None else site / "data" / "plan"
     removed = f"; removed {', '.join(done.removed)}" if done.removed else ""
     click.echo(f"Imported {_count(done.areas, 'area')} and {_count(done.actions, 'action')} "
                f"from {file.name} into {target} ({_count(done.changed, 'file')} changed"
-               f"{removed}). The site's data is valid.")
+               f"{removed}). {_valid(site, target, Path('data', 'plan'))}")
 
 
 @import_group.command("measures")
@@ -131,12 +157,16 @@ def import_measures_command(ctx: click.Context, file: Path, site: Path | None,
     from improvement_site.tracker.measures import import_measures
 
     site = _site(site, site_option)
-    done = _run(ctx, lambda: import_measures(file, site, out, mapping, latest_date, latest_note,
-                                             merge, definitions_out), site)
+    outputs = {out: ((".csv",), Path("data", "measures.csv")),
+               definitions_out: ((".yaml", ".yml"), Path("data", "measures.yaml"))}
+    done = _run(ctx, lambda: (
+        _places(site, files=outputs, read=(file, mapping)),
+        import_measures(file, site, out, mapping, latest_date, latest_note, merge,
+                        definitions_out))[1], site)
     state = "written" if done.changed else "unchanged"
     click.echo(f"Imported {_count(done.values, 'value')} for {_count(done.measures, 'measure')} "
                f"from {file.name}; "
-               f"{done.path} {state}. The site's data is valid.")
+               f"{done.path} {state}. {_valid(site, done.path, Path('data', 'measures.csv'))}")
     if done.created or done.updated:
         parts = [f"created {', '.join(done.created)}" if done.created else "",
                  f"updated {', '.join(done.updated)}" if done.updated else ""]
@@ -149,6 +179,14 @@ def import_measures_command(ctx: click.Context, file: Path, site: Path | None,
             click.echo(f"  {line}")
     for note in done.notes:
         click.echo(f"Note: {note}")
+
+
+def _valid(site: Path, written: Path, own: Path) -> str:
+    """What the import's check says: the site's data is valid with the files written into
+    it, or would be with those written elsewhere copied in."""
+    if Path(written).resolve() == (site / own).resolve():
+        return "The site's data is valid."
+    return f"The site's data would be valid with them in {site / own}."
 
 
 @click.group("export")
@@ -173,7 +211,8 @@ def export_plan_command(ctx: click.Context, file: Path, site: Path | None,
         click.echo(f'{file.name}: the export writes an Excel workbook; name the file with '
                    f'".xlsx", e.g. plan.xlsx', err=True)
         sys.exit(1)
-    done = _run(ctx, lambda: export_plan(site, file), site)
+    done = _run(ctx, lambda: (_places(site, files={file: ((".xlsx",), Path("plan.xlsx"))}),
+                              export_plan(site, file))[1], site)
     click.echo(f"Wrote {_count(done.areas, 'area')} and {_count(done.actions, 'action')} to "
                f"{done.path}.")
 

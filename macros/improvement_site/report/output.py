@@ -10,7 +10,7 @@ import os
 from datetime import datetime, time, timezone
 from pathlib import Path
 
-from improvement_site.lifecycle import write_atomic
+from improvement_site.lifecycle import check_output_file, write_atomic
 from improvement_site.model.sitedata import SiteData
 from improvement_site.publish.history import History
 from improvement_site.report import charts as report_charts
@@ -101,6 +101,7 @@ def write_file(site_dir: Path, out: Path, *, audience: str, cache_root: Path,
     if suffix not in FORMATS:
         raise ReportError(f'cannot write a "{suffix or Path(out).name}" report: name the '
                           "file .pdf or .docx")
+    check_output_file(out, site_dir)  # never into data/ or content/ (raises UnsafeOutput)
     data_dir = (Path(site_dir) / "data").resolve()
     data = for_audience(full_data(data_dir), audience)  # raises DataError, every problem
     history = load_history(data, data_dir, audience)

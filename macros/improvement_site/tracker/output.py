@@ -109,10 +109,17 @@ def write_file(path: Path, text: str) -> bool:
     return True
 
 
-def replace_yaml_files(folder: Path, files: dict[str, str]) -> tuple[int, list[str]]:
+def replace_yaml_files(folder: Path, files: dict[str, str], *,
+                       own: bool = True) -> tuple[int, list[str]]:
     """Make `folder`'s YAML files exactly `files` (name → text), keeping any other files.
     The new folder is built beside the old one and swapped in, so a failure part-way leaves
-    the old folder as it was. Returns (files changed, names removed)."""
+    the old folder as it was. Returns (files changed, names removed).
+
+    A folder that is not the site's own plan folder (`own` False: an import's --out) is
+    someone else's: only the files named are written, one by one, and nothing else in it is
+    removed, moved or copied."""
+    if not own:
+        return sum(write_file(folder / name, text) for name, text in files.items()), []
     folder.parent.mkdir(parents=True, exist_ok=True)
     old_names = {p.name for p in folder.glob("*.y*ml")} if folder.is_dir() else set()
     changed = sum(1 for name, text in files.items()

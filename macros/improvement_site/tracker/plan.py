@@ -390,7 +390,8 @@ def import_plan(source: Path, site: Path = Path("."), out: Path | None = None,
     found = check_site_with(site, {f"plan/{name}": text for name, text in files.items()}, "plan")
     if found:
         raise ImportFailed(source.name, site_problems(source.name, found, origin))
-    target = Path(out) if out is not None else site / "data" / "plan"
-    changed, removed = replace_yaml_files(target, files)
+    own = site / "data" / "plan"
+    target = Path(out) if out is not None else own
+    changed, removed = replace_yaml_files(target, files, own=target.resolve() == own.resolve())
     actions = sum(len(o.actions) for a in reader.areas.values() for o in a.outcomes)
     return PlanImport(len(files), actions, files, changed, tuple(removed))
