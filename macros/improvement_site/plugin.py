@@ -29,7 +29,8 @@ from improvement_site.charts.output import ChartRegistry, FigureCache
 from improvement_site.model.glossary import abbreviations_markdown
 from improvement_site.model.labels import long_date
 from improvement_site.publish.audience import AudienceError, chosen_audience, for_audience
-from improvement_site.data.problems import DataError
+from improvement_site.data.problems import DataError, Problem
+from improvement_site.data.sitefiles import refusal, site_rel
 from improvement_site.pages.fingerprints import page_hashes, write_stub
 from improvement_site.pages.page_checks import check_pages
 from improvement_site.pages.theme_html import FILTERS as THEME_FILTERS
@@ -181,6 +182,7 @@ class ImprovementSitePlugin(BasePlugin[_Options]):
 
     def on_files(self, files: Files, *, config) -> Files:
         data = self.data
+        _refuse_links(files, Path(config.docs_dir), self.data_dir.parent)
         if config.extra["improvement_site"]["audience"] != "committee":
             # Hand-written pages marked `audience: committee` in their front matter stay out.
             for file in list(files.documentation_pages()):
@@ -264,6 +266,21 @@ class ImprovementSitePlugin(BasePlugin[_Options]):
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_text(markdown, encoding="utf-8")
         return markdown
+
+
+def _refuse_links(files: Files, docs_dir: Path, site_dir: Path) -> None:
+    """MkDocs collects docs_dir following links; `validate` and `check_pages` refused them
+    already, so one here means the folder changed since: refuse again, never copy it."""
+    problems = []
+    for file in files:
+        path = Path(os.path.abspath(file.abs_src_path or docs_dir))
+        if file.generated_by or not path.is_relative_to(docs_dir):
+            continue  # ours, or the theme's own files
+        said = refusal(path, docs_dir)
+        if said:
+            problems.append(Problem(site_rel(path, site_dir), 0, "", said))
+    if problems:
+        raise PluginError(DataError(problems).report())
 
 
 def _page_audience(file: File) -> str:

@@ -6,6 +6,7 @@ Files → parsed with lines (yamlfile) → validated per record (schema) → che
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +15,7 @@ from pydantic import TypeAdapter, ValidationError
 from improvement_site.model import schema
 from improvement_site.data.checks import Salvage, check_site
 from improvement_site.data.files import IMAGE_SUFFIXES, unknown_files
+from improvement_site.data.sitefiles import refused_in
 from improvement_site.model.glossary import merged_glossary
 from improvement_site.model.sitedata import SiteData
 from improvement_site.data.problems import DataError, Problem, describe, pydantic_message
@@ -159,17 +161,24 @@ def _cached(reader: Reader, path: Path, extra: Any, read):
 
 def load_site(data_dir: Path | str) -> SiteData:
     """Read and validate a data folder. Raises DataError listing every problem found."""
-    data_dir = Path(data_dir).resolve()
+    # Not resolved: a data/ that is itself a link must be seen as one, and refused.
+    data_dir = Path(os.path.abspath(data_dir))
     reader = Reader(data_dir)
-    if not data_dir.is_dir():
+    if not data_dir.is_dir() and not data_dir.is_symlink():
         raise DataError([Problem(reader.rel(data_dir), 0, "", "is not a folder; a site "
                                  "needs data/ with site.yaml in it")])
+    # Links and special files, anywhere in data/, before anything is read: never followed.
+    refused = refused_in(data_dir, reader.site_dir)
+    if refused and refused[0].file == reader.rel(data_dir):
+        raise DataError(refused)
+    reader.problems.extend(refused)
     site = _read_site(reader)
     # The logo named in site.yaml is a file the site reads; if site.yaml could not be read,
     # any image stays unremarked rather than reported on a guess.
-    reader.problems.extend(unknown_files(
+    named = {p.file for p in refused}
+    reader.problems.extend(p for p in unknown_files(
         data_dir, reader.rel, named=(site.logo,) if site and site.logo else (),
-        suffixes=() if site else IMAGE_SUFFIXES))
+        suffixes=() if site else IMAGE_SUFFIXES) if p.file not in named)
     areas = []
     plan_dir = data_dir / "plan"
     for path in sorted(plan_dir.glob("*.yaml")) + sorted(plan_dir.glob("*.yml")):
@@ -202,6 +211,7 @@ def load_site(data_dir: Path | str) -> SiteData:
     )
     reader.problems.extend(check_site(data, reader.written_ids, reader.salvaged))
     if reader.problems or site is None:
-        raise DataError(reader.problems)
+        # A refused file is named once, however many readers came to it.
+        raise DataError(list(dict.fromkeys(reader.problems)))
     return data
 

@@ -21,6 +21,7 @@ from jinja2 import meta, nodes
 
 from improvement_site.data.checks import FILES
 from improvement_site.data.problems import Problem, did_you_mean
+from improvement_site.data.sitefiles import refusal, refused_in
 from improvement_site.model.sitedata import SiteData
 from improvement_site.pages.macros import MACROS
 
@@ -43,11 +44,16 @@ def check_pages(data: SiteData, docs_dir: Path, site_dir: Path,
     if not docs_dir.is_dir():
         return []
     checker = _Checker(data, docs_dir, Path(site_dir), macros)
-    problems: list[Problem] = []
+    # Links and special files are refused before any page is read (MkDocs would follow them
+    # and publish what they point at); a refused page is not read, so never quoted.
+    problems: list[Problem] = refused_in(docs_dir, Path(site_dir))
+    if problems and problems[0].file == checker.rel(docs_dir):
+        return problems
     for path in sorted(docs_dir.rglob("*.md")):
         if any(part.startswith(".") for part in path.relative_to(docs_dir).parts):
             continue  # MkDocs leaves hidden files out of the site
-        problems += checker.page(path)
+        if refusal(path, docs_dir) is None:
+            problems += checker.page(path)
     return problems
 
 
