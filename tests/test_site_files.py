@@ -9,6 +9,7 @@ never quoted and never published; nothing is written.
 
 from __future__ import annotations
 
+import io
 import os
 import shutil
 import threading
@@ -16,13 +17,16 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from lxml import etree
 
 from helpers import commit_all, git, init_repo
 from improvement_site.cli.main import main
+from improvement_site.data.logo import MAX_LOGO_BYTES, LogoRefused, sanitised_svg
 
 MINIMAL = Path(__file__).resolve().parent / "fixtures" / "minimal"
 SECRET = "TOKEN-5f3a-do-not-publish"
 LINKED = "is a symbolic link, which the site does not follow"
+SVG = "http://www.w3.org/2000/svg"
 
 
 def invoke(*args) -> object:
@@ -155,3 +159,159 @@ def test_release_refuses_a_tagged_link_and_publishes_nothing(tmp_path, secret):
     assert f"content/passwd.txt: {LINKED}" in result.output
     assert SECRET not in result.output
     assert "gh-pages" not in git(repo, "branch", "--list")
+
+
+# -- the logo -----------------------------------------------------------------------------------
+
+INKSCAPE = f"""<?xml version="1.0" encoding="UTF-8" standalone="no"?>
+<!-- Created with Inkscape (http://www.inkscape.org/) -->
+<svg xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:cc="http://creativecommons.org/ns#"
+   xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns:svg="{SVG}" xmlns="{SVG}"
+   xmlns:xlink="http://www.w3.org/1999/xlink"
+   xmlns:sodipodi="http://sodipodi.sourceforge.net/DTD/sodipodi-0.dtd"
+   xmlns:inkscape="http://www.inkscape.org/namespaces/inkscape"
+   width="120" height="40" viewBox="0 0 120 40" version="1.1" id="svg8"
+   inkscape:version="1.2.2 (b0a8486541, 2022-12-01)" sodipodi:docname="crest.svg">
+  <defs id="defs2">
+    <linearGradient inkscape:collect="always" id="sky"><stop offset="0" stop-color="#1d4f91"/>
+      <stop offset="1" stop-color="#0b2545"/></linearGradient>
+  </defs>
+  <sodipodi:namedview id="base" pagecolor="#ffffff" inkscape:zoom="2.8" showgrid="false"/>
+  <metadata id="metadata5"><rdf:RDF><cc:Work rdf:about=""><dc:format>image/svg+xml</dc:format>
+    <dc:type rdf:resource="http://purl.org/dc/dcmitype/StillImage"/></cc:Work></rdf:RDF>
+  </metadata>
+  <g inkscape:label="Layer 1" inkscape:groupmode="layer" id="layer1">
+    <rect id="shield" x="0" y="0" width="40" height="40" fill="url(#sky)"
+       style="fill-opacity:1;stroke:none"/>
+    <use xlink:href="#shield" x="80"/>
+    <circle cx="60" cy="20" r="15" style="fill:#e8a33d;stroke:#0b2545;stroke-width:2"/>
+  </g>
+</svg>
+"""
+
+ILLUSTRATOR = f"""<?xml version="1.0" encoding="utf-8"?>
+<!-- Generator: Adobe Illustrator 27.0.0, SVG Export Plug-In . SVG Version: 6.00 Build 0)  -->
+<!DOCTYPE svg PUBLIC "-//W3C//DTD SVG 1.1//EN" "http://www.w3.org/Graphics/SVG/1.1/DTD/svg11.dtd">
+<svg version="1.1" id="Layer_1" xmlns="{SVG}" xmlns:xlink="http://www.w3.org/1999/xlink"
+  x="0px" y="0px" viewBox="0 0 200 100" style="enable-background:new 0 0 200 100;"
+  xml:space="preserve" width="200" height="100">
+<style type="text/css">
+  .st0{{fill:#1D4F91;}}
+  .st1{{fill:none;stroke:#FFFFFF;stroke-width:6;stroke-miterlimit:10;}}
+</style>
+<title>Example Borough Council</title>
+<g id="crest" data-name="Crest">
+  <rect class="st0" width="200" height="100"/>
+  <polyline class="st1" points="20,80 100,20 180,80"/>
+</g>
+</svg>
+"""
+
+
+def render(svg: bytes):
+    """The drawing as pixels (resvg, through vl-convert, as charts are)."""
+    import vl_convert
+    from PIL import Image
+    return Image.open(io.BytesIO(vl_convert.svg_to_png(svg.decode("utf-8")))).convert("RGBA")
+
+
+@pytest.mark.parametrize("logo", [INKSCAPE, ILLUSTRATOR], ids=["inkscape", "illustrator"])
+def test_real_logos_come_through_and_draw_the_same(logo):
+    original = logo.encode("utf-8")
+    clean = sanitised_svg(original)
+    tree = etree.fromstring(clean)
+    names = {etree.QName(el).localname for el in tree.iter() if isinstance(el.tag, str)}
+    assert not names & {"metadata", "namedview", "script"}
+    assert b"inkscape:" not in clean and b"sodipodi:" not in clean
+    before, after = render(original), render(clean)
+    assert before.tobytes() == after.tobytes()
+    assert len(after.getcolors(1 << 16) or ()) > 2  # it draws: colours, not one blank
+
+
+def test_the_built_sites_logo_carries_no_script(site):
+    # A drawing with something active in each of the places an editor would not look.
+    logo = INKSCAPE.replace("<metadata", "<foreignObject><body xmlns='http://www.w3.org/1999/"
+                            "xhtml'><script>alert(1)</script></body></foreignObject><metadata")
+    logo = logo.replace("</g>", "<animate attributeName='href' to='javascript:alert(1)'/></g>")
+    (site / "data" / "logo.svg").write_text(logo, encoding="utf-8")
+    set_logo(site, "logo.svg")
+    result = invoke("build", site)
+    assert result.exit_code == 0, result.output
+    built = (site / "site" / "assets" / "logo.svg").read_bytes()
+    tree = etree.fromstring(built)
+    for element in tree.iter():
+        assert etree.QName(element).namespace == SVG
+        assert etree.QName(element).localname not in ("script", "foreignObject", "animate")
+        for name, value in element.attrib.items():
+            assert not etree.QName(name).localname.startswith("on")
+            assert "javascript" not in value
+    assert b"<circle" in built and b'href="#shield"' in built
+    header = (site / "site" / "index.html").read_text(encoding="utf-8")
+    assert 'src="assets/logo.svg"' in header
+
+
+REFUSED_SVG = {
+    "script": (f'<svg xmlns="{SVG}"><script>alert(document.domain)</script>'
+               f'<rect width="9" height="9"/></svg>', "holds a <script>"),
+    "event attribute": (f'<svg xmlns="{SVG}" onload="alert(1)"><rect width="9" height="9"/>'
+                        f'</svg>', 'has an event attribute (onload="...")'),
+    "external href": (f'<svg xmlns="{SVG}" xmlns:x="http://www.w3.org/1999/xlink"><use '
+                      f'x:href="https://evil.example/a.svg#x"/></svg>',
+                      "refers to something outside the file"),
+    "javascript link": (f'<svg xmlns="{SVG}"><image href="javascript:alert(1)"/></svg>',
+                        "refers to something outside the file"),
+    "svg in an image": (f'<svg xmlns="{SVG}"><image href="data:image/svg+xml;base64,PHN2Zz4="/>'
+                        f'</svg>', "refers to something outside the file"),
+    "css import": (f'<svg xmlns="{SVG}"><style>@import "https://evil.example/x.css";</style>'
+                   f'<rect width="9" height="9"/></svg>', "its <style> refers to"),
+    "css url": (f'<svg xmlns="{SVG}"><rect width="9" height="9" '
+                f'style="fill:url(\'https://evil.example/p\')"/></svg>', "refers to something"),
+    "css escape": (f'<svg xmlns="{SVG}"><style>rect{{fill:\\75 rl(https://e.example)}}</style>'
+                   f'<rect width="9" height="9"/></svg>', "its <style> refers to"),
+    "entities": ('<?xml version="1.0"?><!DOCTYPE svg [<!ENTITY a "aaaaaaaaaa">'
+                 '<!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">]>'
+                 f'<svg xmlns="{SVG}"><text>&b;</text></svg>', "declares entities"),
+    "external entity": ('<?xml version="1.0"?><!DOCTYPE svg [<!ENTITY e SYSTEM '
+                        '"file:///etc/passwd">]>'
+                        f'<svg xmlns="{SVG}"><text>&e;</text></svg>', "declares entities"),
+    "not svg": ('<html><body><script>alert(1)</script></body></html>',
+                "outermost element should be <svg"),
+    "not xml": (f'<svg xmlns="{SVG}"><rect></svg>', "the XML is broken"),
+    "nothing to draw": (f'<svg xmlns="{SVG}"><title>x</title><metadata/></svg>',
+                        "nothing left to draw"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(REFUSED_SVG))
+def test_an_svg_that_is_more_than_a_drawing_is_refused(case):
+    text, words = REFUSED_SVG[case]
+    with pytest.raises(LogoRefused, match=None) as caught:
+        sanitised_svg(text.encode("utf-8"))
+    assert words in str(caught.value)
+
+
+def test_a_hostile_logo_fails_validate_and_build(site):
+    (site / "data" / "logo.svg").write_text(REFUSED_SVG["script"][0], encoding="utf-8")
+    set_logo(site, "logo.svg")
+    refused(site, "data/logo.svg: holds a <script>, which would run on the site")
+
+
+@pytest.mark.parametrize("name, content, words", [
+    ("logo.png", b"<svg xmlns='http://www.w3.org/2000/svg'/>", "is named .png but is not a PNG"),
+    ("logo.svg", b"\x89PNG\r\n\x1a\n" + b"\0" * 32, "is named .svg but is not an SVG"),
+    ("logo.png", b"\x89PNG\r\n\x1a\n" + b"\0" * MAX_LOGO_BYTES, "larger than 1,024 KB"),
+])
+def test_a_logo_is_judged_by_its_bytes_and_size(site, name, content, words):
+    (site / "data" / name).write_bytes(content)
+    set_logo(site, name)
+    refused(site, f"data/{name}: ", words)
+
+
+def test_a_png_logo_is_published_as_it_is(site):
+    png = render(INKSCAPE.encode("utf-8"))
+    out = io.BytesIO()
+    png.save(out, format="PNG")
+    (site / "data" / "logo.png").write_bytes(out.getvalue())
+    set_logo(site, "logo.png")
+    assert invoke("build", site).exit_code == 0
+    assert (site / "site" / "assets" / "logo.png").read_bytes() == out.getvalue()

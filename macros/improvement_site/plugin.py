@@ -29,6 +29,7 @@ from improvement_site.charts.output import ChartRegistry, FigureCache
 from improvement_site.model.glossary import abbreviations_markdown
 from improvement_site.model.labels import long_date
 from improvement_site.publish.audience import AudienceError, chosen_audience, for_audience
+from improvement_site.data.logo import LogoRefused, read_logo
 from improvement_site.data.problems import DataError, Problem
 from improvement_site.data.sitefiles import refusal, site_rel
 from improvement_site.pages.fingerprints import page_hashes, write_stub
@@ -206,9 +207,14 @@ class ImprovementSitePlugin(BasePlugin[_Options]):
                      IFRAME_WORKER.removeprefix("assets/")):
             files.append(File.generated(config, f"assets/{name}",
                                         abs_src_path=str(ASSETS_DIR / name)))
-        if data.site.logo:
-            files.append(File.generated(config, config.theme["logo"],
-                                        abs_src_path=str(data.root / "data" / data.site.logo)))
+        if data.site.logo:  # as validated: a PNG as it is, an SVG rebuilt as a drawing only
+            logo = self.data_dir / data.site.logo
+            try:
+                content = read_logo(logo, self.data_dir.parent)
+            except LogoRefused as exc:
+                raise PluginError(str(Problem(site_rel(logo, self.data_dir.parent), 0, "",
+                                                  str(exc)))) from None
+            files.append(File.generated(config, config.theme["logo"], content=content))
         if not config.nav:
             extra = [f.src_uri for f in sorted(files.documentation_pages(),
                                                key=lambda f: f.src_uri)

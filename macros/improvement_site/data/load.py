@@ -15,6 +15,7 @@ from pydantic import TypeAdapter, ValidationError
 from improvement_site.model import schema
 from improvement_site.data.checks import Salvage, check_site
 from improvement_site.data.files import IMAGE_SUFFIXES, unknown_files
+from improvement_site.data.logo import LogoRefused, read_logo
 from improvement_site.data.sitefiles import refused_in
 from improvement_site.model.glossary import merged_glossary
 from improvement_site.model.sitedata import SiteData
@@ -179,6 +180,7 @@ def load_site(data_dir: Path | str) -> SiteData:
     reader.problems.extend(p for p in unknown_files(
         data_dir, reader.rel, named=(site.logo,) if site and site.logo else (),
         suffixes=() if site else IMAGE_SUFFIXES) if p.file not in named)
+    _check_logo(reader, site, named)
     areas = []
     plan_dir = data_dir / "plan"
     for path in sorted(plan_dir.glob("*.yaml")) + sorted(plan_dir.glob("*.yml")):
@@ -214,4 +216,15 @@ def load_site(data_dir: Path | str) -> SiteData:
         # A refused file is named once, however many readers came to it.
         raise DataError(list(dict.fromkeys(reader.problems)))
     return data
+
+
+def _check_logo(reader: Reader, site: schema.Site | None, refused: set[str]) -> None:
+    """The logo as it would be published (data/logo.py); a missing one is checks.py's."""
+    path = reader.data_dir / site.logo if site and site.logo else None
+    if path is None or reader.rel(path) in refused or not os.path.lexists(path):
+        return
+    try:
+        read_logo(path, reader.site_dir)
+    except LogoRefused as exc:
+        reader.problem(path, 0, "", str(exc))
 
