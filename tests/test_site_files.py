@@ -122,6 +122,20 @@ def test_a_pipe_in_data_is_refused_not_waited_on(site):
     assert "data/glossary.yaml: is not a regular file" in done[0].output
 
 
+def test_import_refuses_a_linked_data_file_and_writes_nothing(site, secret):
+    """import checks the site with its new files in a copy of data/: the copy keeps links as
+    links, so they are refused there too, not copied as the files they point at."""
+    plan = Path(__file__).resolve().parent / "fixtures" / "import" / "plan.csv"
+    (site / "data" / "glossary.yaml").unlink()
+    (site / "data" / "glossary.yaml").symlink_to(secret)
+    before = sorted((site / "data" / "plan").iterdir())
+    result = invoke("import", "plan", plan, site)
+    assert result.exit_code == 1, result.output
+    assert f"data/glossary.yaml: {LINKED}" in result.output
+    assert SECRET not in result.output
+    assert sorted((site / "data" / "plan").iterdir()) == before
+
+
 # -- links in content/ ------------------------------------------------------------------------
 
 def test_a_linked_content_page_and_folder_are_refused(site, secret):
