@@ -175,6 +175,19 @@ def test_release_refuses_a_tagged_link_and_publishes_nothing(tmp_path, secret):
     assert "gh-pages" not in git(repo, "branch", "--list")
 
 
+def test_demo_refuses_a_linked_file_of_its_source(secret, tmp_path):
+    """demo copies the source site into a throw-away repository: links stay links there, so
+    its first release refuses them as any build does."""
+    root, source = MINIMAL.parents[2], tmp_path / "source"
+    for name in ("data", "content", "examples/nottingham-2023-01-26"):
+        shutil.copytree(root / name, source / name)
+    (source / "content" / "passwd.txt").symlink_to(secret)
+    result = invoke("demo", "--no-serve", "--source", source, "--out", tmp_path / "demo")
+    assert result.exit_code == 1, result.output
+    assert f"content/passwd.txt: {LINKED}" in result.output
+    assert SECRET not in result.output
+
+
 # -- the logo -----------------------------------------------------------------------------------
 
 INKSCAPE = f"""<?xml version="1.0" encoding="UTF-8" standalone="no"?>
