@@ -91,6 +91,7 @@ def test_a_linked_plan_folder_and_data_folder_are_refused(site, tmp_path):
     shutil.move(site / "data" / "plan", elsewhere)
     (site / "data" / "plan").symlink_to(elsewhere)
     refused(site, f"data/plan: {LINKED}")
+    assert ".yaml: is a symbolic link" not in invoke("validate", site).output  # not each file
     shutil.move(site / "data", tmp_path / "data")
     (site / "data").symlink_to(tmp_path / "data")
     refused(site, f"data: {LINKED}")

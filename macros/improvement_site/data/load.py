@@ -183,7 +183,8 @@ def load_site(data_dir: Path | str) -> SiteData:
     _check_logo(reader, site, named)
     areas = []
     plan_dir = data_dir / "plan"
-    for path in sorted(plan_dir.glob("*.yaml")) + sorted(plan_dir.glob("*.yml")):
+    linked = reader.rel(plan_dir) in named  # refused as a folder: its files are not looked at
+    for path in [] if linked else sorted(plan_dir.glob("*.yaml")) + sorted(plan_dir.glob("*.yml")):
         area = _cached(reader, path, None, lambda: _read_area(reader, path))
         if area is not None:
             areas.append(area)

@@ -13,7 +13,7 @@ from pydantic import ValidationError
 from improvement_site.model import schema
 from improvement_site.data.checks import Salvage, salvage
 from improvement_site.data.problems import Problem, describe, pydantic_message
-from improvement_site.data.sitefiles import read_bytes, refusal
+from improvement_site.data.sitefiles import read_bytes, refusal, site_rel
 from improvement_site.data.yamlfile import AliasError, DuplicateKeyError, LineDict, line_of, parse
 
 # A data file larger than this is almost certainly a mistake (a pasted export, a binary);
@@ -53,10 +53,7 @@ class Reader:
                                                      text, re.M))
 
     def rel(self, path: Path) -> str:
-        try:
-            return path.relative_to(self.site_dir).as_posix()
-        except ValueError:
-            return path.as_posix()
+        return site_rel(path, self.site_dir)
 
     def problem(self, path: Path | str, line: int, record: str, message: str) -> None:
         name = path if isinstance(path, str) else self.rel(path)

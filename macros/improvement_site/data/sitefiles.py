@@ -18,8 +18,8 @@ from improvement_site.data.problems import Problem
 
 LINK = ("is a symbolic link, which the site does not follow (it could publish a file from "
         "the computer that builds the site); replace the link with the file itself")
-SPECIAL = ("is not a regular file (a device, pipe or socket), which the site does not read; "
-           "replace it with the file itself")
+SPECIAL = ("is not a regular file (a folder, device, pipe or socket), which the site does not "
+           "read; replace it with the file itself")
 OUTSIDE = "is outside the site's folder, which the site does not read; copy the file into it"
 
 
