@@ -160,6 +160,18 @@ def test_a_link_made_after_validation_is_still_not_copied(site, secret, monkeypa
     assert not (site / "site").exists()
 
 
+def test_a_link_in_the_themes_custom_folder_is_not_copied(site, secret):
+    """A site's own theme folder (mkdocs.yml `custom_dir`) is copied by MkDocs too."""
+    (site / "mkdocs.yml").write_text("theme:\n  custom_dir: overrides\n", encoding="utf-8")
+    (site / "overrides" / "assets").mkdir(parents=True)
+    (site / "overrides" / "assets" / "leak.txt").symlink_to(secret)
+    result = invoke("build", site)
+    assert result.exit_code == 1, result.output
+    assert f"overrides/assets/leak.txt: {LINKED}" in result.output
+    assert SECRET not in result.output
+    assert not (site / "site").exists()
+
+
 # -- release ------------------------------------------------------------------------------------
 
 def test_release_refuses_a_tagged_link_and_publishes_nothing(tmp_path, secret):

@@ -183,7 +183,9 @@ class ImprovementSitePlugin(BasePlugin[_Options]):
 
     def on_files(self, files: Files, *, config) -> Files:
         data = self.data
-        _refuse_links(files, Path(config.docs_dir), self.data_dir.parent)
+        custom = config.theme.custom_dir  # a site's own theme folder, copied by MkDocs too
+        _refuse_links(files, [Path(config.docs_dir), *([Path(custom)] if custom else [])],
+                      self.data_dir.parent)
         if config.extra["improvement_site"]["audience"] != "committee":
             # Hand-written pages marked `audience: committee` in their front matter stay out.
             for file in list(files.documentation_pages()):
@@ -274,15 +276,18 @@ class ImprovementSitePlugin(BasePlugin[_Options]):
         return markdown
 
 
-def _refuse_links(files: Files, docs_dir: Path, site_dir: Path) -> None:
-    """MkDocs collects docs_dir following links; `validate` and `check_pages` refused them
-    already, so one here means the folder changed since: refuse again, never copy it."""
+def _refuse_links(files: Files, roots: list[Path], site_dir: Path) -> None:
+    """MkDocs collects docs_dir, and a theme's custom_dir, following links. `check_pages`
+    refused links in docs_dir already, so one here is in the site's custom_dir (which
+    `validate` does not look at) or appeared since: refuse it, never copy it."""
+    roots = [Path(os.path.abspath(root)) for root in roots]
     problems = []
     for file in files:
-        path = Path(os.path.abspath(file.abs_src_path or docs_dir))
-        if file.generated_by or not path.is_relative_to(docs_dir):
-            continue  # ours, or the theme's own files
-        said = refusal(path, docs_dir)
+        path = Path(os.path.abspath(file.abs_src_path or site_dir))
+        root = next((r for r in roots if path.is_relative_to(r)), None)
+        if file.generated_by or root is None:
+            continue  # ours, or the installed theme's own files
+        said = refusal(path, root)
         if said:
             problems.append(Problem(site_rel(path, site_dir), 0, "", said))
     if problems:
