@@ -30,7 +30,9 @@ from improvement_site.charts.output import ChartRegistry, FigureCache
 from improvement_site.model.glossary import abbreviations_markdown
 from improvement_site.model.labels import long_date
 from improvement_site.publish.audience import AudienceError, chosen_audience, for_audience
+from improvement_site.data.logo import LogoRefused, read_logo
 from improvement_site.data.problems import DataError, Problem
+from improvement_site.data.sitefiles import refusal, site_rel
 from improvement_site.pages import front_matter
 from improvement_site.pages.fingerprints import page_hashes, write_stub
 from improvement_site.pages.page_checks import check_front_matter, check_pages
@@ -189,6 +191,9 @@ class ImprovementSitePlugin(BasePlugin[_Options]):
 
     def on_files(self, files: Files, *, config) -> Files:
         data = self.data
+        custom = config.theme.custom_dir  # a site's own theme folder, copied by MkDocs too
+        _refuse_links(files, [Path(config.docs_dir), *([Path(custom)] if custom else [])],
+                      self.data_dir.parent)
         if config.extra["improvement_site"]["audience"] != "committee":
             # Only pages whose front matter says public (or says nothing) stay; on_config has
             # refused any page it could not read, so a page here that cannot be read fails.
@@ -217,9 +222,14 @@ class ImprovementSitePlugin(BasePlugin[_Options]):
                      IFRAME_WORKER.removeprefix("assets/")):
             files.append(File.generated(config, f"assets/{name}",
                                         abs_src_path=str(ASSETS_DIR / name)))
-        if data.site.logo:
-            files.append(File.generated(config, config.theme["logo"],
-                                        abs_src_path=str(data.root / "data" / data.site.logo)))
+        if data.site.logo:  # as validated: a PNG as it is, an SVG rebuilt as a drawing only
+            logo = self.data_dir / data.site.logo
+            try:
+                content = read_logo(logo, self.data_dir.parent)
+            except LogoRefused as exc:
+                raise PluginError(str(Problem(site_rel(logo, self.data_dir.parent), 0, "",
+                                                  str(exc)))) from None
+            files.append(File.generated(config, config.theme["logo"], content=content))
         if not config.nav:
             extra = [f.src_uri for f in sorted(files.documentation_pages(),
                                                key=lambda f: f.src_uri)
@@ -299,6 +309,24 @@ def _menu_without(nav: list, left_out: set[str]) -> list:
 
 def _menu_path(target: str) -> str:
     return posixpath.normpath(target.replace("\\", "/")).lstrip("/")
+
+
+def _refuse_links(files: Files, roots: list[Path], site_dir: Path) -> None:
+    """MkDocs collects docs_dir, and a theme's custom_dir, following links. `check_pages`
+    refused links in docs_dir already, so one here is in the site's custom_dir (which
+    `validate` does not look at) or appeared since: refuse it, never copy it."""
+    roots = [Path(os.path.abspath(root)) for root in roots]
+    problems = []
+    for file in files:
+        path = Path(os.path.abspath(file.abs_src_path or site_dir))
+        root = next((r for r in roots if path.is_relative_to(r)), None)
+        if file.generated_by or root is None:
+            continue  # ours, or the installed theme's own files
+        said = refusal(path, root)
+        if said:
+            problems.append(Problem(site_rel(path, site_dir), 0, "", said))
+    if problems:
+        raise PluginError(DataError(problems).report())
 
 
 def _page_audience(file: File) -> str:

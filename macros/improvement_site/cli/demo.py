@@ -130,7 +130,9 @@ def _copy_site(source: Path, site: Path, overlay: Path | None) -> None:
         own = overlay.parent / name if overlay is not None and name == "content" else None
         origin = own if own is not None and own.is_dir() else source / name
         if origin.is_dir():
-            shutil.copytree(origin, site / name,
+            # Links kept as links, for the build to refuse (data/sitefiles.py), never copied
+            # as the files of this computer they point at.
+            shutil.copytree(origin, site / name, symlinks=True,
                             ignore=shutil.ignore_patterns(".cache", "__pycache__"))
     if overlay is None:
         return

@@ -6,6 +6,7 @@ Files → parsed with lines (yamlfile) → validated per record (schema) → che
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +15,8 @@ from pydantic import TypeAdapter, ValidationError
 from improvement_site.model import schema
 from improvement_site.data.checks import Salvage, check_site
 from improvement_site.data.files import IMAGE_SUFFIXES, unknown_files
+from improvement_site.data.logo import LogoRefused, read_logo
+from improvement_site.data.sitefiles import refused_in
 from improvement_site.model.glossary import merged_glossary
 from improvement_site.model.sitedata import SiteData
 from improvement_site.data.problems import DataError, Problem, describe, pydantic_message
@@ -159,20 +162,29 @@ def _cached(reader: Reader, path: Path, extra: Any, read):
 
 def load_site(data_dir: Path | str) -> SiteData:
     """Read and validate a data folder. Raises DataError listing every problem found."""
-    data_dir = Path(data_dir).resolve()
+    # Not resolved: a data/ that is itself a link must be seen as one, and refused.
+    data_dir = Path(os.path.abspath(data_dir))
     reader = Reader(data_dir)
-    if not data_dir.is_dir():
+    if not data_dir.is_dir() and not data_dir.is_symlink():
         raise DataError([Problem(reader.rel(data_dir), 0, "", "is not a folder; a site "
                                  "needs data/ with site.yaml in it")])
+    # Links and special files, anywhere in data/, before anything is read: never followed.
+    refused = refused_in(data_dir, reader.site_dir)
+    if refused and refused[0].file == reader.rel(data_dir):
+        raise DataError(refused)
+    reader.problems.extend(refused)
     site = _read_site(reader)
     # The logo named in site.yaml is a file the site reads; if site.yaml could not be read,
     # any image stays unremarked rather than reported on a guess.
-    reader.problems.extend(unknown_files(
+    named = {p.file for p in refused}
+    reader.problems.extend(p for p in unknown_files(
         data_dir, reader.rel, named=(site.logo,) if site and site.logo else (),
-        suffixes=() if site else IMAGE_SUFFIXES))
+        suffixes=() if site else IMAGE_SUFFIXES) if p.file not in named)
+    _check_logo(reader, site, named)
     areas = []
     plan_dir = data_dir / "plan"
-    for path in sorted(plan_dir.glob("*.yaml")) + sorted(plan_dir.glob("*.yml")):
+    linked = reader.rel(plan_dir) in named  # refused as a folder: its files are not looked at
+    for path in [] if linked else sorted(plan_dir.glob("*.yaml")) + sorted(plan_dir.glob("*.yml")):
         area = _cached(reader, path, None, lambda: _read_area(reader, path))
         if area is not None:
             areas.append(area)
@@ -202,6 +214,18 @@ def load_site(data_dir: Path | str) -> SiteData:
     )
     reader.problems.extend(check_site(data, reader.written_ids, reader.salvaged))
     if reader.problems or site is None:
-        raise DataError(reader.problems)
+        # A refused file is named once, however many readers came to it.
+        raise DataError(list(dict.fromkeys(reader.problems)))
     return data
+
+
+def _check_logo(reader: Reader, site: schema.Site | None, refused: set[str]) -> None:
+    """The logo as it would be published (data/logo.py); a missing one is checks.py's."""
+    path = reader.data_dir / site.logo if site and site.logo else None
+    if path is None or reader.rel(path) in refused or not os.path.lexists(path):
+        return
+    try:
+        read_logo(path, reader.site_dir)
+    except LogoRefused as exc:
+        reader.problem(path, 0, "", str(exc))
 

@@ -13,6 +13,7 @@ from pydantic import ValidationError
 from improvement_site.model import schema
 from improvement_site.data.checks import Salvage, salvage
 from improvement_site.data.problems import Problem, describe, pydantic_message
+from improvement_site.data.sitefiles import read_bytes, refusal, site_rel
 from improvement_site.data.yamlfile import AliasError, DuplicateKeyError, LineDict, line_of, parse
 
 # A data file larger than this is almost certainly a mistake (a pasted export, a binary);
@@ -52,10 +53,7 @@ class Reader:
                                                      text, re.M))
 
     def rel(self, path: Path) -> str:
-        try:
-            return path.relative_to(self.site_dir).as_posix()
-        except ValueError:
-            return path.as_posix()
+        return site_rel(path, self.site_dir)
 
     def problem(self, path: Path | str, line: int, record: str, message: str) -> None:
         name = path if isinstance(path, str) else self.rel(path)
@@ -64,16 +62,15 @@ class Reader:
     # -- raw text ------------------------------------------------------------------------
 
     def read_text(self, path: Path) -> str | None:
-        try:
+        raw = read_bytes(path, self.site_dir, MAX_FILE_BYTES)
+        if isinstance(raw, str):  # a link, a special file: refused, never read or quoted
+            self.problem(path, 0, "", raw)
+            return None
+        if len(raw) > MAX_FILE_BYTES:
             size = path.stat().st_size
-            if size > MAX_FILE_BYTES:
-                self.problem(path, 0, "", f"the file is {size // (1024 * 1024)} MB; data files "
-                             f"are limited to {MAX_FILE_BYTES // (1024 * 1024)} MB, so this is "
-                             f"probably not the file you meant")
-                return None
-            raw = path.read_bytes()
-        except OSError as exc:
-            self.problem(path, 0, "", f"cannot be read: {exc.strerror}")
+            self.problem(path, 0, "", f"the file is {size // (1024 * 1024)} MB; data files "
+                         f"are limited to {MAX_FILE_BYTES // (1024 * 1024)} MB, so this is "
+                         f"probably not the file you meant")
             return None
         try:
             # utf-8-sig: Excel and Notepad put a byte-order mark at the start; it is harmless.
@@ -92,7 +89,8 @@ class Reader:
     def read_yaml(self, path: Path, kind: str | None = None) -> Any:
         text = self.read_text(path)
         if text is None:
-            if kind and path.is_file():  # still learn its ids, so references are not blamed
+            # Still learn its ids, so references are not blamed; never from a refused file.
+            if kind and path.is_file() and refusal(path, self.site_dir) is None:
                 self.note_ids(kind, None, path.read_bytes()[:MAX_FILE_BYTES].decode(
                     "utf-8", errors="replace"))
             return None

@@ -10,6 +10,7 @@ import typing
 
 from pydantic.fields import FieldInfo
 
+from improvement_site.data.logo import MAX_LOGO_BYTES
 from improvement_site.model import markdown_rules
 
 from improvement_site.model import schema
@@ -84,6 +85,8 @@ def limits_table() -> str:
     limit = f"{schema.NUMBER_LIMIT:,}"
     rows.append(f"| number, whole number | from -{limit} to {limit} | every number, "
                 f"in measures.csv too |")
+    rows.append(f"| logo file | {MAX_LOGO_BYTES // 1024:,} KB, a PNG or an SVG drawing | "
+                f"logo |")
     budget = f"{markdown_rules.MARKDOWN_LINK_BUDGET:,}"
     rules = (
         f"No text may hold a control character (tab and line breaks are fine). A Markdown "

@@ -21,6 +21,7 @@ from jinja2 import meta, nodes
 
 from improvement_site.data.checks import FILES
 from improvement_site.data.problems import Problem, did_you_mean
+from improvement_site.data.sitefiles import refusal, refused_in
 from improvement_site.model.sitedata import SiteData
 from improvement_site.pages import front_matter
 from improvement_site.pages.macros import MACROS
@@ -41,15 +42,29 @@ def check_pages(data: SiteData, docs_dir: Path, site_dir: Path,
     """Problems in the macro calls of every page under `docs_dir`. `macros` are the
     mkdocs-macros plugin's options in the site's configuration (its `j2_*` strings,
     `render_by_default`, other macro modules)."""
+    refused, pages = _readable_pages(Path(docs_dir), Path(site_dir))
     checker = _Checker(data, Path(docs_dir), Path(site_dir), macros or {})
-    return [problem for path in page_files(Path(docs_dir)) for problem in checker.page(path)]
+    return refused + [problem for path in pages for problem in checker.page(path)]
 
 
 def check_front_matter(docs_dir: Path, site_dir: Path) -> list[Problem]:
     """Problems in the pages' front matter alone. It needs no data, so they are listed with
     the data's own problems when the data cannot be loaded: one run says everything."""
-    return [problem for path in page_files(Path(docs_dir))
-            for problem in _read(path, _rel(path, Path(site_dir)))[2]]
+    refused, pages = _readable_pages(Path(docs_dir), Path(site_dir))
+    return refused + [problem for path in pages
+                      for problem in _read(path, _rel(path, Path(site_dir)))[2]]
+
+
+def _readable_pages(docs_dir: Path, site_dir: Path) -> tuple[list[Problem], list[Path]]:
+    """The links and special files under `docs_dir`, refused before any page is read (MkDocs
+    would follow them and publish what they point at), and the pages that may be read: a
+    refused page is never read, so never quoted."""
+    if not docs_dir.is_dir():
+        return [], []
+    refused = refused_in(docs_dir, site_dir)
+    if refused and refused[0].file == _rel(docs_dir, site_dir):
+        return refused, []  # the folder itself is a link
+    return refused, [path for path in page_files(docs_dir) if refusal(path, docs_dir) is None]
 
 
 def page_files(docs_dir: Path) -> list[Path]:

@@ -9,6 +9,7 @@ it (the audience's copy, the history) is kept on the build (the plugin instance)
 
 from __future__ import annotations
 
+import os
 import threading
 from pathlib import Path
 
@@ -23,8 +24,14 @@ def data_dir_for(config, override: str | None = None) -> Path:
     is a folder holding `data/` and `content/`."""
     if override:
         base = Path(config.config_file_path or ".").parent
-        return (base / override).resolve()
-    return (Path(config.docs_dir).parent / "data").resolve()
+        return _absolute(base / override)
+    return _absolute(Path(config.docs_dir).parent / "data")
+
+
+def _absolute(path: Path) -> Path:
+    """Absolute but not resolved: a data/ that is a link stays one, for the loader to refuse
+    (data/sitefiles.py) rather than read wherever it points."""
+    return Path(os.path.abspath(path))
 
 
 def _fingerprint(data_dir: Path) -> tuple:
@@ -46,7 +53,7 @@ class _Loaded:
         self._lock = threading.Lock()
 
     def get(self, data_dir: Path) -> SiteData:
-        data_dir = Path(data_dir).resolve()
+        data_dir = _absolute(data_dir)
         stamp = _fingerprint(data_dir)
         with self._lock:
             cached = self._models.get(data_dir)

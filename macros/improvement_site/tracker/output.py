@@ -79,7 +79,9 @@ def load_site_with(site: Path, files: dict[str, str], replace: str | None = None
             return [replace] if replace and Path(folder) == data_dir and replace in names else []
 
         if data_dir.is_dir():
-            shutil.copytree(data_dir, copy, ignore=ignore)
+            # Links copied as links, for load_site to refuse (data/sitefiles.py): copied as
+            # the files they point at, a file of this computer would be read, even quoted.
+            shutil.copytree(data_dir, copy, ignore=ignore, symlinks=True)
         copy.mkdir(exist_ok=True)
         for rel, text in files.items():
             target = copy / rel
