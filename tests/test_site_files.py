@@ -86,6 +86,17 @@ def test_a_linked_logo_is_refused(site, secret):
     refused(site, f"data/crest.png: {LINKED}")
 
 
+def test_a_linked_mkdocs_yml_is_refused_and_never_quoted(site, secret):
+    # Read before anything else: it was read through the link, and its YAML error quoted it.
+    (site / "mkdocs.yml").symlink_to(secret)
+    refused(site, f"mkdocs.yml: {LINKED}")
+
+
+def test_a_mkdocs_yml_that_is_not_yaml_is_named_with_its_line(site):
+    (site / "mkdocs.yml").write_text("site_name: x\nnav: [a\n  b: c\n", encoding="utf-8")
+    refused(site, "mkdocs.yml, line 3: cannot be read as YAML")
+
+
 def test_a_linked_plan_folder_and_data_folder_are_refused(site, tmp_path):
     elsewhere = tmp_path / "elsewhere"
     shutil.move(site / "data" / "plan", elsewhere)

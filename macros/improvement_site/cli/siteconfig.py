@@ -21,6 +21,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from improvement_site.data.sitefiles import refusal
+
 # improvement_site/base/mkdocs.yml, package data beside the code.
 BASE_CONFIG = Path(__file__).resolve().parents[1] / "base" / "mkdocs.yml"
 PLUGIN = "improvement-site"
@@ -73,8 +75,14 @@ def site_config(site: Path, docs_dir: Path | None = None, **plugin_options) -> S
     from mkdocs.exceptions import ConfigurationError
     from mkdocs.utils.yaml import get_yaml_loader, yaml_load
 
+    import yaml
+
     site = Path(site).resolve()
     own = site / "mkdocs.yml"
+    # A linked mkdocs.yml would be read from wherever it points (and quoted in an error).
+    said = refusal(own, site)
+    if said:
+        raise SiteConfigError(f"{own}: {said}")
     arguments: dict[str, Any] = {}
     try:
         if not own.is_file():
@@ -82,7 +90,6 @@ def site_config(site: Path, docs_dir: Path | None = None, **plugin_options) -> S
             arguments.update(config_file=str(BASE_CONFIG),
                              docs_dir=str(docs_dir or site / "content"))
         else:
-            import yaml
             with open(own, "rb") as fd:
                 top = yaml.load(fd, Loader=get_yaml_loader()) or {}
             if not isinstance(top, dict):
@@ -98,6 +105,11 @@ def site_config(site: Path, docs_dir: Path | None = None, **plugin_options) -> S
                 arguments["docs_dir"] = str(docs_dir)
     except ConfigurationError as exc:
         raise SiteConfigError(_inherit_hint(own, exc)) from None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f", line {mark.line + 1}" if mark else ""
+        raise SiteConfigError(f"{own}{where}: cannot be read as YAML "
+                              f"({getattr(exc, 'problem', None) or 'not YAML'})") from None
     arguments["plugins"] = with_plugin_options(raw.get("plugins"), own, plugin_options)
     docs = Path(arguments.get("docs_dir") or raw.get("docs_dir") or "docs")
     return SiteConfig(arguments, docs if docs.is_absolute() else site / docs)
