@@ -50,3 +50,41 @@ def test_a_release_holding_a_file_name_that_is_not_ascii_is_read_by_later_builds
     result = _run("build", str(site), "--out", str(tmp_path / "out"))
     assert result.exit_code == 0, result.output
     assert (tmp_path / "out" / "index.html").is_file()
+
+
+def _edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} is not in {path}"
+    path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+# --- 9: numbers YAML 1.1 would change silently ---------------------------------------------
+
+
+def test_numbers_yaml_1_1_would_change_are_refused_by_validate_with_file_line_and_field(tmp_path):
+    site = _copy_minimal(tmp_path)
+    _edit(site / "data" / "measures.yaml", "value: 83}", "value: 075}")
+    _edit(site / "data" / "measures.yaml", "target: 90", "target: 1:30")
+    _edit(site / "data" / "measures.yaml", "value: 62,", "value: 0x1F,")
+    _edit(site / "data" / "visits.yaml", "number: 1\n", "number: 0b101\n")
+    result = _run("validate", str(site))
+    assert result.exit_code == 1, result.output
+    shown = str(site / "data")
+    assert result.output.splitlines()[1:] == [
+        f'  {shown}/measures.yaml:7: targets[1].value "075" starts with 0, which YAML reads as '
+        f'the octal number 61; write 75, or quote it: "075"',
+        f'  {shown}/measures.yaml:11: comparators[1].value "0x1F" is a hexadecimal number (31); '
+        f'write 31, or quote it: "0x1F"',
+        f'  {shown}/measures.yaml:18: target "1:30" is read by YAML as a number in base 60 (90); '
+        f'write 90, or quote it: "1:30"',
+        f'  {shown}/visits.yaml:10: number "0b101" is a binary number (5); write 5, or quote it: '
+        f'"0b101"']
+
+    # Quoted, "075" is the number a person reads: 75.
+    _edit(site / "data" / "measures.yaml", "value: 075}", 'value: "075"}')
+    _edit(site / "data" / "measures.yaml", "target: 1:30", "target: 90")
+    _edit(site / "data" / "measures.yaml", "value: 0x1F,", "value: 62,")
+    _edit(site / "data" / "visits.yaml", "number: 0b101\n", "number: 1\n")
+    from improvement_site.data.load import load_site
+    data = load_site(site / "data")
+    assert data.measures[0].targets[0].value == 75

@@ -12,8 +12,9 @@ from pydantic import ValidationError
 
 from improvement_site.model import schema
 from improvement_site.data.checks import Salvage, salvage
-from improvement_site.data.problems import Problem, describe, pydantic_message
-from improvement_site.data.yamlfile import AliasError, DuplicateKeyError, LineDict, line_of, parse
+from improvement_site.data.problems import Problem, describe, field_path, pydantic_message
+from improvement_site.data.yamlfile import (AliasError, DuplicateKeyError, LineDict, NumberFormError,
+                                             line_of, parse)
 
 # A data file larger than this is almost certainly a mistake (a pasted export, a binary);
 # reading it would only produce a slow, confusing failure.
@@ -111,6 +112,10 @@ class Reader:
             self.problem(path, exc.line, "", str(exc) + "; keep one of them")
         except AliasError as exc:
             self.problem(path, exc.line, "", str(exc))
+        except NumberFormError as exc:  # every one in the file, each with its field
+            for line, loc, message in exc.found:
+                field = field_path(loc[1:] if loc and isinstance(loc[0], int) else loc)
+                self.problem(path, line, "", f"{field} {message}" if field else message)
         except RecursionError:
             self.problem(path, 0, "", "is nested too deeply to be data; check the brackets")
         except yaml.MarkedYAMLError as exc:
