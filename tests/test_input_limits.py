@@ -88,3 +88,58 @@ def test_numbers_yaml_1_1_would_change_are_refused_by_validate_with_file_line_an
     from improvement_site.data.load import load_site
     data = load_site(site / "data")
     assert data.measures[0].targets[0].value == 75
+
+
+# --- 10: dates written in other scripts' digits ----------------------------------------------
+
+
+def test_other_digits_in_measures_csv_are_refused_by_validate_not_an_internal_error(tmp_path):
+    site = _copy_minimal(tmp_path)
+    with open(site / "data" / "measures.csv", "a", encoding="utf-8") as f:
+        f.write("cp-rate,٢٠٢٤-٠٤,٩٠,\ncp-rate,2024-05,９０,\n")
+    result = _run("validate", str(site))
+    assert result.exit_code == 1, result.output
+    shown = str(site / "data")
+    assert result.output.splitlines()[1:] == [
+        f'  {shown}/measures.csv:8: measure cp-rate: period "٢٠٢٤-٠٤" has a digit other than 0-9 '
+        f'("٢"); a period must be written with the digits 0-9, such as 2024-04 (a month) or '
+        f"2024-04-17 (a snapshot date)",
+        f'  {shown}/measures.csv:8: measure cp-rate: value "٩٠" has a digit other than 0-9; write '
+        f"numbers with the digits 0-9, such as 90",
+        f'  {shown}/measures.csv:9: measure cp-rate: value "９０" has a digit other than 0-9; '
+        f"write numbers with the digits 0-9, such as 90"]
+
+
+def test_other_digits_in_dates_are_refused_by_validate_so_build_never_meets_them(tmp_path):
+    site = _copy_minimal(tmp_path)
+    _edit(site / "data" / "commentary.yaml", "period: 2024-03", "period: ٢٠٢٤-٠٣")
+    _edit(site / "data" / "visits.yaml", "start: 2023-05-08", "start: ٢٠٢٣-٠٥-٠٨")
+    _edit(site / "data" / "visits.yaml", "start: 2024-02-20", "start: ２０２４-０２")
+    _edit(site / "data" / "site.yaml", "reporting_date: 2024-03-31", "reporting_date: 2024-03-3١")
+    result = _run("build", str(site), "--out", str(tmp_path / "out"))
+    assert result.exit_code == 1, result.output
+    assert "internal error" not in result.output
+    shown = str(site / "data")
+    assert result.output.splitlines()[1:] == [
+        f'  {shown}/commentary.yaml:2: commentary for cp-rate ٢٠٢٤-٠٣: period "٢٠٢٤-٠٣" has a '
+        f'digit other than 0-9 ("٢"); a period must be written with the digits 0-9, such as '
+        f"2024-04 (a month) or 2024-04-17 (a snapshot date)",
+        f'  {shown}/site.yaml:4: site: reporting_date "2024-03-3١" has a digit other than 0-9 '
+        f'("١"); a date must be written with the digits 0-9, such as 2024-09-11',
+        f'  {shown}/visits.yaml:3: visit ilacs-2023: start "٢٠٢٣-٠٥-٠٨" has a digit other than '
+        f'0-9 ("٢"); a date must be written with the digits 0-9, such as 2024-09-11, or 2024-09 '
+        f"when only the month is known",
+        f'  {shown}/visits.yaml:11: visit mv-2024-02: start "２０２４-０２" has a digit other than '
+        f'0-9 ("２"); a date must be written with the digits 0-9, such as 2024-09-11, or 2024-09 '
+        f"when only the month is known"]
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_tracker_heading_in_other_digits_is_refused_in_words():
+    from improvement_site.tracker.periods import period_of
+    from improvement_site.tracker.tables import Cell
+    assert period_of(Cell("٢٠٢٣-٠٤")) == (None, '"٢٠٢٣-٠٤" has a digit other than 0-9 ("٢"); '
+                                         "a period must be written with the digits 0-9, such "
+                                         "as Apr-23, 2023-04 or 04/2023")
+    assert period_of(Cell("Apr-٢٣"))[1].startswith('"Apr-٢٣" has a digit other than 0-9')
+    assert period_of(Cell("2023-04")) == ("2023-04", None)

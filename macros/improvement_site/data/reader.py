@@ -21,7 +21,7 @@ from improvement_site.data.yamlfile import (AliasError, DuplicateKeyError, LineD
 MAX_FILE_BYTES = 20 * 1024 * 1024
 
 CSV_COLUMNS = ("measure", "period", "value", "note")
-PERIOD = re.compile(r"^\d{4}-\d{2}(-\d{2})?$")
+PERIOD = re.compile(r"^[0-9]{4}-[0-9]{2}(-[0-9]{2})?$")  # not \d: only the digits 0-9
 # A file full of control characters is reported with a few of them, not thousands of lines.
 MAX_CHARACTER_PROBLEMS = 5
 

@@ -8,6 +8,7 @@ import io
 from improvement_site.model import schema
 from improvement_site.data.problems import describe, did_you_mean, pydantic_message
 from improvement_site.data.reader import CSV_COLUMNS, PERIOD, Reader
+from improvement_site.model.fields import PERIOD_EXAMPLE, digits_problem
 
 def read_values(reader: Reader, known_measures: set[str]) -> list[schema.Value]:
     path = reader.data_dir / "measures.csv"
@@ -60,7 +61,11 @@ def read_values(reader: Reader, known_measures: set[str]) -> list[schema.Value]:
                 reader.problem(path, line, record, f"measure {describe(measure)} is not an id in "
                                f"data/measures.yaml{did_you_mean(measure, known_measures)}")
                 ok = False
-            if not PERIOD.match(period):
+            other_digits = digits_problem(period, "a period", PERIOD_EXAMPLE)
+            if other_digits:
+                reader.problem(path, line, record, f"period {other_digits}")
+                ok = False
+            elif not PERIOD.match(period):
                 reader.problem(path, line, record, f"period {describe(period)} is not YYYY-MM "
                                f"(a month) or YYYY-MM-DD (a snapshot date)")
                 ok = False
@@ -108,6 +113,8 @@ def _number(text: str) -> tuple[float | None, str | None]:
     if cleaned.endswith("%"):  # a percentage typed with its sign means the same number
         cleaned = cleaned[:-1]
     not_a_number = 'is not a number; leave it empty for "not available" (put words in note)'
+    if digits_problem(cleaned, "", ""):  # float() would read ٩٠ or ９０ as 90
+        return None, "has a digit other than 0-9; write numbers with the digits 0-9, such as 90"
     try:
         value = float(cleaned)
     except ValueError:
