@@ -143,3 +143,72 @@ def test_a_tracker_heading_in_other_digits_is_refused_in_words():
                                          "as Apr-23, 2023-04 or 04/2023")
     assert period_of(Cell("Apr-٢٣"))[1].startswith('"Apr-٢٣" has a digit other than 0-9')
     assert period_of(Cell("2023-04")) == ("2023-04", None)
+
+
+# --- 12: values per measure and records per file --------------------------------------------
+
+
+def _months(count: int) -> list[str]:
+    return [f"{1900 + i // 12}-{i % 12 + 1:02d}" for i in range(count)]
+
+
+def test_a_measure_may_have_1000_values_and_no_more(tmp_path):
+    site = _copy_minimal(tmp_path)
+    rows = [f"visits-in-time,{p},90," for p in _months(1000)]  # at the limit: fine
+    rows += [f"cp-rate,{p},{i % 90}," for i, p in enumerate(_months(1001))]
+    (site / "data" / "measures.csv").write_text(
+        "measure,period,value,note\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    result = _run("validate", str(site))
+    assert result.exit_code == 1, result.output
+    assert result.output.splitlines()[1:] == [
+        f"  {site / 'data'}/measures.csv:2002: measure cp-rate: has more than 1,000 values; a "
+        f"measure may have at most 1,000 (80 years of months), so keep the ones the site should "
+        f"show"]
+
+
+def test_850000_values_are_refused_in_the_time_it_takes_to_read_them(tmp_path):
+    """They passed validation (30 s) and then ran a build past 120 s at 2.7 GB."""
+    import time
+    site = _copy_minimal(tmp_path)
+    periods = _months(1000)
+    with open(site / "data" / "measures.csv", "w", encoding="utf-8") as f:
+        f.write("measure,period,value,note\n")
+        for i in range(850_000):
+            f.write(f"cp-rate,{periods[i % 1000]}-{i % 28 + 1:02d},{i % 90},\n")
+    start = time.monotonic()
+    result = _run("validate", str(site))
+    took = time.monotonic() - start
+    assert result.exit_code == 1, result.output
+    assert result.output.splitlines()[1:] == [
+        f"  {site / 'data'}/measures.csv:1002: measure cp-rate: has more than 1,000 values; a "
+        f"measure may have at most 1,000 (80 years of months), so keep the ones the site should "
+        f"show",
+        f"  {site / 'data'}/measures.csv:100002: has more than 100,000 rows; measures.csv may "
+        f"hold at most 100,000 values, so this is probably not the file you meant"]
+    assert took < 15, f"validate took {took:.1f} s"
+
+
+def test_a_yaml_file_may_hold_10000_records_and_no_more(tmp_path):
+    site = _copy_minimal(tmp_path)
+    (site / "data" / "commentary.yaml").write_text("".join(
+        f"- measure: cp-rate\n  period: {p}\n  doing: Reviewed.\n" for p in _months(10_001)),
+        encoding="utf-8")
+    (site / "data" / "glossary.yaml").write_text("".join(
+        f"T{i}: Term {i}\n" for i in range(10_001)), encoding="utf-8")
+    result = _run("validate", str(site))
+    assert result.exit_code == 1, result.output
+    shown = site / "data"
+    assert result.output.splitlines()[1:] == [
+        f"  {shown}/commentary.yaml: holds more than 10,000 records; a data file may hold at most "
+        f"10,000, so this is probably not the file you meant",
+        f"  {shown}/glossary.yaml: holds more than 10,000 terms; a data file may hold at most "
+        f"10,000, so this is probably not the file you meant"]
+
+    # At the limit, both are read.
+    (site / "data" / "commentary.yaml").write_text("".join(
+        f"- measure: cp-rate\n  period: {p}\n  doing: Reviewed.\n" for p in _months(10_000)),
+        encoding="utf-8")
+    (site / "data" / "glossary.yaml").write_text("".join(
+        f"T{i}: Term {i}\n" for i in range(10_000)), encoding="utf-8")
+    result = _run("validate", str(site))
+    assert result.exit_code == 0, result.output

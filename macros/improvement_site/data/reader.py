@@ -11,6 +11,7 @@ import yaml
 from pydantic import ValidationError
 
 from improvement_site.model import schema
+from improvement_site.model.fields import MAX_RECORDS_PER_FILE
 from improvement_site.data.checks import Salvage, salvage
 from improvement_site.data.problems import Problem, describe, field_path, pydantic_message
 from improvement_site.data.yamlfile import (AliasError, DuplicateKeyError, LineDict, NumberFormError,
@@ -107,6 +108,13 @@ class Reader:
             raw = parse(text)
             if kind:
                 self.note_ids(kind, raw)
+            glossary = path.name == "glossary.yaml"
+            if _records(raw, glossary) > MAX_RECORDS_PER_FILE:
+                what = "terms" if glossary else "records"
+                self.problem(path, 0, "", f"holds more than {MAX_RECORDS_PER_FILE:,} {what}; "
+                             f"a data file may hold at most {MAX_RECORDS_PER_FILE:,}, so this is "
+                             f"probably not the file you meant")
+                return None
             return raw
         except DuplicateKeyError as exc:
             self.problem(path, exc.line, "", str(exc) + "; keep one of them")
@@ -179,6 +187,22 @@ class Reader:
             return None
         attach(obj, raw, self.rel(path))
         return obj
+
+
+def _records(raw: Any, glossary: bool) -> int:
+    """The records (sets of fields) in a parsed file, or the terms of the glossary: counted
+    before any is validated, so a file of a million is refused before the work."""
+    if glossary and isinstance(raw, dict):
+        return len(raw)
+    count, todo = 0, [raw]
+    while todo:
+        node = todo.pop()
+        if isinstance(node, dict):
+            count += 1
+            todo.extend(node.values())
+        elif isinstance(node, list):
+            todo.extend(node)
+    return count
 
 
 def allowed_fields(model: type[schema.Record], loc: tuple) -> list[str]:

@@ -10,7 +10,7 @@ import typing
 
 from pydantic.fields import FieldInfo
 
-from improvement_site.model import markdown_rules
+from improvement_site.model import fields, markdown_rules
 
 from improvement_site.model import schema
 
@@ -84,6 +84,13 @@ def limits_table() -> str:
     limit = f"{schema.NUMBER_LIMIT:,}"
     rows.append(f"| number, whole number | from -{limit} to {limit} | every number, "
                 f"in measures.csv too |")
+    rows.append(f"| values of one measure | {fields.MAX_VALUES_PER_MEASURE:,} | rows of one "
+                f"measure in measures.csv (80 years of months) |")
+    rows.append(f"| rows of measures.csv | {fields.MAX_VALUE_ROWS:,} | every measure's values "
+                f"together |")
+    rows.append(f"| records in one YAML file | {fields.MAX_RECORDS_PER_FILE:,} | every set of "
+                f"fields written in the file (an area, its outcomes, actions and progress "
+                f"reports; a measure and its targets; a visit...); the glossary's terms |")
     budget = f"{markdown_rules.MARKDOWN_LINK_BUDGET:,}"
     rules = (
         f"No text may hold a control character (tab and line breaks are fine). A Markdown "
