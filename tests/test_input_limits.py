@@ -52,42 +52,50 @@ def test_a_release_holding_a_file_name_that_is_not_ascii_is_read_by_later_builds
     assert (tmp_path / "out" / "index.html").is_file()
 
 
-def _edit(path: Path, old: str, new: str) -> None:
-    text = path.read_text(encoding="utf-8")
-    assert old in text, f"{old!r} is not in {path}"
-    path.write_text(text.replace(old, new), encoding="utf-8")
+def _edit(site: Path, edits: list[tuple[str, str, str]]) -> None:
+    """Each (file under data/, text, replacement)."""
+    for name, old, new in edits:
+        path = site / "data" / name
+        text = path.read_text(encoding="utf-8")
+        assert old in text, f"{old!r} is not in {path}"
+        path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+def _refused(site: Path, *command: str) -> list[str]:
+    """Run `validate` (or `command`) on the site: it must exit 1, never with an internal error;
+    the problems it lists, the files named from data/."""
+    result = _run(*(command or ("validate",)), str(site))
+    assert result.exit_code == 1, result.output
+    assert "internal error" not in result.output
+    return [line.replace(f"  {site / 'data'}/", "") for line in result.output.splitlines()[1:]]
 
 
 # --- 9: numbers YAML 1.1 would change silently ---------------------------------------------
 
 
+NUMBER_FORMS = [("measures.yaml", "value: 83}", "value: 075}"),
+                ("measures.yaml", "target: 90", "target: 1:30"),
+                ("measures.yaml", "value: 62,", "value: 0x1F,"),
+                ("visits.yaml", "number: 1\n", "number: 0b101\n")]
+
+
 def test_numbers_yaml_1_1_would_change_are_refused_by_validate_with_file_line_and_field(tmp_path):
     site = _copy_minimal(tmp_path)
-    _edit(site / "data" / "measures.yaml", "value: 83}", "value: 075}")
-    _edit(site / "data" / "measures.yaml", "target: 90", "target: 1:30")
-    _edit(site / "data" / "measures.yaml", "value: 62,", "value: 0x1F,")
-    _edit(site / "data" / "visits.yaml", "number: 1\n", "number: 0b101\n")
-    result = _run("validate", str(site))
-    assert result.exit_code == 1, result.output
-    shown = str(site / "data")
-    assert result.output.splitlines()[1:] == [
-        f'  {shown}/measures.yaml:7: targets[1].value "075" starts with 0, which YAML reads as '
-        f'the octal number 61; write 75, or quote it: "075"',
-        f'  {shown}/measures.yaml:11: comparators[1].value "0x1F" is a hexadecimal number (31); '
-        f'write 31, or quote it: "0x1F"',
-        f'  {shown}/measures.yaml:18: target "1:30" is read by YAML as a number in base 60 (90); '
-        f'write 90, or quote it: "1:30"',
-        f'  {shown}/visits.yaml:10: number "0b101" is a binary number (5); write 5, or quote it: '
-        f'"0b101"']
+    _edit(site, NUMBER_FORMS)
+    assert _refused(site) == [
+        'measures.yaml:7: targets[1].value "075" starts with 0, which YAML reads as the octal '
+        'number 61; write 75, or quote it: "075"',
+        'measures.yaml:11: comparators[1].value "0x1F" is a hexadecimal number (31); write 31, '
+        'or quote it: "0x1F"',
+        'measures.yaml:18: target "1:30" is read by YAML as a number in base 60 (90); write 90, '
+        'or quote it: "1:30"',
+        'visits.yaml:10: number "0b101" is a binary number (5); write 5, or quote it: "0b101"']
 
-    # Quoted, "075" is the number a person reads: 75.
-    _edit(site / "data" / "measures.yaml", "value: 075}", 'value: "075"}')
-    _edit(site / "data" / "measures.yaml", "target: 1:30", "target: 90")
-    _edit(site / "data" / "measures.yaml", "value: 0x1F,", "value: 62,")
-    _edit(site / "data" / "visits.yaml", "number: 0b101\n", "number: 1\n")
+    # Put back, and "075" quoted: the number a person reads, 75.
+    _edit(site, [(name, new, old) for name, old, new in NUMBER_FORMS[1:]])
+    _edit(site, [("measures.yaml", "value: 075}", 'value: "075"}')])
     from improvement_site.data.load import load_site
-    data = load_site(site / "data")
-    assert data.measures[0].targets[0].value == 75
+    assert load_site(site / "data").measures[0].targets[0].value == 75
 
 
 # --- 10: dates written in other scripts' digits ----------------------------------------------
@@ -97,41 +105,34 @@ def test_other_digits_in_measures_csv_are_refused_by_validate_not_an_internal_er
     site = _copy_minimal(tmp_path)
     with open(site / "data" / "measures.csv", "a", encoding="utf-8") as f:
         f.write("cp-rate,٢٠٢٤-٠٤,٩٠,\ncp-rate,2024-05,９０,\n")
-    result = _run("validate", str(site))
-    assert result.exit_code == 1, result.output
-    shown = str(site / "data")
-    assert result.output.splitlines()[1:] == [
-        f'  {shown}/measures.csv:8: measure cp-rate: period "٢٠٢٤-٠٤" has a digit other than 0-9 '
-        f'("٢"); a period must be written with the digits 0-9, such as 2024-04 (a month) or '
-        f"2024-04-17 (a snapshot date)",
-        f'  {shown}/measures.csv:8: measure cp-rate: value "٩٠" has a digit other than 0-9; write '
-        f"numbers with the digits 0-9, such as 90",
-        f'  {shown}/measures.csv:9: measure cp-rate: value "９０" has a digit other than 0-9; '
-        f"write numbers with the digits 0-9, such as 90"]
+    assert _refused(site) == [
+        'measures.csv:8: measure cp-rate: period "٢٠٢٤-٠٤" has a digit other than 0-9 ("٢"); a '
+        "period must be written with the digits 0-9, such as 2024-04 (a month) or 2024-04-17 (a "
+        "snapshot date)",
+        'measures.csv:8: measure cp-rate: value "٩٠" has a digit other than 0-9; write numbers '
+        "with the digits 0-9, such as 90",
+        'measures.csv:9: measure cp-rate: value "９０" has a digit other than 0-9; write numbers '
+        "with the digits 0-9, such as 90"]
 
 
 def test_other_digits_in_dates_are_refused_by_validate_so_build_never_meets_them(tmp_path):
     site = _copy_minimal(tmp_path)
-    _edit(site / "data" / "commentary.yaml", "period: 2024-03", "period: ٢٠٢٤-٠٣")
-    _edit(site / "data" / "visits.yaml", "start: 2023-05-08", "start: ٢٠٢٣-٠٥-٠٨")
-    _edit(site / "data" / "visits.yaml", "start: 2024-02-20", "start: ２０２４-０２")
-    _edit(site / "data" / "site.yaml", "reporting_date: 2024-03-31", "reporting_date: 2024-03-3١")
-    result = _run("build", str(site), "--out", str(tmp_path / "out"))
-    assert result.exit_code == 1, result.output
-    assert "internal error" not in result.output
-    shown = str(site / "data")
-    assert result.output.splitlines()[1:] == [
-        f'  {shown}/commentary.yaml:2: commentary for cp-rate ٢٠٢٤-٠٣: period "٢٠٢٤-٠٣" has a '
-        f'digit other than 0-9 ("٢"); a period must be written with the digits 0-9, such as '
-        f"2024-04 (a month) or 2024-04-17 (a snapshot date)",
-        f'  {shown}/site.yaml:4: site: reporting_date "2024-03-3١" has a digit other than 0-9 '
-        f'("١"); a date must be written with the digits 0-9, such as 2024-09-11',
-        f'  {shown}/visits.yaml:3: visit ilacs-2023: start "٢٠٢٣-٠٥-٠٨" has a digit other than '
-        f'0-9 ("٢"); a date must be written with the digits 0-9, such as 2024-09-11, or 2024-09 '
-        f"when only the month is known",
-        f'  {shown}/visits.yaml:11: visit mv-2024-02: start "２０２４-０２" has a digit other than '
-        f'0-9 ("２"); a date must be written with the digits 0-9, such as 2024-09-11, or 2024-09 '
-        f"when only the month is known"]
+    _edit(site, [("commentary.yaml", "period: 2024-03", "period: ٢٠٢٤-٠٣"),
+                 ("visits.yaml", "start: 2023-05-08", "start: ٢٠٢٣-٠٥-٠٨"),
+                 ("visits.yaml", "start: 2024-02-20", "start: ２０２４-０２"),
+                 ("site.yaml", "reporting_date: 2024-03-31", "reporting_date: 2024-03-3١")])
+    assert _refused(site, "build", "--out", str(tmp_path / "out")) == [
+        'commentary.yaml:2: commentary for cp-rate ٢٠٢٤-٠٣: period "٢٠٢٤-٠٣" has a digit other '
+        'than 0-9 ("٢"); a period must be written with the digits 0-9, such as 2024-04 (a '
+        "month) or 2024-04-17 (a snapshot date)",
+        'site.yaml:4: site: reporting_date "2024-03-3١" has a digit other than 0-9 ("١"); a date '
+        "must be written with the digits 0-9, such as 2024-09-11",
+        'visits.yaml:3: visit ilacs-2023: start "٢٠٢٣-٠٥-٠٨" has a digit other than 0-9 ("٢"); '
+        "a date must be written with the digits 0-9, such as 2024-09-11, or 2024-09 when only "
+        "the month is known",
+        'visits.yaml:11: visit mv-2024-02: start "２０２４-０２" has a digit other than 0-9 ("２"); '
+        "a date must be written with the digits 0-9, such as 2024-09-11, or 2024-09 when only "
+        "the month is known"]
     assert not (tmp_path / "out").exists()
 
 
@@ -152,18 +153,17 @@ def _months(count: int) -> list[str]:
     return [f"{1900 + i // 12}-{i % 12 + 1:02d}" for i in range(count)]
 
 
+TOO_MANY_VALUES = ("measure cp-rate: has more than 1,000 values; a measure may have at most "
+                   "1,000 (80 years of months), so keep the ones the site should show")
+
+
 def test_a_measure_may_have_1000_values_and_no_more(tmp_path):
     site = _copy_minimal(tmp_path)
     rows = [f"visits-in-time,{p},90," for p in _months(1000)]  # at the limit: fine
     rows += [f"cp-rate,{p},{i % 90}," for i, p in enumerate(_months(1001))]
     (site / "data" / "measures.csv").write_text(
         "measure,period,value,note\n" + "\n".join(rows) + "\n", encoding="utf-8")
-    result = _run("validate", str(site))
-    assert result.exit_code == 1, result.output
-    assert result.output.splitlines()[1:] == [
-        f"  {site / 'data'}/measures.csv:2002: measure cp-rate: has more than 1,000 values; a "
-        f"measure may have at most 1,000 (80 years of months), so keep the ones the site should "
-        f"show"]
+    assert _refused(site) == [f"measures.csv:2002: {TOO_MANY_VALUES}"]
 
 
 def test_850000_values_are_refused_in_the_time_it_takes_to_read_them(tmp_path):
@@ -176,39 +176,32 @@ def test_850000_values_are_refused_in_the_time_it_takes_to_read_them(tmp_path):
         for i in range(850_000):
             f.write(f"cp-rate,{periods[i % 1000]}-{i % 28 + 1:02d},{i % 90},\n")
     start = time.monotonic()
-    result = _run("validate", str(site))
+    told = _refused(site)
     took = time.monotonic() - start
-    assert result.exit_code == 1, result.output
-    assert result.output.splitlines()[1:] == [
-        f"  {site / 'data'}/measures.csv:1002: measure cp-rate: has more than 1,000 values; a "
-        f"measure may have at most 1,000 (80 years of months), so keep the ones the site should "
-        f"show",
-        f"  {site / 'data'}/measures.csv:100002: has more than 100,000 rows; measures.csv may "
-        f"hold at most 100,000 values, so this is probably not the file you meant"]
+    assert told == [f"measures.csv:1002: {TOO_MANY_VALUES}",
+                    "measures.csv:100002: has more than 100,000 rows; measures.csv may hold at "
+                    "most 100,000 values, so this is probably not the file you meant"]
     assert took < 15, f"validate took {took:.1f} s"
+
+
+def _write_records(site: Path, count: int) -> None:
+    """`count` commentary entries and `count` glossary terms."""
+    (site / "data" / "commentary.yaml").write_text("".join(
+        f"- measure: cp-rate\n  period: {p}\n  doing: Reviewed.\n" for p in _months(count)),
+        encoding="utf-8")
+    (site / "data" / "glossary.yaml").write_text("".join(
+        f"T{i}: Term {i}\n" for i in range(count)), encoding="utf-8")
 
 
 def test_a_yaml_file_may_hold_10000_records_and_no_more(tmp_path):
     site = _copy_minimal(tmp_path)
-    (site / "data" / "commentary.yaml").write_text("".join(
-        f"- measure: cp-rate\n  period: {p}\n  doing: Reviewed.\n" for p in _months(10_001)),
-        encoding="utf-8")
-    (site / "data" / "glossary.yaml").write_text("".join(
-        f"T{i}: Term {i}\n" for i in range(10_001)), encoding="utf-8")
-    result = _run("validate", str(site))
-    assert result.exit_code == 1, result.output
-    shown = site / "data"
-    assert result.output.splitlines()[1:] == [
-        f"  {shown}/commentary.yaml: holds more than 10,000 records; a data file may hold at most "
-        f"10,000, so this is probably not the file you meant",
-        f"  {shown}/glossary.yaml: holds more than 10,000 terms; a data file may hold at most "
-        f"10,000, so this is probably not the file you meant"]
+    _write_records(site, 10_001)
+    assert _refused(site) == [
+        "commentary.yaml: holds more than 10,000 records; a data file may hold at most 10,000, "
+        "so this is probably not the file you meant",
+        "glossary.yaml: holds more than 10,000 terms; a data file may hold at most 10,000, so "
+        "this is probably not the file you meant"]
 
-    # At the limit, both are read.
-    (site / "data" / "commentary.yaml").write_text("".join(
-        f"- measure: cp-rate\n  period: {p}\n  doing: Reviewed.\n" for p in _months(10_000)),
-        encoding="utf-8")
-    (site / "data" / "glossary.yaml").write_text("".join(
-        f"T{i}: Term {i}\n" for i in range(10_000)), encoding="utf-8")
+    _write_records(site, 10_000)  # at the limit, both are read
     result = _run("validate", str(site))
     assert result.exit_code == 0, result.output
