@@ -120,11 +120,14 @@ def test_other_digits_in_dates_are_refused_by_validate_so_build_never_meets_them
     _edit(site, [("commentary.yaml", "period: 2024-03", "period: ٢٠٢٤-٠٣"),
                  ("visits.yaml", "start: 2023-05-08", "start: ٢٠٢٣-٠٥-٠٨"),
                  ("visits.yaml", "start: 2024-02-20", "start: ２０２４-０２"),
-                 ("site.yaml", "reporting_date: 2024-03-31", "reporting_date: 2024-03-3١")])
+                 ("site.yaml", "reporting_date: 2024-03-31", "reporting_date: 2024-03-3١"),
+                 ("measures.yaml", "target: 90", "target: ٩٠")])
     assert _refused(site, "build", "--out", str(tmp_path / "out")) == [
         'commentary.yaml:2: commentary for cp-rate ٢٠٢٤-٠٣: period "٢٠٢٤-٠٣" has a digit other '
         'than 0-9 ("٢"); a period must be written with the digits 0-9, such as 2024-04 (a '
         "month) or 2024-04-17 (a snapshot date)",
+        'measures.yaml:18: measure visits-in-time: target "٩٠" has a digit other than 0-9 ("٩"); '
+        "a number must be written with the digits 0-9, such as 90",
         'site.yaml:4: site: reporting_date "2024-03-3١" has a digit other than 0-9 ("١"); a date '
         "must be written with the digits 0-9, such as 2024-09-11",
         'visits.yaml:3: visit ilacs-2023: start "٢٠٢٣-٠٥-٠٨" has a digit other than 0-9 ("٢"); '

@@ -3,7 +3,8 @@ mutation testing.
 
 The rules: only true/false are booleans, dates stay text for the schema to judge, an integer
 too long to convert stays text, a key written twice and anchors/aliases are refused with their
-line, and every mapping and list knows the line of each item. They must hold whichever parser
+line, a number YAML 1.1 reads differently from YAML 1.2 (075, 1:30, 0x1F, 1_000) is refused
+with its line and field, and every mapping and list knows the line of each item. They must hold whichever parser
 reads the file: libyaml when it is installed, the pure-Python one when it is not (and for
 every file that fails, so messages are worded the same everywhere).
 """

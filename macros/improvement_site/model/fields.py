@@ -130,6 +130,8 @@ def _number_check(whole: bool):
     def check(value: Any) -> Any:
         if isinstance(value, bool):
             raise ValueError(f"should be {what}, found {'true' if value else 'false'}")
+        if isinstance(value, str):  # quoted "٩٠": say why it is not a number
+            _only_ascii_digits(value.strip(), what, "90")
         if isinstance(value, str) and _DIGITS.fullmatch(value.strip()):
             # YAML hands over an integer too long for Python to convert as its digits.
             digits = sum(c.isdigit() for c in value)
