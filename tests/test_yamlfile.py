@@ -211,3 +211,11 @@ def test_parse_refuses_unclear_numbers_as_a_yaml_error():
     assert isinstance(error.value, yamlfile.NumberFormError)
     assert error.value.problem_mark.line == 1
     assert parse("a: 75\n") == {"a": 75}
+
+
+def test_a_key_in_an_unclear_number_form_is_refused_too(strict):
+    """A glossary's terms are keys: `075: ...` would become the term "61"."""
+    with pytest.raises(yamlfile.NumberFormError) as error:
+        strict("MASH: Multi-Agency Safeguarding Hub\n075: A form\nsite:\n  1_0: x\n")
+    assert [(line, loc) for line, loc, _ in error.value.found] == [(2, ()), (4, ("site",))]
+    assert strict('"075": A form\n') == {"075": "A form"}

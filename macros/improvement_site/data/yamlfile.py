@@ -127,8 +127,9 @@ def _check_number_form(loader, node, step) -> None:
     if isinstance(node, ScalarNode) and not node.style:  # plain: None, or "" from libyaml
         problem = number_form_problem(node.value, node.tag)
         if problem:
-            loader.number_forms.append((node.start_mark.line + 1, (*loader.path, step),
-                                        problem, node.start_mark))
+            path = (*loader.path, step) if step is not None else tuple(loader.path)
+            loader.number_forms.append((node.start_mark.line + 1, path, problem,
+                                        node.start_mark))
 
 
 def _construct_child(loader, node, step) -> Any:
@@ -149,6 +150,7 @@ def _construct_mapping(loader: _Loader, node: MappingNode) -> LineDict:
     for key_node, value_node in node.value:
         _refuse_alias(loader, key_node, key_node)
         _refuse_alias(loader, value_node, key_node)
+        _check_number_form(loader, key_node, None)  # a glossary term 075 would become "61"
         key = loader.construct_object(key_node, deep=True)
         try:
             hash(key)
