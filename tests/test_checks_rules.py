@@ -633,3 +633,38 @@ def _model(areas=(), measures=(), visits=(), judgements=None):
 def test_check_site_checks_references_on_the_model_alone(model, told):
     from improvement_site.data.checks import check_site
     assert [(p.record, p.message) for p in check_site(_model(**model))] == told
+
+
+def test_a_commentary_period_is_a_month_or_a_date_in_the_digits_0_to_9(tmp_path):
+    """Pages sort commentary by its period: one that is no period (or is written in other
+    digits) passed validation and stopped the build (issue 20, item 10)."""
+    assert _problems(tmp_path, {"commentary.yaml": """\
+        - measure: cp-rate
+          period: 2024-03
+          doing: A month.
+        - measure: cp-rate
+          period: 2024-03-17
+          doing: A snapshot date.
+        - measure: cp-rate
+          period: last month
+          doing: Words.
+        - measure: cp-rate
+          period: ٢٠٢٤-٠٣
+          doing: Arabic-Indic digits.
+        - measure: cp-rate
+          period: 2024-13
+          doing: No such month.
+        - measure: cp-rate
+          period: 2024
+          doing: A year.
+        """}) == [
+        'data/commentary.yaml:8: commentary for cp-rate last month: period "last month" is '
+        "not a period; write a month as YYYY-MM, e.g. 2023-06, or a snapshot date as YYYY-MM-DD",
+        'data/commentary.yaml:11: commentary for cp-rate ٢٠٢٤-٠٣: period "٢٠٢٤-٠٣" has a digit '
+        'other than 0-9 ("٢"); a period must be written with the digits 0-9, such as 2024-04 '
+        "(a month) or 2024-04-17 (a snapshot date)",
+        'data/commentary.yaml:14: commentary for cp-rate 2024-13: period "2024-13" is not a '
+        "real month: there is no month 13",
+        'data/commentary.yaml:17: commentary for cp-rate 2024: period "2024" is not a period; '
+        "write a month as YYYY-MM, e.g. 2023-06, or a snapshot date as YYYY-MM-DD",
+    ]

@@ -3,7 +3,8 @@ mutation testing.
 
 The rules: only true/false are booleans, dates stay text for the schema to judge, an integer
 too long to convert stays text, a key written twice and anchors/aliases are refused with their
-line, and every mapping and list knows the line of each item. They must hold whichever parser
+line, a number YAML 1.1 reads differently from YAML 1.2 (075, 1:30, 0x1F, 1_000) is refused
+with its line and field, and every mapping and list knows the line of each item. They must hold whichever parser
 reads the file: libyaml when it is installed, the pure-Python one when it is not (and for
 every file that fails, so messages are worded the same everywhere).
 """
@@ -148,3 +149,73 @@ def test_line_of_without_lines_is_zero():
     assert line_of({"a": 1}, ("a",)) == 0
     assert line_of(None, ("a",)) == 0
     assert line_of(["x"], (0,)) == 0
+
+
+# -- numbers YAML 1.1 reads differently from YAML 1.2 and from a person (issue 20, item 9) -----
+
+
+@pytest.fixture(params=BASES, ids=lambda base: base.__name__)
+def strict(request):
+    """yamlfile.load on each parser: the dialect with unclear numbers refused."""
+    loader = yamlfile._loader(request.param)
+    return lambda text: yamlfile.load(text, loader)
+
+
+@pytest.mark.parametrize("text, message", [
+    ("075", '"075" starts with 0, which YAML reads as the octal number 61; write 75, or quote '
+            'it: "075"'),
+    ("-075", '"-075" starts with 0, which YAML reads as the octal number -61; write -75, or '
+             'quote it: "-075"'),
+    ("089", '"089" starts with 0; write 89, or quote it: "089"'),
+    ("07", '"07" starts with 0; write 7, or quote it: "07"'),
+    ("1:30", '"1:30" is read by YAML as a number in base 60 (90); write 90, or quote it: '
+             '"1:30"'),
+    ("190:20:30", '"190:20:30" is read by YAML as a number in base 60 (685230); write 685230, '
+                  'or quote it: "190:20:30"'),
+    ("-1:30.5", '"-1:30.5" is read by YAML as a number in base 60 (-90.5); write -90.5, or '
+                'quote it: "-1:30.5"'),
+    ("0x1F", '"0x1F" is a hexadecimal number (31); write 31, or quote it: "0x1F"'),
+    ("0b101", '"0b101" is a binary number (5); write 5, or quote it: "0b101"'),
+    ("-0b1_1", '"-0b1_1" is a binary number (-3); write -3, or quote it: "-0b1_1"'),
+    ("1_000", '"1_000" has "_" in it, which YAML drops (1000); write 1000, or quote it: '
+              '"1_000"'),
+    ("1_000.5", '"1_000.5" has "_" in it, which YAML drops (1000.5); write 1000.5, or quote '
+                'it: "1_000.5"'),
+    ("0" + "7" * 60, '"0' + "7" * 38 + '…" is not a plain number; write it with the digits '
+                     '0-9, or quote it'),
+])
+def test_a_number_yaml_1_1_would_change_is_refused_with_its_line_and_field(strict, text, message):
+    with pytest.raises(yamlfile.NumberFormError) as error:
+        strict(f"id: m\ntargets:\n  - by: 2024-03\n    value: {text}\n")
+    assert error.value.found == [(4, ("targets", 0, "value"), message)]
+    assert error.value.line == 4 and error.value.problem == message
+
+
+def test_plain_decimals_and_quoted_values_are_read_as_written(strict):
+    assert strict('a: 0\nb: 0.5\nc: -12\nd: +3\ne: 075.5\nf: "075"\ng: \'1:30\'\nh: 1e5\n'
+                  'i: 0o17\nj: .inf\nk: 0:30\nl: yes\nm: |\n  075\n') == {
+        "a": 0, "b": 0.5, "c": -12, "d": 3, "e": 75.5, "f": "075", "g": "1:30", "h": "1e5",
+        "i": "0o17", "j": float("inf"), "k": "0:30", "l": "yes", "m": "075\n"}
+
+
+def test_every_unclear_number_of_a_file_is_found_at_once(strict):
+    with pytest.raises(yamlfile.NumberFormError) as error:
+        strict("- id: a\n  values: [075, 1, 0x10]\n- id: b\n  target: 1_0\n")
+    assert [(line, loc) for line, loc, _ in error.value.found] == [
+        (2, (0, "values", 0)), (2, (0, "values", 2)), (4, (1, "target"))]
+
+
+def test_parse_refuses_unclear_numbers_as_a_yaml_error():
+    with pytest.raises(yaml.YAMLError) as error:
+        parse("a: 1\nb: 075\n")
+    assert isinstance(error.value, yamlfile.NumberFormError)
+    assert error.value.problem_mark.line == 1
+    assert parse("a: 75\n") == {"a": 75}
+
+
+def test_a_key_in_an_unclear_number_form_is_refused_too(strict):
+    """A glossary's terms are keys: `075: ...` would become the term "61"."""
+    with pytest.raises(yamlfile.NumberFormError) as error:
+        strict("MASH: Multi-Agency Safeguarding Hub\n075: A form\nsite:\n  1_0: x\n")
+    assert [(line, loc) for line, loc, _ in error.value.found] == [(2, ()), (4, ("site",))]
+    assert strict('"075": A form\n') == {"075": "A form"}

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from improvement_site.data.problems import Problem, did_you_mean
+from improvement_site.model.fields import period_problem
 from improvement_site.model.schema import ID, ID_PATTERN, Record
 from improvement_site.data.yamlfile import LineDict
 
@@ -236,6 +237,12 @@ def check_site(data: "SiteData", written_ids: dict[str, set[str]] | None = None,
         if not any((item.working_well, item.worried, item.doing)):
             problems.append(_at(item, None, f"commentary for {item.measure} {item.period}",
                                 "has no text; give at least one of working_well, worried, doing"))
+        # A period pages sort by and match with values: "last month" or ٢٠٢٤-٠٣ passed as
+        # text and stopped the build.
+        wrong_period = period_problem(item.period)
+        if wrong_period:
+            problems.append(_at(item, "period", f"commentary for {item.measure} {item.period}",
+                                f"period {wrong_period}"))
     for measure in data.measures:
         name = f"measure {measure.id}"
         if measure.target is not None and measure.targets:

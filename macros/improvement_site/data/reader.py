@@ -11,17 +11,19 @@ import yaml
 from pydantic import ValidationError
 
 from improvement_site.model import schema
+from improvement_site.model.fields import MAX_RECORDS_PER_FILE
 from improvement_site.data.checks import Salvage, salvage
-from improvement_site.data.problems import Problem, describe, pydantic_message
+from improvement_site.data.problems import Problem, describe, field_path, pydantic_message
 from improvement_site.data.sitefiles import read_bytes, refusal, site_rel
-from improvement_site.data.yamlfile import AliasError, DuplicateKeyError, LineDict, line_of, parse
+from improvement_site.data.yamlfile import (AliasError, DuplicateKeyError, LineDict, NumberFormError,
+                                             line_of, parse)
 
 # A data file larger than this is almost certainly a mistake (a pasted export, a binary);
 # reading it would only produce a slow, confusing failure.
 MAX_FILE_BYTES = 20 * 1024 * 1024
 
 CSV_COLUMNS = ("measure", "period", "value", "note")
-PERIOD = re.compile(r"^\d{4}-\d{2}(-\d{2})?$")
+PERIOD = re.compile(r"^[0-9]{4}-[0-9]{2}(-[0-9]{2})?$")  # not \d: only the digits 0-9
 # A file full of control characters is reported with a few of them, not thousands of lines.
 MAX_CHARACTER_PROBLEMS = 5
 
@@ -104,11 +106,22 @@ class Reader:
             raw = parse(text)
             if kind:
                 self.note_ids(kind, raw)
+            glossary = path.name == "glossary.yaml"
+            if _records(raw, glossary) > MAX_RECORDS_PER_FILE:
+                what = "terms" if glossary else "records"
+                self.problem(path, 0, "", f"holds more than {MAX_RECORDS_PER_FILE:,} {what}; "
+                             f"a data file may hold at most {MAX_RECORDS_PER_FILE:,}, so this is "
+                             f"probably not the file you meant")
+                return None
             return raw
         except DuplicateKeyError as exc:
             self.problem(path, exc.line, "", str(exc) + "; keep one of them")
         except AliasError as exc:
             self.problem(path, exc.line, "", str(exc))
+        except NumberFormError as exc:  # every one in the file, each with its field
+            for line, loc, message in exc.found:
+                field = field_path(loc[1:] if loc and isinstance(loc[0], int) else loc)
+                self.problem(path, line, "", f"{field} {message}" if field else message)
         except RecursionError:
             self.problem(path, 0, "", "is nested too deeply to be data; check the brackets")
         except yaml.MarkedYAMLError as exc:
@@ -172,6 +185,22 @@ class Reader:
             return None
         attach(obj, raw, self.rel(path))
         return obj
+
+
+def _records(raw: Any, glossary: bool) -> int:
+    """The records (sets of fields) in a parsed file, or the terms of the glossary: counted
+    before any is validated, so a file of a million is refused before the work."""
+    if glossary and isinstance(raw, dict):
+        return len(raw)
+    count, todo = 0, [raw]
+    while todo:
+        node = todo.pop()
+        if isinstance(node, dict):
+            count += 1
+            todo.extend(node.values())
+        elif isinstance(node, list):
+            todo.extend(node)
+    return count
 
 
 def allowed_fields(model: type[schema.Record], loc: tuple) -> list[str]:

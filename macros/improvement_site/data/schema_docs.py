@@ -11,7 +11,7 @@ import typing
 from pydantic.fields import FieldInfo
 
 from improvement_site.data.logo import MAX_LOGO_BYTES
-from improvement_site.model import markdown_rules
+from improvement_site.model import fields, markdown_rules
 
 from improvement_site.model import schema
 
@@ -85,6 +85,13 @@ def limits_table() -> str:
     limit = f"{schema.NUMBER_LIMIT:,}"
     rows.append(f"| number, whole number | from -{limit} to {limit} | every number, "
                 f"in measures.csv too |")
+    rows.append(f"| values of one measure | {fields.MAX_VALUES_PER_MEASURE:,} | rows of one "
+                f"measure in measures.csv (80 years of months) |")
+    rows.append(f"| rows of measures.csv | {fields.MAX_VALUE_ROWS:,} | every measure's values "
+                f"together |")
+    rows.append(f"| records in one YAML file | {fields.MAX_RECORDS_PER_FILE:,} | every set of "
+                f"fields written in the file (an area, its outcomes, actions and progress "
+                f"reports; a measure and its targets; a visit...); the glossary's terms |")
     rows.append(f"| logo file | {MAX_LOGO_BYTES // 1024:,} KB, a PNG or an SVG drawing | "
                 f"logo |")
     budget = f"{markdown_rules.MARKDOWN_LINK_BUDGET:,}"

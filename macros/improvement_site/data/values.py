@@ -8,6 +8,8 @@ import io
 from improvement_site.model import schema
 from improvement_site.data.problems import describe, did_you_mean, pydantic_message
 from improvement_site.data.reader import CSV_COLUMNS, PERIOD, Reader
+from improvement_site.model.fields import (MAX_VALUE_ROWS, MAX_VALUES_PER_MEASURE, PERIOD_EXAMPLE,
+                                           digits_problem)
 
 def read_values(reader: Reader, known_measures: set[str]) -> list[schema.Value]:
     path = reader.data_dir / "measures.csv"
@@ -35,10 +37,21 @@ def read_values(reader: Reader, known_measures: set[str]) -> list[schema.Value]:
     seen: dict[tuple[str, str], int] = {}
     rel_path = reader.rel(path)
     line = 1
+    # Counted before a row's cells are checked, so 850,000 rows are refused in the time it
+    # takes to read them (fields.MAX_VALUE_ROWS).
+    rows_read, per_measure = 0, {}
     try:
         for row in rows:
             line = rows.line_num
             if not any(cell.strip() for cell in row):
+                continue
+            rows_read += 1
+            if rows_read > MAX_VALUE_ROWS:
+                reader.problem(path, line, "", f"has more than {MAX_VALUE_ROWS:,} rows; "
+                               f"measures.csv may hold at most {MAX_VALUE_ROWS:,} values, so "
+                               f"this is probably not the file you meant")
+                break
+            if _too_many(reader, path, line, row[0].strip(), per_measure):
                 continue
             if len(row) > len(header):
                 reader.problem(path, line, "", f"has {len(row)} cells but the header has "
@@ -60,7 +73,11 @@ def read_values(reader: Reader, known_measures: set[str]) -> list[schema.Value]:
                 reader.problem(path, line, record, f"measure {describe(measure)} is not an id in "
                                f"data/measures.yaml{did_you_mean(measure, known_measures)}")
                 ok = False
-            if not PERIOD.match(period):
+            other_digits = digits_problem(period, "a period", PERIOD_EXAMPLE)
+            if other_digits:
+                reader.problem(path, line, record, f"period {other_digits}")
+                ok = False
+            elif not PERIOD.match(period):
                 reader.problem(path, line, record, f"period {describe(period)} is not YYYY-MM "
                                f"(a month) or YYYY-MM-DD (a snapshot date)")
                 ok = False
@@ -97,6 +114,17 @@ def read_values(reader: Reader, known_measures: set[str]) -> list[schema.Value]:
     return values
 
 
+def _too_many(reader: Reader, path, line: int, measure: str, per_measure: dict) -> bool:
+    """Count a row of `measure`; past the limit, say so once and skip the rest of its rows."""
+    count = per_measure[measure] = per_measure.get(measure, 0) + 1
+    if count == MAX_VALUES_PER_MEASURE + 1:
+        reader.problem(path, line, f"measure {short(measure) or '(blank)'}", f"has more than "
+                       f"{MAX_VALUES_PER_MEASURE:,} values; a measure may have at most "
+                       f"{MAX_VALUES_PER_MEASURE:,} (80 years of months), so keep the ones the "
+                       f"site should show")
+    return count > MAX_VALUES_PER_MEASURE
+
+
 def short(text: str, limit: int = 60) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
@@ -108,6 +136,8 @@ def _number(text: str) -> tuple[float | None, str | None]:
     if cleaned.endswith("%"):  # a percentage typed with its sign means the same number
         cleaned = cleaned[:-1]
     not_a_number = 'is not a number; leave it empty for "not available" (put words in note)'
+    if digits_problem(cleaned, "", ""):  # float() would read ٩٠ or ９０ as 90
+        return None, "has a digit other than 0-9; write numbers with the digits 0-9, such as 90"
     try:
         value = float(cleaned)
     except ValueError:

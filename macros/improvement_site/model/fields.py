@@ -28,8 +28,11 @@ VISIT_KINDS = ("full_inspection", "monitoring_visit", "focused_visit", "jtai")
 AUDIENCES = ("public", "committee")
 PROVIDER_KINDS = ("childrens_home", "fostering_agency", "adoption_agency", "other")
 
-_MONTH = re.compile(r"^\d{4}-\d{2}$")
-_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+# [0-9], not \d: \d, int() and date.fromisoformat each accept other scripts' digits
+# (Arabic-Indic ٢٠٢٤, full-width ２０２４), and not always the same ones, so such a date got past
+# validation and crashed the build.
+_MONTH = re.compile(r"^[0-9]{4}-[0-9]{2}$")
+_DAY = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
 _MONTH_NAMES = ["January", "February", "March", "April", "May", "June", "July", "August",
                 "September", "October", "November", "December"]
 
@@ -68,6 +71,14 @@ FLAG = Kind("true/false")
 # charts and arithmetic stop meaning anything.
 NUMBER_LIMIT = 10**12
 NUMBER_ADVICE = "write a number from -1,000,000,000,000 to 1,000,000,000,000"
+
+# How many records a data file may hold, and values a measure: far above any plan (a large
+# council's plan has a few hundred actions, 200 measures of 60 months), and checked while the
+# file is read, before anything is built: 100,000 values of one measure took 76 s to build into
+# a 28 MB page, and 850,000 passed validation and then ran a build out of memory.
+MAX_VALUES_PER_MEASURE = 1_000  # 80 years of months
+MAX_VALUE_ROWS = 100_000  # rows of measures.csv
+MAX_RECORDS_PER_FILE = 10_000  # sets of fields (records) in one YAML file, or glossary terms
 
 # Characters no text may hold: control characters other than tab and line feed (a carriage
 # return is only ever part of a line ending, and the loader reads line endings as line feeds),
@@ -119,6 +130,8 @@ def _number_check(whole: bool):
     def check(value: Any) -> Any:
         if isinstance(value, bool):
             raise ValueError(f"should be {what}, found {'true' if value else 'false'}")
+        if isinstance(value, str):  # quoted "٩٠": say why it is not a number
+            _only_ascii_digits(value.strip(), what, "90")
         if isinstance(value, str) and _DIGITS.fullmatch(value.strip()):
             # YAML hands over an integer too long for Python to convert as its digits.
             digits = sum(c.isdigit() for c in value)
@@ -142,6 +155,24 @@ def _number_check(whole: bool):
 
 
 # --- dates --------------------------------------------------------------------------------
+
+
+PERIOD_EXAMPLE = "2024-04 (a month) or 2024-04-17 (a snapshot date)"
+
+
+def digits_problem(text: str, what: str, example: str) -> str | None:
+    """What is wrong when a date, month or number is written with digits other than 0-9."""
+    other = next((c for c in text if c.isdecimal() and not "0" <= c <= "9"), None)
+    if other is None:
+        return None
+    return (f'"{text}" has a digit other than 0-9 ("{other}"); {what} must be written with '
+            f"the digits 0-9, such as {example}")
+
+
+def _only_ascii_digits(value: Any, what: str, example: str) -> None:
+    problem = digits_problem(value, what, example) if isinstance(value, str) else None
+    if problem:
+        raise ValueError(problem)
 
 
 def date_problem(text: str) -> str | None:
@@ -170,6 +201,7 @@ def _iso_date(value: Any) -> Any:
     """
     if isinstance(value, date):
         return value
+    _only_ascii_digits(value, "a date", "2024-09-11")
     if isinstance(value, str) and _DAY.match(value.strip()):
         text = value.strip()
         problem = date_problem(text)
@@ -183,6 +215,7 @@ def _month(value: Any) -> Any:
     """A month as `YYYY-MM` (YAML may hand us a date or a string)."""
     if isinstance(value, date):
         return value.strftime("%Y-%m")
+    _only_ascii_digits(value, "a month", "2024-04")
     text = str(value).strip()
     if _MONTH.match(text):
         problem = date_problem(text)
@@ -194,6 +227,7 @@ def _month(value: Any) -> Any:
 
 def _date_or_month(value: Any) -> Any:
     """A day, or only a month when the source gives no day (visits reported as 'July 2023')."""
+    _only_ascii_digits(value, "a date", "2024-09-11, or 2024-09 when only the month is known")
     if isinstance(value, str) and _MONTH.match(value.strip()):
         return _month(value)
     if isinstance(value, str) and _DAY.match(value.strip()):
@@ -209,6 +243,7 @@ def _period(value: Any) -> Any:
     date), kept as that text (YAML may hand us a date)."""
     if isinstance(value, date):
         return value.isoformat()
+    _only_ascii_digits(value, "a period", PERIOD_EXAMPLE)
     text = str(value).strip() if isinstance(value, (str, int)) else ""
     if _MONTH.match(text) or _DAY.match(text):
         problem = date_problem(text)
@@ -217,6 +252,15 @@ def _period(value: Any) -> Any:
         return text
     raise ValueError(f'"{value}" is not a period; write a month as YYYY-MM, e.g. 2023-06, or '
                      f"a snapshot date as YYYY-MM-DD")
+
+
+def period_problem(value: Any) -> str | None:
+    """What is wrong with a value as a period (measures.csv's rule), or None."""
+    try:
+        _period(value)
+    except ValueError as exc:
+        return str(exc)
+    return None
 
 
 def _flag(value: Any) -> Any:

@@ -9,20 +9,21 @@ and the pages say why.
 from __future__ import annotations
 
 import logging
+import os
 import re
 import shutil
 import subprocess
 import tempfile
 from dataclasses import dataclass, field
 from datetime import date
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from improvement_site.publish.audience import for_audience
 from improvement_site.data.load import load_site
 from improvement_site.model.sitedata import SiteData
 from improvement_site.data.problems import DataError
 
-TAG_PATTERN = re.compile(r"^meeting-(\d{4}-\d{2}-\d{2})$")
+TAG_PATTERN = re.compile(r"^meeting-([0-9]{4}-[0-9]{2}-[0-9]{2})$")  # ASCII digits only
 log = logging.getLogger("mkdocs.plugins.improvement_site")
 
 
@@ -113,17 +114,20 @@ def data_at(repo: Path, release: Release, data_rel: str) -> SiteData:
     """The data folder as it was at a release, validated like today's."""
     tmp = Path(tempfile.mkdtemp(prefix="improvement-site-release-"))
     try:
-        names = _git(repo, "ls-tree", "-r", "--name-only", release.commit, "--",
-                     data_rel).splitlines()
+        # -z: without it git quotes a name that is not plain ASCII ("data/plan/01-\303\251.yaml"),
+        # which is then no path under data/, and every later build failed on that release.
+        names = [os.fsdecode(name) for name in subprocess.run(
+            ["git", "ls-tree", "-r", "-z", "--name-only", release.commit, "--", data_rel],
+            cwd=repo, capture_output=True, check=True).stdout.split(b"\0") if name]
         if not names:
             raise DataError([])
         site_root = tmp / "site"
         for name in names:
-            rel = Path(name).relative_to(data_rel)
+            rel = PurePosixPath(name).relative_to(data_rel)
             target = site_root / "data" / rel
             target.parent.mkdir(parents=True, exist_ok=True)
-            blob = subprocess.run(["git", "show", f"{release.commit}:{name}"], cwd=repo,
-                                  capture_output=True, check=True).stdout
+            blob = subprocess.run(["git", "cat-file", "blob", f"{release.commit}:{name}"],
+                                  cwd=repo, capture_output=True, check=True).stdout
             target.write_bytes(blob)
         return load_site(site_root / "data")
     finally:

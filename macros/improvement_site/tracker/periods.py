@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from datetime import date, datetime
 
+from improvement_site.model.fields import digits_problem
 from improvement_site.tracker.importing import cell_text, one_line, uk_date
 from improvement_site.tracker.tables import Cell
 
@@ -29,11 +30,16 @@ def period_of(cell: Cell) -> tuple[str | None, str | None]:
     text = one_line(cell_text(cell))
     if _LATEST.match(text):
         return LATEST, None
-    if match := re.match(r"^(\d{4})-(\d{1,2})$", text):
+    # [0-9], not \d: int() reads other scripts' digits too (٢٠٢٣), so a heading in them became
+    # a period silently; it is refused in words instead.
+    other_digits = digits_problem(text, "a period", "Apr-23, 2023-04 or 04/2023")
+    if other_digits:
+        return None, other_digits
+    if match := re.match(r"^([0-9]{4})-([0-9]{1,2})$", text):
         year, month = int(match.group(1)), int(match.group(2))
-    elif match := re.match(r"^(\d{1,2})[/.](\d{4})$", text):
+    elif match := re.match(r"^([0-9]{1,2})[/.]([0-9]{4})$", text):
         month, year = int(match.group(1)), int(match.group(2))
-    elif match := re.match(r"^([A-Za-z]{3,9})\.?[\s\-/']*(\d{4}|\d{2})$", text):
+    elif match := re.match(r"^([A-Za-z]{3,9})\.?[\s\-/']*([0-9]{4}|[0-9]{2})$", text):
         word = match.group(1).lower()
         months = [i + 1 for i, name in enumerate(_MONTHS) if name.startswith(word)]
         month = 9 if word == "sept" else (months[0] if len(months) == 1 else 0)
