@@ -11,6 +11,13 @@ native library shows as the exit code it really gives. The contract:
 - in every page built, no href, src, action, formaction or CSS url() whose scheme, after HTML
   unescaping and stripping white space and control characters, is outside http, https,
   mailto (relative addresses are fine).
+
+Beside arbitrary text, a second property draws the careless and hostile edits of issue 20 and
+puts several into one site at once: numbers that YAML 1.1 would change (`075`, `1:30`,
+`0x1F`), digits that are not ASCII in dates and periods, a committee page whose front matter
+has a slip, a symbolic link to a file of the build machine, a logo that is more than a
+drawing. Each is a mistake: whatever the mix, validate and build both refuse it in words
+naming the file, never quote the linked file, and write nothing.
 """
 
 from __future__ import annotations
@@ -88,7 +95,8 @@ def _assert_worded(result: subprocess.CompletedProcess) -> None:
     assert result.returncode in (0, 1), (result.returncode, result.stderr[-2000:])
     assert "Traceback" not in result.stderr, result.stderr[-2000:]
     if result.returncode == 1:
-        assert re.search(r"data/[\w./-]+(:\d+)?: ", result.stderr), result.stderr[-2000:]
+        assert re.search(r"(data|content)/[\w./-]+(:\d+)?: ", result.stderr), \
+            result.stderr[-2000:]
 
 
 def _scheme(url: str) -> str | None:
@@ -162,3 +170,86 @@ def test_the_url_check_sees_an_encoded_javascript_link(tmp_path):
         '<div style="background:url(&quot;data:image/svg+xml,x&quot;)"></div>'
         '<a href="https://example.org">z</a>', encoding="utf-8")
     assert len(unsafe_urls(tmp_path)) == 2
+
+
+# -- issue 20's careless and hostile edits, several in one site ---------------------------
+
+SECRET = "BUILD-MACHINE-SECRET-7d1e"
+COMMITTEE_WORDS = "LADO-CASE-BRIEFING-WORDS"
+YAML11_NUMBERS = ["075", "-075", "1:30", "190:20:30", "0x1F", "0o17", "0b101", "1_000"]
+FOREIGN_DIGITS = ["\u0662\u0660\u0662\u0664-\u0660\u0664", "\uff12\uff10\uff12\uff14-04",
+                  "2024-\u0966\u0966", "\u0669\u0660"]
+FRONT_MATTER_SLIPS = [
+    "title: Briefing: LADO cases\naudience: committee", "audience: commitee",
+    "audience: [committee]", "Audience: committee", "audience: committee\nlist:\n\t- a",
+    "title: 'Briefing\naudience: committee", "audiences: committee", "audience: Committee",
+]
+LOGOS = [
+    b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script><rect width="4" height="4"/></svg>',
+    b'<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"><rect width="4" height="4"/></svg>',
+    b'<svg xmlns="http://www.w3.org/2000/svg"><image href="file:///etc/passwd"/></svg>',
+    b'<?xml version="1.0"?><!DOCTYPE svg [<!ENTITY x SYSTEM "file:///etc/passwd">]>'
+    b'<svg xmlns="http://www.w3.org/2000/svg"><text>&x;</text></svg>',
+    b"not an svg at all",
+]
+LINKED = ["data/glossary.yaml", "data/crest.png", "content/briefing.md", "content/secret.txt",
+          "data/plan/02-linked.yaml"]
+
+hostile_edits = st.lists(st.one_of(
+    st.tuples(st.just("number"), st.sampled_from(YAML11_NUMBERS)),
+    st.tuples(st.just("period"), st.sampled_from(FOREIGN_DIGITS)),
+    st.tuples(st.just("page"), st.sampled_from(FRONT_MATTER_SLIPS)),
+    st.tuples(st.just("link"), st.sampled_from(LINKED)),
+    st.tuples(st.just("logo"), st.sampled_from(LOGOS)),
+), min_size=1, max_size=4)
+
+
+def _hostile_site(root: Path, edits: list) -> Path:
+    site = root / "site"
+    if site.exists():
+        shutil.rmtree(site)
+    shutil.copytree(FIXTURE, site, ignore=shutil.ignore_patterns(".cache"))
+    secret = root / "machine-secret"
+    secret.write_text(f"CI_TOKEN={SECRET}\nnot: [yaml\n", encoding="utf-8")
+    data = site / "data"
+    for kind, value in edits:
+        if kind == "number":  # written as it is, unquoted, where a number goes
+            path = data / "measures.yaml"
+            path.write_text(path.read_text(encoding="utf-8").replace(
+                "target: 90", f"target: {value}"), encoding="utf-8")
+        elif kind == "period":
+            with (data / "measures.csv").open("a", encoding="utf-8") as csv:
+                csv.write(f"cp-rate,{value},90,\n")
+        elif kind == "page":
+            (site / "content" / "briefing.md").write_text(
+                f"---\n{value}\n---\n\n# Briefing\n\n{COMMITTEE_WORDS}\n", encoding="utf-8")
+        elif kind == "link":
+            path = site / value
+            path.unlink(missing_ok=True)
+            path.symlink_to(secret)
+            if value == "data/crest.png":
+                with (data / "site.yaml").open("a", encoding="utf-8") as f:
+                    f.write("logo: crest.png\n")
+        else:
+            (data / "logo.svg").write_bytes(value)
+            with (data / "site.yaml").open("a", encoding="utf-8") as f:
+                f.write("logo: logo.svg\n")
+    return site
+
+
+@_examples(12)
+@given(edits=hostile_edits)
+def test_careless_and_hostile_edits_are_refused_in_words_and_never_published(workdir, edits):
+    site = _hostile_site(workdir, edits)
+    out = workdir / "out"
+    if out.exists():
+        shutil.rmtree(out)
+    checked = _run("validate", str(site))
+    result = _run("build", str(site), "--out", str(out))
+    for run in (checked, result):
+        _assert_worded(run)
+        assert SECRET not in run.stderr + run.stdout, "a linked file was read and quoted"
+    # Every edit drawn is a mistake the site must refuse: none may slip through as valid.
+    assert (checked.returncode, result.returncode) == (1, 1), (checked.stderr[-1000:],
+                                                               result.stderr[-1000:])
+    assert not out.exists(), "a failed build must write nothing"
