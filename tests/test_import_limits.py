@@ -266,3 +266,35 @@ def test_reading_is_linear_in_rows(tmp_path):
 
     small, large = cost(5_000), cost(20_000)
     assert large < 8 * small, (small, large)
+
+
+def test_rows_out_of_order_are_refused_not_skipped(tmp_path, site, no_openpyxl):
+    # openpyxl's fast reading would skip a row numbered below the one before it.
+    book = rewrite(plan(tmp_path / "plan.xlsx"), SHEET, lambda xml: xml.replace(
+        "</sheetData>", '<row r="2"><c r="B2" t="inlineStr"><is><t>Lost action</t></is></c>'
+                        "</row></sheetData>"))
+    refused(run_import(book, site), site,
+            "has its rows out of order in the file (row 2 after row 3), which Excel never "
+            "writes; save it again from Excel", where='sheet "Plan": ')
+
+
+def test_a_damaged_sheet_is_worded(tmp_path, site, no_openpyxl):
+    book = rewrite(plan(tmp_path / "plan.xlsx"), SHEET, lambda xml: xml.replace(
+        "</sheetData>", "<row></sheetData>"))
+    result = run_import(book, site)
+    assert result.exit_code == 1
+    assert (f'plan.xlsx: sheet "Plan": is damaged: its part {SHEET} is not well-formed XML '
+            f"(mismatched tag, line 1); save it again from Excel") in result.output
+
+
+def test_sheets_and_parts_past_the_limits_are_refused(tmp_path, site, no_openpyxl,
+                                                       monkeypatch):
+    book = plan(tmp_path / "plan.xlsx")
+    monkeypatch.setattr(workbook_check, "MAX_SHEETS", 0)
+    refused(run_import(book, site), site, "has 1 sheets; the import reads at most 0: check "
+                                          "that this is the right file")
+    monkeypatch.setattr(workbook_check, "MAX_SHEETS", 500)
+    monkeypatch.setattr(workbook_check, "MAX_PART_BYTES", 100)
+    result = run_import(book, site)
+    assert result.exit_code == 1
+    assert "plan.xlsx: is too large to read: it unpacks to more than 0 MB (at " in result.output
