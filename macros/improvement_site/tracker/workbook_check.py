@@ -116,10 +116,10 @@ def _check_sizes(book: zipfile.ZipFile) -> list[zipfile.ZipInfo]:
             raise Refused(f"packs its part {info.filename} in a way Excel does not; save it "
                           f"again from Excel")
         if info.file_size > MAX_PART_BYTES or total > MAX_TOTAL_BYTES:
-            raise Refused(f"is too large to read: it unpacks to more than "
-                          f"{(MAX_PART_BYTES if info.file_size > MAX_PART_BYTES else MAX_TOTAL_BYTES) >> 20} MB "
-                          f"(at {info.filename}); a plan or scorecard is far smaller: check "
-                          f"that this is the right file")
+            limit = MAX_PART_BYTES if info.file_size > MAX_PART_BYTES else MAX_TOTAL_BYTES
+            raise Refused(f"is too large to read: it unpacks to more than {limit >> 20} MB (at "
+                          f"{info.filename}); a plan or scorecard is far smaller: check that "
+                          f"this is the right file")
         if info.file_size > 2**20 and info.file_size > MAX_RATIO * max(info.compress_size, 1):
             raise Refused(f"has a part ({info.filename}) that unpacks to "
                           f"{info.file_size // max(info.compress_size, 1):,} times its packed "
