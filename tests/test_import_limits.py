@@ -287,3 +287,10 @@ def test_sheets_and_parts_past_the_limits_are_refused(tmp_path, site, no_openpyx
     result = run_import(book, site)
     assert result.exit_code == 1
     assert "plan.xlsx: is too large to read: it unpacks to more than 0 MB (at " in result.output
+
+
+def test_a_cell_naming_a_text_or_style_that_is_not_there_is_worded(tmp_path, site):
+    for cell in ('<c r="B9" t="s"><v>99</v></c>', '<c r="B9" s="99999"><v>1</v></c>'):
+        book = plan_with(tmp_path / "plan.xlsx", f'<row r="9">{cell}</row>')
+        refused(run_import(book, site), site, "cannot be opened as an Excel workbook "
+                "(IndexError); save it again from Excel as .xlsx", where='sheet "Plan": ')

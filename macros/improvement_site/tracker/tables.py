@@ -116,9 +116,10 @@ def _read_xlsx(path: Path, problems: list[ImportProblem]) -> list[Table]:
                 return tables
             finally:
                 book.close()
-        except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError, SyntaxError,
-                EOFError) as exc:
-            # SyntaxError: XML that expat or lxml cannot parse (both errors derive from it).
+        except (zipfile.BadZipFile, KeyError, IndexError, OSError, ValueError, TypeError,
+                SyntaxError, EOFError) as exc:
+            # SyntaxError: XML that expat or lxml cannot parse (both errors derive from it);
+            # IndexError: a cell naming a style or a shared text the workbook does not have.
             problems.append(ImportProblem(path.name, f"cannot be opened as an Excel workbook "
                                                      f"({exc.__class__.__name__}); save it again "
                                                      f"from Excel as .xlsx",
