@@ -5,13 +5,17 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import warnings
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from improvement_site.tracker.problems import ImportProblem
+
+if TYPE_CHECKING:  # openpyxl (which workbook_check uses) is imported only to read a workbook
+    from improvement_site.tracker.workbook_check import SheetFacts
 
 
 @dataclass(frozen=True)
@@ -28,9 +32,6 @@ class Table:
 
     name: str | None
     rows: list[tuple[int, list[Cell]]] = field(default_factory=list)
-
-
-MAX_CELLS = 2_000_000  # far beyond any tracker; guards against a sheet formatted to row 1048576
 
 
 def read_tables(path: Path, problems: list[ImportProblem]) -> list[Table]:
@@ -82,60 +83,103 @@ def _read_csv(path: Path, problems: list[ImportProblem]) -> list[Table]:
 def _read_xlsx(path: Path, problems: list[ImportProblem]) -> list[Table]:
     import openpyxl  # imported here so the rest of the project does not need it to start
 
+    from improvement_site.tracker.workbook_check import Refused, check_workbook
+
+    # Checked first, streaming, against the limits in workbook_check: openpyxl trusts the file,
+    # and a few KB can ask it for gigabytes.
+    try:
+        facts, names = check_workbook(path)
+    except Refused as exc:
+        problems.append(ImportProblem(path.name, str(exc), sheet=exc.sheet, row=exc.row))
+        return []
+    sheet = None
     with warnings.catch_warnings():
         # openpyxl warns about workbook features it ignores (data validation, slicers);
         # they do not affect the cell values we read.
         warnings.simplefilter("ignore")
         try:
-            values = openpyxl.load_workbook(path, data_only=True)
-            formulas = openpyxl.load_workbook(path, data_only=False)
-        except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError) as exc:
+            # Read-only mode streams each sheet once, in time linear in its cells; the rest of
+            # the workbook (styles, names) is read whole, but its size was checked.
+            book = openpyxl.load_workbook(path, read_only=True, data_only=True,
+                                          keep_links=False)
+            try:
+                tables = []
+                for sheet in book.worksheets:
+                    # The part openpyxl reads the sheet from: its facts were gathered there.
+                    found = facts.get(getattr(sheet, "_worksheet_path", None))
+                    if found is None:
+                        problems.append(ImportProblem(path.name, "cannot be checked before it "
+                                                      "is read; save it again from Excel",
+                                                      sheet=sheet.title))
+                        return []
+                    tables.append(_sheet_table(path.name, sheet, found, problems))
+                return tables
+            finally:
+                book.close()
+        except (zipfile.BadZipFile, KeyError, IndexError, OSError, ValueError, TypeError,
+                SyntaxError, EOFError) as exc:
+            # SyntaxError: XML that expat or lxml cannot parse (both errors derive from it);
+            # IndexError: a cell naming a style or a shared text the workbook does not have.
             problems.append(ImportProblem(path.name, f"cannot be opened as an Excel workbook "
                                                      f"({exc.__class__.__name__}); save it again "
-                                                     f"from Excel as .xlsx"))
+                                                     f"from Excel as .xlsx",
+                                          sheet=getattr(sheet, "title", None)))
             return []
-    tables = []
-    for sheet in values.worksheets:
-        if sheet.max_row * sheet.max_column > MAX_CELLS:
-            problems.append(ImportProblem(path.name, f"has {sheet.max_row} rows and "
-                                          f"{sheet.max_column} columns in use; delete the empty "
-                                          f"formatted rows below the table", sheet=sheet.title))
-            continue
-        tables.append(_sheet_table(path.name, sheet, formulas[sheet.title], problems))
-    return tables
 
 
-def _sheet_table(file: str, sheet: Any, formula_sheet: Any,
+def _sheet_table(file: str, sheet: Any, facts: SheetFacts,
                  problems: list[ImportProblem]) -> Table:
     # A cell merged down several rows (an outcome spanning its actions, one "Responsible" for
     # three actions) shows its value on each of those rows, so each row gets it. Merges across
-    # columns only (a heading spanning the table) keep the value in their first cell.
-    source: dict[tuple[int, int], tuple[int, int]] = {}
-    for merged in sheet.merged_cells.ranges:
-        if merged.max_row > merged.min_row:
-            for row in range(merged.min_row + 1, merged.max_row + 1):
-                source[(row, merged.min_col)] = (merged.min_row, merged.min_col)
+    # columns only (a heading spanning the table) keep the value in their first cell; the other
+    # cells of a merged range are blank, as Excel shows them.
+    from openpyxl.utils import get_column_letter
+
+    starts: dict[int, list[tuple[int, int, int, int]]] = {}
+    for merged in facts.merges:
+        starts.setdefault(merged[1], []).append(merged)
+    unsaved: dict[int, list[int]] = {}
+    for row, col in sorted(facts.unsaved_formulas):
+        unsaved.setdefault(row, []).append(col)
+    height, width = max(facts.rows, 1), max(facts.columns, 1)
+    # openpyxl stops at the last row in the file; rows that only a merge reaches follow.
+    stream = itertools.chain(sheet.iter_rows(min_row=1, max_row=height, min_col=1,
+                                             max_col=width), itertools.repeat(()))
+    active: list[tuple[int, int, int, int]] = []
+    tops: dict[tuple[int, int], Cell] = {}
     table = Table(sheet.title)
-    for row in range(1, sheet.max_row + 1):
-        cells = []
-        for col in range(1, sheet.max_column + 1):
-            at = source.get((row, col), (row, col))
-            cell = sheet.cell(*at)
-            value = cell.value
-            if value is None and formula_sheet.cell(*at).data_type == "f":
+    for row, raw in zip(range(1, height + 1), stream):
+        cells = [_cell(cell) for cell in raw]
+        cells.extend(Cell() for _ in range(width - len(cells)))
+        active = [m for m in active if m[3] >= row] + starts.get(row, [])
+        covered: dict[int, tuple[int, int] | None] = {}
+        for min_col, min_row, max_col, max_row in active:
+            if row == min_row and max_row > min_row:
+                tops[(min_row, min_col)] = cells[min_col - 1]
+            for col in range(min_col, max_col + 1):
+                if (row, col) != (min_row, min_col):
+                    covered[col] = (min_row, min_col) if col == min_col else None
+        for col, at in covered.items():
+            cells[col - 1] = tops.get(at, Cell()) if at else Cell()
+        checks = [(col, (row, col)) for col in unsaved.get(row, []) if col not in covered]
+        checks += [(col, at) for col, at in covered.items() if at in facts.unsaved_formulas]
+        for col, at in sorted(checks):
+            if cells[col - 1].value is None:
                 # A formula Excel never calculated (a file written by another program) has no
                 # saved value; reading it as blank would drop its text without a word.
-                from openpyxl.utils import get_column_letter
                 problems.append(ImportProblem(file, f"cell {get_column_letter(at[1])}{at[0]} "
                                               f"holds a formula with no saved value; open the "
                                               f"file in Excel and save it", sheet=sheet.title,
                                               row=row))
-            if isinstance(value, str) and not value.strip():
-                value = None
-            cells.append(Cell(value, _fill(cell), cell.number_format or "General"))
         table.rows.append((row, cells))
-    _pad(table)
     return table
+
+
+def _cell(cell: Any) -> Cell:
+    value = cell.value
+    if isinstance(value, str) and not value.strip():
+        value = None
+    return Cell(value, _fill(cell), cell.number_format or "General")
 
 
 def _fill(cell: Any) -> str | None:
