@@ -26,6 +26,8 @@ from improvement_site.data.logo import MAX_LOGO_BYTES, LogoRefused, sanitised_sv
 MINIMAL = Path(__file__).resolve().parent / "fixtures" / "minimal"
 SECRET = "TOKEN-5f3a-do-not-publish"
 LINKED = "is a symbolic link, which the site does not follow"
+LINK_ADVICE = (" (it could publish a file from the computer that builds the site); replace the "
+               "link with the file itself")
 SVG = "http://www.w3.org/2000/svg"
 
 
@@ -146,6 +148,43 @@ def test_import_refuses_a_linked_data_file_and_writes_nothing(site, secret):
     assert f"data/glossary.yaml: {LINKED}" in result.output
     assert SECRET not in result.output
     assert sorted((site / "data" / "plan").iterdir()) == before
+
+
+@pytest.mark.parametrize("linked", ["measures.yaml", "measures.csv"])
+def test_import_measures_never_merges_or_replaces_a_linked_file(tmp_path, linked):
+    """The measures import reads the site's measures.yaml (to match names) and, with
+    --merge, its measures.csv, before it checks the site: a link there is refused, not read,
+    merged and written back as a regular file holding what it pointed at."""
+    fixtures = Path(__file__).resolve().parent / "fixtures" / "import"
+    nel = Path(__file__).resolve().parents[1] / "examples" / "north-east-lincolnshire"
+    site = tmp_path / "nel"
+    shutil.copytree(nel / "data", site / "data")
+    target = site / "data" / linked
+    copy = tmp_path / f"outside-{linked}"
+    copy.write_bytes(target.read_bytes().replace(b"Rate of", f"{SECRET} Rate of".encode()))
+    target.unlink()
+    target.symlink_to(copy)
+    result = invoke("import", "measures", fixtures / "measures-wide.csv", "--site", site,
+                    "--mapping", fixtures / "measures-mapping.yaml", "--merge",
+                    "--latest-date", "2023-07-17")
+    assert result.exit_code == 1, result.output
+    assert f"{linked}: {LINKED}" in result.output, result.output
+    assert SECRET not in result.output
+    assert target.is_symlink()
+
+
+def test_the_measures_import_never_reads_a_linked_measures_yaml(tmp_path, secret):
+    """It reads the site's measures.yaml to match the scorecard's names before the site is
+    checked: through a link, the names of another file would be matched and merged."""
+    from improvement_site.tracker.measures_yaml import measure_names
+    site = tmp_path / "site"
+    (site / "data").mkdir(parents=True)
+    secret.write_text(f"- id: leaked\n  name: {SECRET}\n", encoding="utf-8")
+    (site / "data" / "measures.yaml").symlink_to(secret)
+    problems = []
+    assert measure_names(site, problems) == ({}, None, None)
+    assert [(p.file, p.message) for p in problems] == [
+        ("data/measures.yaml", LINKED + LINK_ADVICE)]
 
 
 # -- links in content/ ------------------------------------------------------------------------

@@ -19,6 +19,7 @@ from improvement_site.model.schema import Measure
 from improvement_site.model.sitedata import SiteData
 import yaml
 
+from improvement_site.data.sitefiles import refusal
 from improvement_site.data.yamlfile import AliasError, DuplicateKeyError, parse
 from improvement_site.tracker.definitions import REMOVE, RowDefinition
 from improvement_site.tracker.problems import ImportProblem
@@ -158,6 +159,10 @@ def measure_names(site: Path, problems: list[ImportProblem]) -> tuple[dict[str, 
                                                                        Any]:
     """({name or id as written: id}, the text of data/measures.yaml, its parsed records)."""
     path = site / "data" / "measures.yaml"
+    said = refusal(path, site)  # a link is never followed, so what it points at never merged
+    if said:
+        problems.append(ImportProblem("data/measures.yaml", said))
+        return {}, None, None
     try:
         text = path.read_text(encoding="utf-8-sig") if path.is_file() else None
         raw = parse(text) if text is not None else None

@@ -6,11 +6,16 @@ import csv
 import io
 from pathlib import Path
 
+from improvement_site.data.sitefiles import refusal
 from improvement_site.tracker.problems import ImportProblem
 
 
 def existing_rows(path: Path, problems: list[ImportProblem]) -> list[list[str]]:
     """The rows of the measures.csv being merged into (for --merge)."""
+    said = refusal(path, path.parent)  # a link is never followed, so never merged and written
+    if said:
+        problems.append(ImportProblem(path.name, said))
+        return []
     if not path.is_file():
         return []
     rows = list(csv.reader(io.StringIO(path.read_text(encoding="utf-8-sig"), newline="")))
