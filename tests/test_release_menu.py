@@ -166,3 +166,26 @@ def test_a_copy_that_is_not_a_release_links_no_earlier_release(published, tmp_pa
     page = (Path(out) / "releases.html").read_text(encoding="utf-8")
     assert "This copy of the site is not a published release, so it cannot link" in page
     assert f"{EARLIER}/" not in page and "The site as presented on" not in page
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("width", WIDTHS)
+def test_the_page_title_shows_in_the_taller_header(published, browser, width):
+    """Once the page's heading scrolls away, Material slides the page's title into the header
+    in place of the site's: in a release's taller header it must land inside the header."""
+    published, _ = published
+    context = browser.new_context(viewport={"width": width, "height": 500},
+                                  reduced_motion="reduce")
+    try:
+        page = context.new_page()
+        page.goto(f"{published}{LATER}/plan/index.html")
+        page.locator(".md-version__current").wait_for()
+        page.evaluate("window.scrollTo(0, document.querySelector('article h1')"
+                      ".getBoundingClientRect().bottom + scrollY + 10)")
+        page.locator(".md-header__title--active").wait_for()
+        title = page.locator("[data-md-component=header-topic] .md-ellipsis").element_handle()
+        header = page.locator(".md-header").element_handle()
+        problems = page.evaluate(WHOLE, [title, header])
+        assert not problems, f"{width} px: the page's title in the header {'; '.join(problems)}"
+    finally:
+        context.close()
