@@ -11,15 +11,17 @@ must link each earlier meeting's release instead, and the first release say ther
 
 from __future__ import annotations
 
+import contextlib
 import re
 from datetime import datetime
 from pathlib import Path
 
 import pytest
 
-from browsing import ARGS, CHROMIUM, serving
+from browsing import serving
 from improvement_site.cli import commands
 from improvement_site.cli.demo import make_demo
+from test_browser import browser  # noqa: F401 - its chromium, a fixture for the module
 from test_demo import MINIMAL, overlay
 
 EARLIER, LATER = "2023-10-05", "2024-04-10"  # the overlay's meeting, the fixture's meeting
@@ -55,13 +57,18 @@ def published(tmp_path_factory):
         yield base, demo.folder / "repository"
 
 
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield b
-        b.close()
+@contextlib.contextmanager
+def release_page(browser, url: str, width: int, height: int = 800):
+    """A page of a release at this width, once Material's script has put in the menu."""
+    context = browser.new_context(viewport={"width": width, "height": height},
+                                  reduced_motion="reduce")
+    try:
+        page = context.new_page()
+        page.goto(url)
+        page.locator(".md-version__current").wait_for()
+        yield page
+    finally:
+        context.close()
 
 
 def meeting_of(label: str) -> str:
@@ -78,13 +85,8 @@ def version_in(url: str) -> str:
 @pytest.mark.parametrize("width", WIDTHS)
 def test_the_meeting_menu_is_whole_and_leads_where_it_says(published, browser, width):
     published, _ = published
-    context = browser.new_context(viewport={"width": width, "height": 800},
-                                  reduced_motion="reduce")
-    try:
-        page = context.new_page()
-        page.goto(f"{published}{LATER}/index.html")
+    with release_page(browser, f"{published}{LATER}/index.html", width) as page:
         button = page.locator(".md-version__current")
-        button.wait_for()
         header = page.locator(".md-header").element_handle()
         problems = page.evaluate(WHOLE, [button.element_handle(), header])
         assert not problems, f"{width} px: the menu's button {'; '.join(problems)}"
@@ -129,8 +131,6 @@ def test_the_meeting_menu_is_whole_and_leads_where_it_says(published, browser, w
         seen[EARLIER].click()
         page.wait_for_url(re.compile(f"/{EARLIER}/"))
         assert version_in(page.url) == EARLIER
-    finally:
-        context.close()
 
 
 @pytest.mark.browser
@@ -174,12 +174,7 @@ def test_the_page_title_shows_in_the_taller_header(published, browser, width):
     """Once the page's heading scrolls away, Material slides the page's title into the header
     in place of the site's: in a release's taller header it must land inside the header."""
     published, _ = published
-    context = browser.new_context(viewport={"width": width, "height": 500},
-                                  reduced_motion="reduce")
-    try:
-        page = context.new_page()
-        page.goto(f"{published}{LATER}/plan/index.html")
-        page.locator(".md-version__current").wait_for()
+    with release_page(browser, f"{published}{LATER}/plan/index.html", width, 500) as page:
         page.evaluate("window.scrollTo(0, document.querySelector('article h1')"
                       ".getBoundingClientRect().bottom + scrollY + 10)")
         page.locator(".md-header__title--active").wait_for()
@@ -187,5 +182,3 @@ def test_the_page_title_shows_in_the_taller_header(published, browser, width):
         header = page.locator(".md-header").element_handle()
         problems = page.evaluate(WHOLE, [title, header])
         assert not problems, f"{width} px: the page's title in the header {'; '.join(problems)}"
-    finally:
-        context.close()
