@@ -327,8 +327,9 @@ def releases_page(ctx: PageContext) -> str:
 def _earlier_release_links(ctx: PageContext, history) -> dict[str, str] | None:
     """Tag -> the address of that earlier release's home page, in a release only: mike puts
     each release in a folder named by its meeting's date beside this one, so they are
-    reachable without the version menu (which needs JavaScript). Tags whose data this
-    version cannot read are linked too: their releases were published all the same. In any
+    reachable without the version menu (which needs JavaScript). Every earlier tag is
+    linked, those whose data this version cannot read too: each tag is published as its own
+    release (the build cannot see the publishing branch, so it trusts the tags). In any
     other build (a preview, a USB stick) the earlier releases are not beside it: None."""
     from improvement_site.publish.history import TAG_PATTERN
     if not ctx.release:
