@@ -31,6 +31,7 @@ def define_env(env) -> None:
             audience=site.audience,
             hidden=site.hidden,
             history_loader=site.history,
+            release=site.config.release,
             reports=site.reports,
             charts=site.charts,
             figures=site.figures,

@@ -73,6 +73,9 @@ class PageContext:
     hidden: dict = field(default_factory=dict)
     extra: dict = field(default_factory=dict)
     history_loader: object = None  # () -> History, called only by pages that need it
+    # The version a release publishes with mike (2024-09-11), else None: only then do the
+    # earlier releases sit beside this one, each in its own folder.
+    release: str | None = None
     # (format, path in the site) of the committee reports this build writes (`build --report`)
     reports: list = field(default_factory=list)
     charts: ChartRegistry = field(default_factory=ChartRegistry)

@@ -3,6 +3,8 @@ then render its template. Macros call these; they never compute a fact themselve
 
 from __future__ import annotations
 
+import posixpath
+
 from markupsafe import Markup
 
 from improvement_site.charts import bars, timeline
@@ -318,7 +320,25 @@ def changes_page(ctx: PageContext) -> str:
 def releases_page(ctx: PageContext) -> str:
     history = ctx.history
     return render("releases.md.j2", ctx, history=history, first_release=history.first,
-                  snapshots=list(reversed(history.snapshots)))
+                  snapshots=list(reversed(history.snapshots)),
+                  links=_earlier_release_links(ctx, history))
+
+
+def _earlier_release_links(ctx: PageContext, history) -> dict[str, str] | None:
+    """Tag -> the address of that earlier release's home page, in a release only: mike puts
+    each release in a folder named by its meeting's date beside this one, so they are
+    reachable without the version menu (which needs JavaScript). Every earlier tag is
+    linked, those whose data this version cannot read too: each tag is published as its own
+    release (the build cannot see the publishing branch, so it trusts the tags). In any
+    other build (a preview, a USB stick) the earlier releases are not beside it: None."""
+    from improvement_site.publish.history import TAG_PATTERN
+    if not ctx.release:
+        return None
+    tags = [snap.release.tag for snap in history.earlier] + list(history.unreadable)
+    root = posixpath.dirname(ctx.url("index.md"))  # from this page to the release's root
+    home = "" if ctx.use_directory_urls else "index.html"
+    return {tag: posixpath.normpath(posixpath.join(root, "..", TAG_PATTERN.match(tag)[1]))
+            + "/" + home for tag in tags}
 
 
 def action_history(ctx: PageContext, area) -> tuple[list, list]:
