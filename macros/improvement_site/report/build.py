@@ -22,7 +22,7 @@ from improvement_site.publish.history import History
 from improvement_site.report import hooks
 from improvement_site.report import sections
 from improvement_site.report.blocks import (Block, Facts, Heading, Items, Para, Report, Rich, Table,
-                                            committee_note)
+                                            committee_note, kept_with_heading)
 from improvement_site.report.links import PaperText
 
 NONE_REPORTED = "None reported"
@@ -263,7 +263,7 @@ def action_blocks(data: SiteData, text: PaperText, area, action,
         facts.append(("Measures", Markup("; ").join(
             text.inline(data.measure(m).name) for m in action.measures)))
     out.append(Facts(tuple(facts)))
-    return out
+    return kept_with_heading(out)
 
 
 def shortened(words: str, limit: int = 160) -> str:

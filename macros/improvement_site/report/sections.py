@@ -13,7 +13,8 @@ from improvement_site.publish import change_summary
 from improvement_site.publish.changes import compare
 from improvement_site.publish.history import History
 from improvement_site.report import hooks
-from improvement_site.report.blocks import Block, Facts, Heading, Items, Para, Rich, Table, committee_note
+from improvement_site.report.blocks import (Block, Facts, Heading, Items, Para, Rich, Table,
+                                            committee_note, kept_with_heading)
 from improvement_site.report.links import PaperText
 
 SCORECARD_HEAD = ("Measure", "Latest value", "Period", "Target", "RAG", "Direction of travel")
@@ -128,6 +129,7 @@ def measure_blocks(data, text, m, st, chart, audience) -> list[Block]:
         out.append(chart)
     else:
         out.append(Para("No values have been published, so there is no chart."))
+    out = kept_with_heading(out)  # the chart on its measure's page, under its name
     commentary = data.commentary_of(m.id)
     if commentary:
         c = commentary[0]  # the newest: the position this report speaks for
