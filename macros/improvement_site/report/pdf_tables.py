@@ -112,25 +112,35 @@ def _artifact(node, artifacts) -> None:
 
 def _make_artifacts(doc, artifacts) -> None:
     """Each noted piece of marked content becomes a pagination artifact in its page's content
-    stream, and leaves the ParentTree (nothing in the structure tree points to it now)."""
+    stream, and the page's other marked content is numbered on without it, so the page's
+    ParentTree entry (element by marked-content id) keeps no gap."""
     import pikepdf
 
     nums = doc.Root.StructTreeRoot.ParentTree.Nums
-    parents = {int(nums[i]): nums[i + 1] for i in range(0, len(nums), 2)}
+    parents = {int(nums[i]): i + 1 for i in range(0, len(nums), 2)}
     artifact = [pikepdf.Name.Artifact, pikepdf.Dictionary(Type=pikepdf.Name.Pagination)]
     for page in doc.pages:
-        mcids = artifacts.get(page.obj.objgen)
-        if not mcids:
+        gone = artifacts.get(page.obj.objgen)
+        if not gone:
             continue
+        where = parents[int(page.obj.StructParents)]
+        elements = list(nums[where])
+        kept = [mcid for mcid in range(len(elements)) if mcid not in gone]
+        number = {old: new for new, old in enumerate(kept)}
         instructions = pikepdf.parse_content_stream(page)
         for n, (operands, operator) in enumerate(instructions):
-            if (str(operator) == "BDC" and isinstance(operands[1], pikepdf.Dictionary)
-                    and int(operands[1].get("/MCID", -1)) in mcids):
-                instructions[n] = pikepdf.ContentStreamInstruction(artifact, operator)
+            if str(operator) == "BDC" and isinstance(operands[1], pikepdf.Dictionary):
+                mcid = int(operands[1].get("/MCID", -1))
+                if mcid in gone:
+                    instructions[n] = pikepdf.ContentStreamInstruction(artifact, operator)
+                elif mcid in number:
+                    operands[1].MCID = number[mcid]
+                    instructions[n] = pikepdf.ContentStreamInstruction(operands, operator)
         page.obj.Contents = doc.make_stream(pikepdf.unparse_content_stream(instructions))
-        mapped = parents[int(page.obj.StructParents)]
-        for mcid in mcids:
-            mapped[mcid] = None
+        for element in {e.objgen: e for e in elements}.values():
+            element.K = pikepdf.Array(number.get(k, k) if isinstance(k, int) else k
+                                      for k in element.K)
+        nums[where] = pikepdf.Array(elements[mcid] for mcid in kept)
 
 
 def _scope(tree) -> None:

@@ -168,8 +168,7 @@ def visits(data: SiteData, text: PaperText, audience: str) -> list[Block]:
         here = text.on(specs.visit_path(v.id))  # the visit's text, as on its page
         out.append(Heading(2, here.inline(labels.visit_label(v)), v.id))
         out += committee_note(audience, v)
-        letter = (f"Published {labels.long_date(v.published)}" if v.published
-                  else "Not published")
+        letter = hooks.letter_words(v)
         out.append(Facts((
             ("Kind", labels.KIND_LABELS[v.kind]),
             ("Dates", labels.visit_dates(v) + (" (the source gives the month only)"
