@@ -158,3 +158,76 @@ def test_a_split_tables_repeated_header_is_drawn_but_not_read_twice(paper):
     # ...and read once: the structure has as many column headers as the tables' head cells
     columns = [h for h in _elements(made, "/TH") if h["group"] == "/THead"]
     assert len(columns) == sum(len(t.head) for t in report.blocks if isinstance(t, Table))
+
+
+def test_marked_content_left_in_the_tree_is_mapped_to_its_element(paper):
+    """After the repeated header rows became artifacts, every piece of marked content a page
+    draws is the one its ParentTree entry maps to the element holding it."""
+    _, _, made = paper
+    with pikepdf.open(io.BytesIO(made)) as doc:
+        nums = doc.Root.StructTreeRoot.ParentTree.Nums
+        mapped = {int(nums[i]): nums[i + 1] for i in range(0, len(nums), 2)}
+        for number, page in enumerate(doc.pages, start=1):
+            drawn = [int(operands[1].MCID) for operands, operator
+                     in pikepdf.parse_content_stream(page) if str(operator) == "BDC"
+                     and isinstance(operands[1], pikepdf.Dictionary) and "/MCID" in operands[1]]
+            elements = mapped[int(page.obj.StructParents)]
+            assert sorted(drawn) == list(range(len(elements))), f"page {number}"
+            for mcid in drawn:
+                assert mcid in [k for k in elements[mcid].K if isinstance(k, int)], number
+
+
+def _pages(made: bytes) -> list[str]:
+    return [" ".join((page.extract_text() or "").split())
+            for page in PdfReader(io.BytesIO(made)).pages]
+
+
+def test_a_letter_published_without_a_date_reads_as_the_site_says(paper):
+    data, _, made = paper
+    text = " ".join(_pages(made))
+    undated = [v for v in data.visits if v.published_undated]
+    if data.site.council.startswith("Nottingham"):
+        assert len(undated) == 3  # monitoring visits 2 to 4
+    # The visit page's words, never "Not published"
+    assert text.count("Letter or report: Published (the source gives no date)") == len(undated)
+    unpublished = [v for v in data.visits if not (v.published or v.published_undated)]
+    assert text.count("Letter or report: Not published") + text.count(
+        "Letter or report: The letter for this visit was not published") == len(unpublished)
+
+
+def test_the_summary_says_when_the_latest_values_are_not_recent(paper):
+    data, _, made = paper
+    summary = next(page for page in _pages(made) if "Measures by RAG rating" in page)
+    assert "Measures by RAG rating, on the latest values known at" in summary
+    if data.site.council.startswith("Nottingham"):  # all four values are from 2022
+        assert ("Not recent: every measure's latest value is more than 120 days old (from "
+                "October 2022 to November 2022), so the ratings rest on old figures."
+                ) in summary
+    else:  # North East Lincolnshire's values are recent: nothing to say
+        assert "Not recent" not in summary
+
+
+def _bookmarks(made: bytes) -> list[str]:
+    with pikepdf.open(io.BytesIO(made)) as doc, doc.open_outline() as outline:
+        return [str(item.title) for item in outline.root]
+
+
+def test_a_report_with_no_actions_leads_with_what_it_has(paper):
+    data, report, made = paper
+    pages = _pages(made)
+    sections = _bookmarks(made)
+    if data.site.council.startswith("Nottingham"):  # a plan with actions: as before
+        assert sections[1:4] == ["Summary", "Progress on each area for improvement",
+                                 "Exceptions: delayed and overdue actions"]
+        return
+    assert sum(1 for _ in data.actions()) == 0 and len(data.areas) == 4
+    assert sections[1:3] == ["Summary", "Performance scorecard"]
+    assert "Exceptions: delayed and overdue actions" not in sections
+    areas = sections.index("Progress on each area for improvement")
+    assert sections.index("Inspections and visits") < areas == \
+        sections.index("What changed since the last meeting") - 1
+    text = " ".join(pages)
+    assert text.count("No actions are recorded in the plan yet") == 2  # summary, areas
+    assert "None yet" not in text and "Actions by status" not in text
+    assert "No outcomes or actions are recorded for this area" not in text
+    assert "Measures tracked: Number of CiN; Rate of CiN" in text
