@@ -231,3 +231,21 @@ def test_a_report_with_no_actions_leads_with_what_it_has(paper):
     assert "None yet" not in text and "Actions by status" not in text
     assert "No outcomes or actions are recorded for this area" not in text
     assert "Measures tracked: Number of CiN; Rate of CiN" in text
+
+
+def test_the_word_file_keeps_each_chart_with_its_measures_heading(paper):
+    """Word lays the file out itself: each paragraph from a measure's heading to its chart is
+    kept with the next, so Word cannot break between them either."""
+    from docx import Document
+    from docx.oxml.ns import qn
+
+    data, report, _ = paper
+    doc = Document(io.BytesIO(output.file_bytes(report, ".docx", output.build_epoch(data))))
+    paragraphs = doc.paragraphs
+    pictures = [i for i, p in enumerate(paragraphs) if p._p.findall(".//" + qn("w:drawing"))]
+    assert pictures
+    for i in pictures:
+        start = next(j for j in range(i, -1, -1) if paragraphs[j].style.name == "Heading 2")
+        loose = [p.text[:40] for p in paragraphs[start:i + 1]
+                 if not p.paragraph_format.keep_with_next]
+        assert not loose, f"{paragraphs[start].text}: not kept with the next: {loose}"
