@@ -249,3 +249,13 @@ def test_the_word_file_keeps_each_chart_with_its_measures_heading(paper):
         loose = [p.text[:40] for p in paragraphs[start:i + 1]
                  if not p.paragraph_format.keep_with_next]
         assert not loose, f"{paragraphs[start].text}: not kept with the next: {loose}"
+
+
+def test_no_column_heading_is_broken_inside_a_word(paper):
+    """A column too narrow for its heading broke "Places" into "Place / s" (and "Not stated"
+    into "Not state / d") in North East Lincolnshire's table of children's homes."""
+    _, report, made = paper
+    text = " ".join(_pages(made))
+    for table in (b for b in report.blocks if isinstance(b, Table)):
+        for heading in table.head:
+            assert heading in text, f"{table.caption}: {heading!r} broken"

@@ -161,5 +161,5 @@ def providers(data, text, audience: str = "public") -> list[Block]:
                                for i in earlier) or "None recorded"))
     out.append(Table("Services and their latest inspection grades",
                      ("Service", "Kind", "Places", "Latest grade", "Earlier grades"),
-                     tuple(rows), widths=(4, 2, 1, 3, 4), numeric=(2,)))
+                     tuple(rows), widths=(5, 3, 3, 5, 5), numeric=(2,)))
     return out

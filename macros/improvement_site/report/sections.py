@@ -129,8 +129,10 @@ def measure_blocks(data, text, m, st, chart, audience) -> list[Block]:
         out.append(chart)
     else:
         out.append(Para("No values have been published, so there is no chart."))
-    out = kept_with_heading(out)  # the chart on its measure's page, under its name
     commentary = data.commentary_of(m.id)
+    if not commentary:  # the one line saying so stays with the measure, not alone overleaf
+        out.append(Para("No commentary has been published for this measure."))
+    out = kept_with_heading(out)  # the chart on its measure's page, under its name
     if commentary:
         c = commentary[0]  # the newest: the position this report speaks for
         out.append(Heading(3, f"Commentary, {labels.period_label(str(c.period))}",
@@ -141,8 +143,6 @@ def measure_blocks(data, text, m, st, chart, audience) -> list[Block]:
             for label, value in (("What's working well?", c.working_well),
                                  ("What are we worried about?", c.worried),
                                  ("What are we doing about it?", c.doing)))))
-    else:
-        out.append(Para("No commentary has been published for this measure."))
     return out
 
 
