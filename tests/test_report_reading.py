@@ -65,8 +65,11 @@ def _leaves(made: bytes) -> list[tuple[tuple, int, tuple]]:
 
 
 def _heading(path: tuple):
-    """The heading (kind, object id) a piece of marked content is in, or None."""
-    return next((e for e in path if e[0] in ("/H1", "/H2", "/H3", "/H4")), None)
+    """The heading (kind, object id) a piece of marked content is in, or None: a table's
+    caption is the table's heading."""
+    kinds = [kind for kind, _ in path]
+    return next((e for i, e in enumerate(path) if e[0] in ("/H1", "/H2", "/H3", "/H4")
+                 or e[0] == "/Caption" and "/Table" in kinds[:i]), None)
 
 
 def test_every_chart_is_on_its_measures_page_and_no_heading_ends_a_page(paper):
@@ -259,3 +262,24 @@ def test_no_column_heading_is_broken_inside_a_word(paper):
     for table in (b for b in report.blocks if isinstance(b, Table)):
         for heading in table.head:
             assert heading in text, f"{table.caption}: {heading!r} broken"
+
+
+def test_a_tables_caption_is_never_left_at_the_foot_of_a_page():
+    """The large benchmark's paper left a breakdown's caption as the last line of a page and
+    its table on the next. Made here with filler paragraphs before a short table, pushing
+    the caption down the page a line at a time past the page's foot."""
+    from improvement_site.report.blocks import Para, Report
+
+    for filler in range(26, 34):
+        blocks = (Heading(1, "Section", "section"),
+                  *(Para(f"Line {i} of the filler.") for i in range(filler)),
+                  Table("The caption", ("Category", "Number"),
+                        tuple((f"Row {i}", str(i)) for i in range(8)), widths=(4, 1)))
+        made = pdf.pdf_bytes(Report(title="T", council="C", as_at="1 May 2024", subject="S",
+                                    audience="public", blocks=blocks), 0)
+        leaves = _leaves(made)
+        for (_, page, path), (_, next_page, after) in zip(leaves, leaves[1:]):
+            if _heading(path) and _heading(after) is None:
+                assert next_page == page, f"{filler} lines: the caption ends page {page}"
+        tables = _elements(made, "/Table")
+        assert [t["kinds"][:2] for t in tables] == [["/Caption", "/THead"]], filler

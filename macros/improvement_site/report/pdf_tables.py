@@ -75,7 +75,12 @@ def _join(table, more, artifacts) -> None:
             if "/ID" in mine and "/ID" in theirs:
                 renamed[bytes(theirs.ID)] = mine.ID
     for group in their_head:
-        _artifact(group, artifacts)
+        if head:
+            _artifact(group, artifacts)
+        else:  # the first part was its caption alone: this is the header's one drawing
+            group.P = table
+            table.K.insert(len(_parts(table, "/Caption")), group)
+            head = [group]
     body, their_foot = _parts(table, "/TBody"), _parts(more, "/TFoot")
     if their_foot:  # the footer belongs at the table's end: a footer drawn before it repeats
         for group in _parts(table, "/TFoot"):
@@ -137,7 +142,8 @@ def _make_artifacts(doc, artifacts) -> None:
                     operands[1].MCID = number[mcid]
                     instructions[n] = pikepdf.ContentStreamInstruction(operands, operator)
         page.obj.Contents = doc.make_stream(pikepdf.unparse_content_stream(instructions))
-        for element in {e.objgen: e for e in elements}.values():
+        for element in {e.objgen: e for e in elements
+                        if isinstance(e, pikepdf.Dictionary)}.values():
             element.K = pikepdf.Array(number.get(k, k) if isinstance(k, int) else k
                                       for k in element.K)
         nums[where] = pikepdf.Array(elements[mcid] for mcid in kept)
