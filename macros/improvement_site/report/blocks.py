@@ -26,6 +26,9 @@ class Heading:
     level: int  # 1 a section, 2 an area / measure / visit (both bookmarked), 3 a part of one
     text: Text
     anchor: str = ""
+    # How many of the blocks after it are kept on one page with it: an action, a measure's
+    # facts and chart (the PDF wraps them in one unbreakable box, Word keeps them with it)
+    keep: int = 0
 
 
 @dataclass(frozen=True)
@@ -103,6 +106,27 @@ class Report:
     def headings(self, level: int | None = None) -> list[Heading]:
         return [b for b in self.blocks if isinstance(b, Heading)
                 and (level is None or b.level == level)]
+
+
+def kept_with_heading(blocks: list[Block]) -> list[Block]:
+    """`blocks`, a heading and what follows it, with the heading keeping them on its page."""
+    from dataclasses import replace
+
+    return [replace(blocks[0], keep=len(blocks) - 1), *blocks[1:]]
+
+
+def kept(blocks) -> list:
+    """`blocks` with each heading that keeps blocks with it made a list of it and them."""
+    out: list = []
+    blocks = list(blocks)
+    while blocks:
+        block = blocks.pop(0)
+        if isinstance(block, Heading) and block.keep:
+            out.append([block, *blocks[:block.keep]])
+            del blocks[:block.keep]
+        else:
+            out.append(block)
+    return out
 
 
 def committee_note(audience: str, *records) -> list[Block]:

@@ -22,7 +22,7 @@ from improvement_site.publish.history import History
 from improvement_site.report import hooks
 from improvement_site.report import sections
 from improvement_site.report.blocks import (Block, Facts, Heading, Items, Para, Report, Rich, Table,
-                                            committee_note)
+                                            committee_note, kept_with_heading)
 from improvement_site.report.links import PaperText
 
 NONE_REPORTED = "None reported"
@@ -40,12 +40,19 @@ def build_report(data: SiteData, history: History, *, audience: str, charts: dic
     blocks: list[Block] = []
     blocks += cover(data, text, audience)
     blocks += summary(data, text, history, measure_statuses)
-    blocks += areas(data, text.on(specs.PLAN), audience)
-    blocks += exceptions(data, text.on(specs.EXCEPTIONS), audience)
+    # A plan with actions leads; one with none yet (North East Lincolnshire's) does not
+    # spend pages on empty sections: its areas follow what it has, and there are no
+    # exceptions to list (the summary says so, once).
+    planned = status.plan_counts(data).total > 0
+    if planned:
+        blocks += areas(data, text.on(specs.PLAN), audience)
+        blocks += exceptions(data, text.on(specs.EXCEPTIONS), audience)
     blocks += sections.scorecard(data, text.on(specs.SCORECARD), measure_statuses, audience)
     blocks += sections.measures(data, text.on(specs.SCORECARD), measure_statuses, charts,
                                 audience)
     blocks += sections.visits(data, text.on(specs.VISITS), audience)
+    if not planned and data.areas:
+        blocks += areas(data, text.on(specs.PLAN), audience)
     blocks += sections.changes(data, text.on(specs.CHANGES), history, audience)
     blocks += sections.glossary(data, text.on(specs.GLOSSARY))
     meeting = site.meeting
@@ -124,7 +131,12 @@ def summary(data: SiteData, text: PaperText, history: History,
     counts = status.plan_counts(data)
     caveat = hooks.counts_caveat(data, counts)
     out: list[Block] = [Heading(1, "Summary", "summary")]
-    if data.areas:
+    if data.areas and not counts.total:
+        out.append(Para(f"No actions are recorded in the plan yet. Its {len(data.areas)} "
+                        f"area{'s' if len(data.areas) != 1 else ''} for improvement "
+                        f"{'are' if len(data.areas) != 1 else 'is'} listed after the "
+                        "inspections and visits."))
+    elif data.areas:
         out.append(Para(
             f"{counts.total} action{'s' if counts.total != 1 else ''} across "
             f"{len(data.areas)} area{'s' if len(data.areas) != 1 else ''} for improvement: "
@@ -142,9 +154,11 @@ def summary(data: SiteData, text: PaperText, history: History,
         by_rag = {rag: [m for m in data.measures if measure_statuses[m.id].rag == rag]
                   for rag in ("green", "amber", "red", None)}
         out.append(Table(
-            f"Measures by RAG rating, latest values as at {as_at}", ("RAG rating", "Measures"),
+            f"Measures by RAG rating, on the latest values known at {as_at}",
+            ("RAG rating", "Measures"),
             tuple((status.RAG_LABELS[rag], str(len(ms))) for rag, ms in by_rag.items()),
             widths=(4, 1), numeric=(1,), foot=(("All measures", str(len(data.measures))),)))
+        out += hooks.stale_values(data, measure_statuses)
         if by_rag["red"]:
             out.append(Para("Measures rated red:"))
             out.append(Items(tuple(text.inline(m.name) for m in by_rag["red"])))
@@ -153,7 +167,8 @@ def summary(data: SiteData, text: PaperText, history: History,
     latest = data.latest_visit
     if latest:
         published = (f"; letter published {labels.long_date(latest.published)}"
-                     if latest.published else "")
+                     if latest.published else "; letter published (date not given)"
+                     if latest.published_undated else "")  # as the home page says
         out.append(Para(Markup("Latest inspection visit: {}, {}{}.").format(
             text.inline(labels.visit_label(latest)), labels.visit_dates(latest), published)))
     else:
@@ -172,6 +187,12 @@ def areas(data: SiteData, text: PaperText, audience: str) -> list[Block]:
     out: list[Block] = [Heading(1, "Progress on each area for improvement", "areas")]
     if not data.areas:
         return out + [Para("No improvement plan is recorded in the data.")]
+    if not status.plan_counts(data).total:
+        out.append(Para("No actions are recorded in the plan yet: each area is listed with "
+                        "what the data says of it."))
+        for area in data.areas:
+            out += area_blocks(data, text, area, audience)
+        return out
     out.append(Para("Each action's status is in the council's words: Completed; In progress "
                     "and on schedule; Delayed / not on schedule; Planning: not yet commenced; "
                     "Not yet rated. An action is overdue when its due date (or revised due "
@@ -190,9 +211,15 @@ def area_blocks(data: SiteData, text: PaperText, area, audience: str) -> list[Bl
     out: list[Block] = [Heading(2, numbered(area.number, text.inline(area.title)), area.id)]
     out += committee_note(audience, area)
     facts = [("Lead", text.inline(area.lead))] if area.lead else []
-    facts += [("Actions", action_count_words(counts, "")),
-              ("Overdue", f"{counts.overdue} (judged at {as_at}){caveat}")]
-    out.append(Facts(tuple(facts), "keep"))
+    planned = status.plan_counts(data).total > 0  # else the section says so, once
+    if planned:
+        facts += [("Actions", action_count_words(counts, "")),
+                  ("Overdue", f"{counts.overdue} (judged at {as_at}){caveat}")]
+    if area.measures:  # as the area's page lists them
+        facts.append(("Measures tracked", Markup("; ").join(
+            text.inline(data.measure(m).name) for m in area.measures)))
+    if facts:
+        out.append(Facts(tuple(facts), "keep"))
     if area.summary:
         out.append(Rich(text.block(area.summary)))
     update = hooks.area_update(data, area, text)
@@ -211,7 +238,7 @@ def area_blocks(data: SiteData, text: PaperText, area, audience: str) -> list[Bl
             out.append(Para("No actions are recorded for this outcome."))
         for action in outcome.actions:
             out += action_blocks(data, text, area, action, audience)
-    if not area.outcomes:
+    if not area.outcomes and planned:
         out.append(Para("No outcomes or actions are recorded for this area."))
     return out
 
@@ -263,7 +290,7 @@ def action_blocks(data: SiteData, text: PaperText, area, action,
         facts.append(("Measures", Markup("; ").join(
             text.inline(data.measure(m).name) for m in action.measures)))
     out.append(Facts(tuple(facts)))
-    return out
+    return kept_with_heading(out)
 
 
 def shortened(words: str, limit: int = 160) -> str:

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from markupsafe import Markup
 
 from improvement_site.model import labels, status
+from improvement_site.model.sitedata import period_month
 from improvement_site.pages import specs
 from improvement_site.report.blocks import Block, Facts, Heading, Para, Rich, Table, committee_note
 
@@ -73,6 +74,33 @@ def value_caveat(data, measure, measure_status) -> str:
     """"not recent" beside the latest value's period when that period ended more than
     stale_after_days before the reporting date (the scorecard's notes say so in full)."""
     return "not recent" if measure_status.stale else ""
+
+
+def stale_values(data, statuses: dict) -> list[Block]:
+    """After the count of measures by RAG, when latest values are not recent, what the home
+    page says ("Not recent: every measure's latest value is more than 120 days old"), by the
+    same rule (`status.measure_status(...).stale`), with the months the values are from."""
+    stale = [statuses[m.id] for m in data.measures if statuses[m.id].stale]
+    if not stale:
+        return []
+    who = ("every measure's" if len(stale) == len(data.measures)
+           else f"{len(stale)} of these measures'")
+    months = sorted({period_month(st.latest.period) for st in stale})
+    when = labels.period_label(months[0]) + (
+        f" to {labels.period_label(months[-1])}" if len(months) > 1 else "")
+    return [Para(f"Not recent: {who} latest value is more than {data.site.stale_after_days} "
+                 f"days old (from {when}), so the ratings rest on old figures.", "warning")]
+
+
+def letter_words(visit) -> str:
+    """A visit's "Letter or report", in the words of the site's page for the visit."""
+    if visit.published:
+        return f"Published {labels.long_date(visit.published)}"
+    if visit.published_undated:
+        return "Published (the source gives no date)"
+    if visit.kind == "monitoring_visit":
+        return "The letter for this visit was not published"
+    return "Not published"
 
 
 def breakdowns(data, text, audience: str = "public") -> list[Block]:
@@ -133,5 +161,5 @@ def providers(data, text, audience: str = "public") -> list[Block]:
                                for i in earlier) or "None recorded"))
     out.append(Table("Services and their latest inspection grades",
                      ("Service", "Kind", "Places", "Latest grade", "Earlier grades"),
-                     tuple(rows), widths=(4, 2, 1, 3, 4), numeric=(2,)))
+                     tuple(rows), widths=(5, 3, 3, 5, 5), numeric=(2,)))
     return out

@@ -25,7 +25,7 @@ from markupsafe import Markup
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
 from improvement_site.pages.text import ALLOWED_SCHEMES
-from improvement_site.report.blocks import Chart, Heading, Report
+from improvement_site.report.blocks import Chart, Heading, Report, kept
 
 TEMPLATES = Path(__file__).parent / "templates"
 
@@ -110,7 +110,7 @@ def html_of(report: Report, epoch: int, chart_urls: dict[Chart, str],
     footer = report.subject + (" · Committee only: not for publication"
                                if report.audience == "committee" else "")
     body = _env.get_template("blocks.html.j2").module.body
-    bodies = [body(section, chart_urls) for section in sections(report.blocks)]
+    bodies = [body(kept(section), chart_urls) for section in sections(report.blocks)]
     weights = [len(b) for b in bodies]
     if parts is None:
         parts = 2 if sum(weights) >= TWO_PARTS_FROM else 1
@@ -141,7 +141,7 @@ def pdf_bytes(report: Report, epoch: int, parts: int | None = None) -> bytes:
     """The report as one tagged PDF, laid out in `parts` (see `html_of`)."""
     import pikepdf
 
-    from improvement_site.report import pdf_charts, pdf_parts
+    from improvement_site.report import pdf_charts, pdf_parts, pdf_tables
 
     charts = [b for b in report.blocks if isinstance(b, Chart)]
     urls = [pdf_charts.placeholder_url(chart, i) for i, chart in enumerate(charts)]
@@ -158,6 +158,7 @@ def pdf_bytes(report: Report, epoch: int, parts: int | None = None) -> bytes:
             for part in written[1:]:
                 with pikepdf.open(io.BytesIO(part)) as opened:
                     pdf_parts.join(doc, opened)
+            pdf_tables.mend(doc)
             check_links(doc)
             return pdf_charts.embed(doc, charts, urls, drawings)
     finally:

@@ -13,7 +13,8 @@ from improvement_site.publish import change_summary
 from improvement_site.publish.changes import compare
 from improvement_site.publish.history import History
 from improvement_site.report import hooks
-from improvement_site.report.blocks import Block, Facts, Heading, Items, Para, Rich, Table, committee_note
+from improvement_site.report.blocks import (Block, Facts, Heading, Items, Para, Rich, Table,
+                                            committee_note, kept_with_heading)
 from improvement_site.report.links import PaperText
 
 SCORECARD_HEAD = ("Measure", "Latest value", "Period", "Target", "RAG", "Direction of travel")
@@ -129,6 +130,9 @@ def measure_blocks(data, text, m, st, chart, audience) -> list[Block]:
     else:
         out.append(Para("No values have been published, so there is no chart."))
     commentary = data.commentary_of(m.id)
+    if not commentary:  # the one line saying so stays with the measure, not alone overleaf
+        out.append(Para("No commentary has been published for this measure."))
+    out = kept_with_heading(out)  # the chart on its measure's page, under its name
     if commentary:
         c = commentary[0]  # the newest: the position this report speaks for
         out.append(Heading(3, f"Commentary, {labels.period_label(str(c.period))}",
@@ -139,8 +143,6 @@ def measure_blocks(data, text, m, st, chart, audience) -> list[Block]:
             for label, value in (("What's working well?", c.working_well),
                                  ("What are we worried about?", c.worried),
                                  ("What are we doing about it?", c.doing)))))
-    else:
-        out.append(Para("No commentary has been published for this measure."))
     return out
 
 
@@ -166,8 +168,7 @@ def visits(data: SiteData, text: PaperText, audience: str) -> list[Block]:
         here = text.on(specs.visit_path(v.id))  # the visit's text, as on its page
         out.append(Heading(2, here.inline(labels.visit_label(v)), v.id))
         out += committee_note(audience, v)
-        letter = (f"Published {labels.long_date(v.published)}" if v.published
-                  else "Not published")
+        letter = hooks.letter_words(v)
         out.append(Facts((
             ("Kind", labels.KIND_LABELS[v.kind]),
             ("Dates", labels.visit_dates(v) + (" (the source gives the month only)"

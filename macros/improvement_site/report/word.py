@@ -24,6 +24,7 @@ from docx.enum.text import WD_TAB_ALIGNMENT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Inches, Pt, RGBColor
+from docx.text.paragraph import Paragraph
 from markupsafe import Markup
 
 from improvement_site.report.blocks import Chart, Facts, Heading, Items, Para, Report, Rich, Table
@@ -229,6 +230,14 @@ def _chart(doc, block: Chart, png: Path) -> None:
         paragraph.add_run(caption)
 
 
+def _keep_together(doc, elements) -> None:
+    """A heading and the blocks it keeps (an action; a measure with its chart) on one page,
+    as the PDF keeps them: each paragraph kept with the next, but the last."""
+    paragraphs = [e for e in elements if e.tag == qn("w:p")]
+    for p in paragraphs[:-1]:
+        Paragraph(p, doc).paragraph_format.keep_with_next = True
+
+
 def docx_bytes(report: Report, epoch: int, pngs: dict[Path, Path]) -> bytes:
     """The report as .docx bytes; `pngs` maps each chart's SVG to its PNG."""
     from improvement_site.report.pdf import document_title
@@ -236,7 +245,11 @@ def docx_bytes(report: Report, epoch: int, pngs: dict[Path, Path]) -> bytes:
     doc = Document()
     _setup(doc, report)
     first_heading = True
-    for block in report.blocks:
+    body, kept_from, kept_to = doc.element.body, 0, -1
+    for index, block in enumerate(report.blocks):
+        if isinstance(block, Heading) and block.keep:
+            # where its first paragraph goes: before the section properties, always last
+            kept_from, kept_to = len(body) - (body[-1].tag == qn("w:sectPr")), index + block.keep
         if isinstance(block, Heading):
             _heading(doc, block, first_heading)
             first_heading = False
@@ -252,6 +265,8 @@ def docx_bytes(report: Report, epoch: int, pngs: dict[Path, Path]) -> bytes:
             _items(doc, block)
         elif isinstance(block, Chart):
             _chart(doc, block, pngs[block.svg])
+        if index == kept_to:
+            _keep_together(doc, body[kept_from:])
     when = datetime.fromtimestamp(epoch, tz=timezone.utc).replace(tzinfo=None)
     props = doc.core_properties
     props.title = document_title(report)
