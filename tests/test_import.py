@@ -657,16 +657,17 @@ def test_definitions_are_read_created_and_updated_and_printed_ratings_compared(
                if line[:1] in "+-" and line[:3] not in ("+++", "---")]
     assert changed[:3] == ["-    - {by: 2024-03, value: 90}", "-  tolerance: {low: 85}",
                            '-  definition: "% CIN visits in timescales at month end"']
-    # The note (the 17 July figure, docs/north-east-lincolnshire.md) is kept, rewritten too.
-    assert changed[3].startswith('-  note: "The report also prints 89% in its \'Latest\' column')
+    # The notes (the 17 July figures, docs/north-east-lincolnshire.md) are kept, rewritten too.
+    note = "note: {}The June 2023 report also prints {} in its 'Latest' column"
+    assert changed[3].startswith("-  " + note.format('"', "89%"))
     assert changed[4:7] == ["+    - {by: 2024-03, value: 95}", "+  tolerance: {low: 85}",
                             "+  definition: '% CIN visits in timescales at month end'"]
-    assert changed[7].startswith("+  note: The report also prints 89% in its 'Latest' column")
+    assert changed[7].startswith("+  " + note.format("", "89%"))
     assert changed[8] == "-  polarity_assumed: true"
     assert changed[9].startswith('-    reason: "Scorecard prints Amber for June')
-    assert changed[10].startswith('-  note: "The report also prints 45 in its \'Latest\' column')
+    assert changed[10].startswith("-  " + note.format('"', "45"))
     assert changed[11].startswith("+    reason: 'Scorecard prints Amber for June''s 42")
-    assert changed[12].startswith("+  note: The report also prints 45 in its 'Latest' column")
+    assert changed[12].startswith("+  " + note.format("", "45"))
     assert changed[13:] == [
         "+- id: care-leavers-in-touch", "+  name: Care leavers in touch", "+  unit: percent",
         "+  polarity: higher_is_better", "+  targets:", "+    - {by: 2023-09, value: 90}",

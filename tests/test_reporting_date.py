@@ -144,6 +144,6 @@ def test_nel_refresh_is_in_each_note_as_the_seed_prints_it(built):
             assert "17 July 2023" not in (m.note or ""), m.id
             continue
         figure = labels.measure_number(m, refreshed[m.id])
-        assert f"The report also prints {figure} in its " in (m.note or ""), m.id
+        assert f"The June 2023 report also prints {figure} in its " in (m.note or ""), m.id
         assert "from data refreshed on 17 July 2023" in m.note, m.id
         assert f"prints {figure} in its" in site.text(f"performance/{m.id}/"), m.id
