@@ -147,3 +147,28 @@ def test_nel_refresh_is_in_each_note_as_the_seed_prints_it(built):
         assert f"The June 2023 report also prints {figure} in its " in (m.note or ""), m.id
         assert "from data refreshed on 17 July 2023" in m.note, m.id
         assert f"prints {figure} in its" in site.text(f"performance/{m.id}/"), m.id
+
+
+def test_nel_paper_gives_each_measure_the_pages_latest_value():
+    """The committee paper's "Latest value" of each measure is the one its page shows."""
+    from improvement_site.publish.audience import for_audience
+    from improvement_site.publish.current import full_data
+    from improvement_site.publish.history import History, Snapshot
+    from improvement_site.report import output
+    from improvement_site.report.blocks import Facts, Heading
+    data = for_audience(full_data(NEL / "data"), "public")
+    report = output.make_report(data, History(Snapshot(None, data)), audience="public",
+                                cache_root=NEL / ".cache")
+    ids = {m.id for m in data.measures}
+    latest: dict[str, str] = {}
+    measure = None
+    for block in report.blocks:
+        if isinstance(block, Heading):
+            measure = block.anchor if block.anchor in ids else None
+        elif isinstance(block, Facts) and measure:
+            latest.setdefault(measure, dict(block.items).get("Latest value"))
+    assert set(latest) == ids
+    for m in data.measures:
+        st = status.measure_status(data, m)
+        assert latest[m.id] == f"{labels.measure_number(m, st.latest.value)} " \
+                               f"({labels.period_label(st.latest.period)})", m.id
