@@ -457,18 +457,22 @@ def test_structural_problems(site: Path, tmp_path: Path):
 
 
 def test_wide_scorecard_gives_the_bundled_values(nel: Path, tmp_path: Path):
+    # The scorecard's "Latest" column is the 17 July refresh, after the site's 30 June
+    # reporting date: refused as values (tests/test_reporting_date.py), so it is skipped here as
+    # the bundled site leaves it out (docs/north-east-lincolnshire.md).
+    mapping = tmp_path / "mapping.yaml"
+    mapping.write_text((FIXTURES / "measures-mapping.yaml").read_text(encoding="utf-8")
+                       + "columns:\n  Latest: skip\n", encoding="utf-8")
     out = tmp_path / "measures.csv"
     result = run("import", "measures", FIXTURES / "measures-wide.csv", "--site", nel,
-                 "--mapping", FIXTURES / "measures-mapping.yaml", "--latest-date", "2023-07-17",
-                 "--latest-note", "Latest, data refreshed 17 July 2023", "--out", out)
+                 "--mapping", mapping, "--out", out)
     assert result.exit_code == 0, result.output
     bundled = (NEL / "data" / "measures.csv").read_text(encoding="utf-8").splitlines()
-    assert out.read_text(encoding="utf-8").splitlines() == bundled[:28]
+    assert out.read_text(encoding="utf-8").splitlines() == bundled[:22]
     again = run("import", "measures", FIXTURES / "measures-wide.csv", "--site", nel,
-                "--mapping", FIXTURES / "measures-mapping.yaml", "--latest-date", "2023-07-17",
-                "--latest-note", "Latest, data refreshed 17 July 2023", "--out", out)
+                "--mapping", mapping, "--out", out)
     assert "unchanged" in again.output
-    assert out.read_text(encoding="utf-8").splitlines() == bundled[:28]
+    assert out.read_text(encoding="utf-8").splitlines() == bundled[:22]
 
 
 def test_measures_problems_are_reported_and_nothing_written(nel: Path):
@@ -486,7 +490,18 @@ def test_measures_problems_are_reported_and_nothing_written(nel: Path):
     assert target.read_bytes() == before
 
 
+def as_at_end_of_july(site: Path) -> Path:
+    """The site as at 31 July 2023, so that a scorecard's 17 July refresh may be imported: after
+    the bundled 30 June it is refused (tests/test_reporting_date.py)."""
+    yaml_file = site / "data" / "site.yaml"
+    text = yaml_file.read_text(encoding="utf-8")
+    yaml_file.write_text(text.replace("reporting_date: 2023-06-30", "reporting_date: 2023-07-31"),
+                         encoding="utf-8")
+    return site
+
+
 def test_measure_values_and_long_layout(nel: Path, tmp_path: Path):
+    as_at_end_of_july(nel)
     out = tmp_path / "measures.csv"
     result = run("import", "measures", FIXTURES / "measures-long.csv", "--site", nel,
                  "--out", out)
@@ -518,6 +533,7 @@ def test_wide_workbook_with_excel_dates_and_percent_cells(nel: Path, tmp_path: P
     mapping = tmp_path / "m.yaml"
     mapping.write_text("columns:\n  DoT: skip\n", encoding="utf-8")
     out = tmp_path / "measures.csv"
+    as_at_end_of_july(nel)
     result = run("import", "measures", book, "--site", nel, "--out", out, "--mapping", mapping)
     assert result.exit_code == 0, result.output
     assert out.read_text(encoding="utf-8") == (
@@ -537,6 +553,7 @@ def test_period_headings(heading, period):
 
 
 def test_merge_keeps_history(nel: Path, tmp_path: Path):
+    as_at_end_of_july(nel)
     target = nel / "data" / "measures.csv"
     before = target.read_text(encoding="utf-8").splitlines()
     update = tmp_path / "july.csv"
@@ -640,12 +657,18 @@ def test_definitions_are_read_created_and_updated_and_printed_ratings_compared(
                if line[:1] in "+-" and line[:3] not in ("+++", "---")]
     assert changed[:3] == ["-    - {by: 2024-03, value: 90}", "-  tolerance: {low: 85}",
                            '-  definition: "% CIN visits in timescales at month end"']
-    assert changed[3:6] == ["+    - {by: 2024-03, value: 95}", "+  tolerance: {low: 85}",
+    # The notes (the 17 July figures, docs/north-east-lincolnshire.md) are kept, rewritten too.
+    note = "note: {}The June 2023 report also prints {} in its 'Latest' column"
+    assert changed[3].startswith("-  " + note.format('"', "89%"))
+    assert changed[4:7] == ["+    - {by: 2024-03, value: 95}", "+  tolerance: {low: 85}",
                             "+  definition: '% CIN visits in timescales at month end'"]
-    assert changed[6] == "-  polarity_assumed: true"
-    assert changed[7].startswith('-    reason: "Scorecard prints Amber for June')
-    assert changed[8].startswith("+    reason: 'Scorecard prints Amber for June''s 42")
-    assert changed[9:] == [
+    assert changed[7].startswith("+  " + note.format("", "89%"))
+    assert changed[8] == "-  polarity_assumed: true"
+    assert changed[9].startswith('-    reason: "Scorecard prints Amber for June')
+    assert changed[10].startswith("-  " + note.format('"', "45"))
+    assert changed[11].startswith("+    reason: 'Scorecard prints Amber for June''s 42")
+    assert changed[12].startswith("+  " + note.format("", "45"))
+    assert changed[13:] == [
         "+- id: care-leavers-in-touch", "+  name: Care leavers in touch", "+  unit: percent",
         "+  polarity: higher_is_better", "+  targets:", "+    - {by: 2023-09, value: 90}",
         "+    - {by: 2024-03, value: 95}", "+  tolerance: {low: 85}"]

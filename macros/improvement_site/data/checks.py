@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from improvement_site.data.problems import Problem, did_you_mean
 from improvement_site.model.fields import period_problem
 from improvement_site.model.schema import ID, ID_PATTERN, Record
+from improvement_site.model.sitedata import period_start
 from improvement_site.data.yamlfile import LineDict
 
 if TYPE_CHECKING:
@@ -233,6 +234,7 @@ def check_site(data: "SiteData", written_ids: dict[str, set[str]] | None = None,
                                 "published, or published_undated: true when the source gives "
                                 "no date, not both"))
     problems += contract_v2_problems(data)
+    problems += values_after_reporting_date(data)
     for item in data.commentary:
         if not any((item.working_well, item.worried, item.doing)):
             problems.append(_at(item, None, f"commentary for {item.measure} {item.period}",
@@ -340,3 +342,22 @@ def contract_v2_problems(data: "SiteData") -> list[Problem]:
                                     f"each inspection once"))
             dates.setdefault(inspection.date, index)
     return problems
+
+
+# -- the contract's version 3: no value after the reporting date ------------------------------
+
+
+def values_after_reporting_date(data: "SiteData") -> list[Problem]:
+    """A value whose period starts after reporting_date. Shown in its table, it would contradict
+    the latest value above it, which is chosen on or before that date (status.known_values):
+    North East Lincolnshire's 17 July refresh of a June report. A month still running on the
+    reporting date (September 2024 in a report as at 11 September) is its latest, not after it."""
+    reporting_date = data.site.reporting_date if data.site is not None else None
+    if reporting_date is None:
+        return []
+    return [_at(value, None, f"measure {value.measure}", f"period {value.period} is after "
+                f"reporting_date {reporting_date} (data/site.yaml); a value after the reporting "
+                f"date cannot be this report's latest: leave the row out until the report that "
+                f"covers it, or move reporting_date")
+            for values in data.values.values() for value in values
+            if period_start(value.period) > reporting_date]
