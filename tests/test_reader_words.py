@@ -22,10 +22,14 @@ def _pages(site):
     return sorted(p for p in site.out.rglob("*.html") if "assets" not in p.parts)
 
 
-def _article(site, path):
+def _articles(site):
+    """(file, article) for every built page that has an article (page body)."""
     from bs4 import BeautifulSoup
-    page = BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
-    return page.select_one("article.md-content__inner")
+    for path in _pages(site):
+        page = BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+        article = page.select_one("article.md-content__inner")
+        if article is not None:
+            yield path, article
 
 
 def test_overdue_counts_say_what_they_are(built):
@@ -80,10 +84,7 @@ def test_exceptions_entries_name_their_owners(built):
 def test_readers_never_see_the_datas_action_ids(name, built):
     site = built(name)
     ids = [a.id for _, _, a in site.data.actions()]
-    for path in _pages(site):
-        article = _article(site, path)
-        if article is None:
-            continue
+    for path, article in _articles(site):
         text = squash(article)
         shown = [i for i in ids if i in text]
         assert not shown, f"{path.name} shows {shown[:3]}"
@@ -93,10 +94,7 @@ def test_readers_never_see_the_datas_action_ids(name, built):
 @pytest.mark.parametrize("name", SITES + ["minimal"])
 def test_link_texts_are_never_cut_short(name, built):
     site = built(name)
-    for path in _pages(site):
-        article = _article(site, path)
-        if article is None:
-            continue
+    for path, article in _articles(site):
         cut = [squash(a) for a in article.select("a") if squash(a).endswith("…")]
         assert not cut, f"{path.name}: {cut[:2]}"
 
@@ -130,10 +128,7 @@ def test_an_area_page_says_its_action_counts_once(built):
 def test_every_link_text_on_a_page_is_its_own(name, built):
     """Two charts on one page are two links a screen reader can tell apart."""
     site = built(name)
-    for path in _pages(site):
-        article = _article(site, path)
-        if article is None:
-            continue
+    for path, article in _articles(site):
         texts = Counter(squash(a) for a in article.select(".ims-chart__download a"))
         assert all(n == 1 for n in texts.values()), (path.name, texts)
         assert "Download the data behind this chart (CSV)" not in texts
