@@ -362,7 +362,7 @@ def test_status_chart_labels_every_status_in_words(built):
     assert figure.title == "10 of 75 actions completed; 44 overdue"
     assert figure.description == ("The whole plan has 75 actions: 10 completed, 16 in progress "
                                   "and on schedule, 49 not yet rated. 44 overdue, on statuses "
-                                  "last reviewed 12 December 2022.")
+                                  "as at 12 December 2022.")
 
 
 def test_timeline_marks_this_visit_with_a_diamond(built):

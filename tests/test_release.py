@@ -8,7 +8,6 @@ deliberate changes made for it, and nothing else.
 from __future__ import annotations
 
 import json
-import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -155,26 +154,32 @@ def _changes(repo: Path, day: str) -> BeautifulSoup:
     return BeautifulSoup(html, "html.parser").select_one("article")
 
 
-def _section(article, heading: str) -> list[str]:
+def _section_items(article, heading: str) -> list:
     h2 = next(h for h in article.find_all("h2") if h.get_text().strip().rstrip("¶").strip()
               == heading)
     items = []
     for sibling in h2.find_next_siblings():
         if sibling.name == "h2":
             break
-        items += [squash(li) for li in sibling.find_all("li")]
-        items += [squash(tr.find("th")) for tr in sibling.select("tbody tr")]
+        items += sibling.find_all("li")
+        items += [tr.find("th") for tr in sibling.select("tbody tr")]
     return items
 
 
-def _action_id(item: str) -> str:
-    """An action's id in a list item: its words come first, the id after them in brackets."""
-    return re.search(r"\(([a-z0-9]+(?:-[a-z0-9]+)*)\)", item).group(1)
+def _section(article, heading: str) -> list[str]:
+    return [squash(item) for item in _section_items(article, heading)]
+
+
+def _action_ids(article, heading: str) -> list[str]:
+    """The actions listed under a heading, by the anchor their link leads to: readers see
+    the action's words, never the data's id (issue 21)."""
+    return [item.find("a")["href"].rsplit("#", 1)[1]
+            for item in _section_items(article, heading)]
 
 
 def test_third_release_lists_exactly_the_deliberate_changes(repo):
     article = _changes(repo, MEETINGS[2])
-    ids = lambda heading: [_action_id(item) for item in _section(article, heading)]  # noqa
+    ids = lambda heading: _action_ids(article, heading)  # noqa
     assert ids("Actions completed") == ["management-oversight-04"]
     assert ids("Actions newly delayed") == ["workforce-capacity-01"]
     assert ids("Actions newly overdue") == ["front-door-19"]
@@ -197,8 +202,8 @@ def test_third_release_lists_exactly_the_deliberate_changes(repo):
 
 def test_second_release_and_first_release_pages(repo):
     article = _changes(repo, MEETINGS[1])
-    assert [_action_id(i) for i in _section(article, "Actions completed")] == ["front-door-03"]
-    assert [_action_id(i) for i in _section(article, "Actions added")] == ["front-door-19"]
+    assert _action_ids(article, "Actions completed") == ["front-door-03"]
+    assert _action_ids(article, "Actions added") == ["front-door-19"]
     first = _changes(repo, MEETINGS[0])
     assert "no earlier release" in first.get_text().lower() or \
         "first" in first.get_text().lower()

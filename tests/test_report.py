@@ -392,17 +392,17 @@ def test_report_says_when_statuses_updates_and_values_are_not_recent(nottingham)
     said = _all_text(report)
     counts = status.plan_counts(data)
     assert counts.stale == counts.total > 0
-    assert f"{counts.overdue} overdue, on statuses last reviewed 12 December 2022" in said
+    assert f"{counts.overdue} overdue, on statuses as at 12 December 2022" in said
     assert ", and overdue (status last reviewed 12 December 2022)" in said
     assert "Latest update, as at 26 January 2023" in said
     assert ("Not recent: this is the area's latest progress report, and it speaks for "
             "26 January 2023, more than 120 days before 11 September 2024.") in said
     assert "What we have done:" in said
     # The first page does not present December 2022 statuses as September 2024's.
-    assert (f"Not recent: the {counts.total} actions are reported on statuses last reviewed "
+    assert (f"Not recent: the {counts.total} actions are reported on statuses as at "
             f"12 December 2022, more than 120 days before 11 September 2024") in said
     # And in the file a reader gets, not only in the model.
-    assert "on statuses last reviewed 12 December 2022" in pdf_text(pdf)
+    assert "on statuses as at 12 December 2022" in pdf_text(pdf)
 
 
 def test_report_has_the_breakdowns_and_the_councils_own_services():

@@ -420,17 +420,17 @@ def test_counts_know_which_of_their_statuses_are_stale_and_say_so():
     counts = status.plan_counts(data)
     assert (counts.total, counts.overdue, counts.stale, counts.stale_overdue) == (2, 1, 2, 1)
     assert [d.isoformat() for d in counts.reviewed] == ["2022-12-12"]
-    assert labels.stale_caveat(counts) == "on statuses last reviewed 12 December 2022"
+    assert labels.stale_caveat(counts) == "on statuses as at 12 December 2022"
     assert status.area_counts(data, data.area("one")) == counts
     partly = status.plan_counts(_reviewed_plan("2024-03-31", area_reviewed="2022-12-12",
                                                action_reviewed="2024-03-01"))
     assert (partly.stale, partly.stale_overdue) == (1, 0)
     assert labels.stale_caveat(partly) == \
-        "with 1 of the 2 statuses last reviewed 12 December 2022"
+        "with 1 of the 2 statuses as at 12 December 2022"
     several = status.StatusCounts({"on_track": 3}, 0, stale=3,
                                   reviewed=(date(2022, 12, 12), date(2023, 3, 1)))
     assert labels.stale_caveat(several) == \
-        "on statuses last reviewed between 12 December 2022 and 1 March 2023"
+        "on statuses as at dates between 12 December 2022 and 1 March 2023"
 
 
 @pytest.mark.parametrize("period, reporting_date, stale", [

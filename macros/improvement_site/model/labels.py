@@ -84,10 +84,18 @@ def measure_number(measure: Measure, value: float | None) -> str:
 
 def visit_label(visit: Visit) -> str:
     """'Monitoring visit 5: The front door' / 'Full inspection (ILACS) July 2022'."""
+    return f"{_visit_kind(visit)}: {visit.focus}"
+
+
+def _visit_kind(visit: Visit) -> str:
     kind = KIND_LABELS[visit.kind]
-    if visit.number is not None:
-        kind = f"{kind} {visit.number}"
-    return f"{kind}: {visit.focus}"
+    return kind if visit.number is None else f"{kind} {visit.number}"
+
+
+def visit_title(visit: Visit) -> str:
+    """A visit page's heading, short whatever its focus: 'Monitoring visit 5, 31 July 2024 to
+    1 August 2024'. The focus (seven lines on some visits) is said once, under Focus."""
+    return f"{_visit_kind(visit)}, {visit_dates(visit)}"
 
 
 def visit_dates(visit: Visit) -> str:
@@ -101,19 +109,65 @@ def _review_dates(dates) -> str:
     dates = sorted(dates)
     if len(dates) == 1:
         return long_date(dates[0])
-    return f"between {long_date(dates[0])} and {long_date(dates[-1])}"
+    return f"dates between {long_date(dates[0])} and {long_date(dates[-1])}"
 
 
 def stale_caveat(counts) -> str:
     """The words that go with a count of actions resting on statuses that are not recent
-    (a `status.StatusCounts`): "on statuses last reviewed 12 December 2022", or "with 30 of
-    the 75 statuses last reviewed 12 December 2022" when only some are; "" when none is."""
+    (a `status.StatusCounts`): "on statuses as at 12 December 2022", or "with 30 of the 75
+    statuses as at 12 December 2022" when only some are; "" when none is. A review date is
+    only the date the plan gives its statuses for, so it is said as "as at" (contract v3),
+    never as a review the data cannot show happened."""
     if not counts.stale:
         return ""
     when = _review_dates(counts.reviewed)
     if counts.stale == counts.total:
-        return f"on statuses last reviewed {when}"
-    return f"with {counts.stale} of the {counts.total} statuses last reviewed {when}"
+        return f"on statuses as at {when}"
+    return f"with {counts.stale} of the {counts.total} statuses as at {when}"
+
+
+def stale_statuses(counts) -> str:
+    """"the statuses are as at 12 December 2022", or "30 of the 75 statuses are as at 12
+    December 2022" when only some are not recent; "" when none is."""
+    if not counts.stale:
+        return ""
+    when = _review_dates(counts.reviewed)
+    if counts.stale == counts.total:
+        return f"the statuses are as at {when}" if counts.total > 1 else f"the status is as at {when}"
+    return f"{counts.stale} of the {counts.total} statuses are as at {when}"
+
+
+def status_as_at(day) -> str:
+    """"Status as at 12 December 2022": the date the plan gives an action's status for."""
+    return f"Status as at {long_date(day)}"
+
+
+# What an overdue action's status says about it, in the order councils list statuses. An
+# action past its due date is not thereby delayed: the words keep the council's own status.
+_OVERDUE_STATUS_WORDS = {
+    "on_track": "reported in progress and on schedule",
+    "delayed": "reported delayed",
+    "not_started": "reported not yet commenced",
+    "not_rated": "never rated",
+}
+
+
+def overdue_words(counts) -> str:
+    """A count of overdue actions that says what it is: "44 past their due date: 14 reported
+    in progress and on schedule and 30 never rated"; "1 past its due date, never rated"."""
+    n = counts.overdue
+    if not n:
+        return "none past its due date"
+    head = f"{n} past {'its' if n == 1 else 'their'} due date"
+    parts = [(k, (counts.overdue_by or {}).get(k, 0)) for k in _OVERDUE_STATUS_WORDS]
+    parts = [(k, m) for k, m in parts if m]
+    if not parts:
+        return head
+    if len(parts) == 1:
+        words = _OVERDUE_STATUS_WORDS[parts[0][0]]
+        return f"{head}, {words}" if n == 1 else f"{head}, all {words}"
+    said = [f"{m} {_OVERDUE_STATUS_WORDS[k]}" for k, m in parts]
+    return f"{head}: " + ", ".join(said[:-1]) + " and " + said[-1]
 
 
 def stale_value(month: str) -> str:

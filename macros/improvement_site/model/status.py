@@ -83,6 +83,9 @@ class StatusCounts:
     stale: int = 0
     stale_overdue: int = 0
     reviewed: tuple[date, ...] = ()
+    # The overdue actions by the status the council gave them, so "overdue" can say what it
+    # is (14 reported on schedule, 30 never rated) rather than sound like "delayed".
+    overdue_by: dict[str, int] | None = None
 
     @property
     def total(self) -> int:
@@ -109,7 +112,9 @@ def count_statuses(actions: Iterable[Action], reporting_date: date,
         {s: counts.get(s, 0) for s in STATUS_ORDER}, sum(overdue),
         stale=sum(r is not None for r in reviews),
         stale_overdue=sum(r is not None and late for r, late in zip(reviews, overdue)),
-        reviewed=tuple(sorted({r for r in reviews if r is not None})))
+        reviewed=tuple(sorted({r for r in reviews if r is not None})),
+        overdue_by={s: n for s, n in Counter(
+            status_of(a) for a, late in zip(actions, overdue) if late).items()})
 
 
 def area_counts(data: SiteData, area) -> StatusCounts:

@@ -11,7 +11,7 @@ import json
 from dataclasses import dataclass
 
 from improvement_site.model.sitedata import SiteData
-from improvement_site.model.labels import providers_title, visit_label
+from improvement_site.model.labels import providers_title, visit_title
 from improvement_site.pages.text import escape_markdown, inert_html
 
 HOME = "index.md"
@@ -77,7 +77,7 @@ def page_specs(data: SiteData) -> list[PageSpec]:
                               "Performance"))
     specs.append(PageSpec(VISITS, "Inspections and visits", "visits_page()", "Inspections"))
     for visit in reversed(data.visits):
-        specs.append(PageSpec(visit_path(visit.id), visit_label(visit),
+        specs.append(PageSpec(visit_path(visit.id), visit_title(visit),
                               f"visit_page({json.dumps(visit.id)})", "Inspections"))
     specs.append(PageSpec(CHANGES, "What changed since the last meeting", "changes_page()",
                           "Meetings"))

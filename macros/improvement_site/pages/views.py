@@ -242,16 +242,21 @@ def providers_page(ctx: PageContext) -> str:
 
 
 def glossary_page(ctx: PageContext) -> str:
-    terms, used = [], set()
+    # Spellings that differ only in case and mean the same (CIN, CiN) are one term to a reader:
+    # listed once, the other spelling named beside it. The abbreviations still expand both.
+    # Same letters with different meanings stay separate entries, each with its own anchor.
+    entries: dict[tuple[str, str], list[str]] = {}
     for term, meaning in ctx.data.glossary.items():
-        # Each term's anchor, unique: CIN and CiN are different terms with the same slug.
-        slug = base = term.lower().replace(" ", "-")
+        entries.setdefault((term.lower(), meaning), []).append(term)
+    terms, used = [], set()
+    for (_, meaning), spellings in entries.items():
+        slug = base = spellings[0].lower().replace(" ", "-")
         n = 1
         while slug in used:
             n += 1
             slug = f"{base}-{n}"
         used.add(slug)
-        terms.append((slug, term, meaning))
+        terms.append((slug, spellings[0], spellings[1:], meaning))
     return render("glossary.md.j2", ctx, terms=terms)
 
 

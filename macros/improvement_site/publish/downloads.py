@@ -81,11 +81,11 @@ PLAN_COLUMNS = (
     Column("delay_reason", "Why a delayed action is delayed."),
     Column("mitigation", "What is being done about a delay."),
     Column("measures", "Ids of related measures, separated by semicolons."),
-    Column("reviewed", "When the status was last reviewed (the action's date, else its "
-                       "area's); empty when the plan does not say."),
-    Column("status_not_recent", "yes when that review is more than the site's "
+    Column("reviewed", "The date the plan gives the status as at (the action's date, else "
+                       "its area's); empty when the plan does not say."),
+    Column("status_not_recent", "yes when that date is more than the site's "
                                 "stale_after_days before the reporting date; empty when "
-                                "there is no review date."),
+                                "there is no such date."),
 )
 MEASURE_COLUMNS = (
     Column("measure_id", "The measure's id (its page address)."),
