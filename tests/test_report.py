@@ -23,7 +23,7 @@ from markupsafe import Markup
 from pypdf import PdfReader
 
 from improvement_site.cli.main import main
-from improvement_site.model import status
+from improvement_site.model import labels, status
 from improvement_site.publish.audience import for_audience
 from improvement_site.publish.current import full_data
 from improvement_site.publish.history import History, Snapshot
@@ -143,11 +143,21 @@ def test_pdf_text_has_every_action_with_its_status_in_words(nottingham):
     areas = text[areas_start:text.index("Exceptions: delayed and overdue actions",
                                         areas_start)]
     actions = [a for _, _, a in data.actions()]
-    positions = [areas.index(f"{a.id}:") for a in actions]
-    assert positions == sorted(positions), "actions out of the plan's order"
-    for a, start, end in zip(actions, positions, [*positions[1:], len(areas)]):
+    # Each action is known by its words (its id is the data's, never printed), and its status
+    # follows them: each found in turn after the one before, so in the plan's order.
+    start = 0
+    for a in actions:
+        words = " ".join(a.action.split())[:40]
+        assert words in areas[start:], f"{a.id}: its words, after the action before it"
+        start = areas.index(words, start) + len(words)
         label = status.STATUS_LABELS[status.status_of(a)]
-        assert f"Status: {label}" in areas[start:end], f"{a.id}: no status {label!r}"
+        found = areas.find(f"Status: {label}", start)
+        following = [areas.find(" ".join(b.action.split())[:40], start)
+                     for b in actions[actions.index(a) + 1:][:1]]
+        assert found >= 0 and all(f < 0 or found < f for f in following), \
+            f"{a.id}: no status {label!r} before the next action"
+        start = found
+    assert not any(a.id in text for a in actions), "an action's id is printed"
     assert "Not yet rated" in areas and "Completed" in areas
 
 
@@ -392,8 +402,8 @@ def test_report_says_when_statuses_updates_and_values_are_not_recent(nottingham)
     said = _all_text(report)
     counts = status.plan_counts(data)
     assert counts.stale == counts.total > 0
-    assert f"{counts.overdue} overdue, on statuses as at 12 December 2022" in said
-    assert ", and overdue (status last reviewed 12 December 2022)" in said
+    assert (f"{labels.overdue_words(counts)}, on statuses as at 12 December 2022") in said
+    assert ", and past its due date (status as at 12 December 2022)" in said
     assert "Latest update, as at 26 January 2023" in said
     assert ("Not recent: this is the area's latest progress report, and it speaks for "
             "26 January 2023, more than 120 days before 11 September 2024.") in said

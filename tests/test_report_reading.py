@@ -283,3 +283,20 @@ def test_a_tables_caption_is_never_left_at_the_foot_of_a_page():
                 assert next_page == page, f"{filler} lines: the caption ends page {page}"
         tables = _elements(made, "/Table")
         assert [t["kinds"][:2] for t in tables] == [["/Caption", "/THead"]], filler
+
+
+def test_the_paper_speaks_to_its_reader_not_to_its_publisher(paper):
+    """Issue 21, item 6: the paper's own words are for the councillor reading it. No "the
+    data gives/names", no label "What's working well?:", no action's internal id (readers
+    know an action by its words), no status "last reviewed" that the plan cannot show (it
+    gives the date its statuses are as at), and "overdue" says what it is."""
+    data, _, made = paper
+    words = " ".join(" ".join(_pages(made)).split())
+    for publisher in ("The data names", "The data gives", "?:", "last reviewed",
+                      ", and overdue", " overdue,"):
+        assert publisher not in words, publisher
+    ids = [a.id for _, _, a in data.actions() if a.id in words]
+    assert ids == [], ids
+    if data.areas and any(True for _ in data.actions()):
+        assert "past their due date" in words
+        assert "Owner" in words

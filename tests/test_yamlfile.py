@@ -183,6 +183,14 @@ def strict(request):
                 'it: "1_000.5"'),
     ("0" + "7" * 60, '"0' + "7" * 38 + '…" is not a plain number; write it with the digits '
                      '0-9, or quote it'),
+    ("0_75", '"0_75" starts with 0, which YAML reads as the octal number 61; write 75, or quote '
+             'it: "0_75"'),
+    # 40 characters are still worked out; from 41 only the advice is given
+    ("0" + "1" * 39, '"0' + "1" * 39 + '" starts with 0, which YAML reads as the octal number '
+                     + str(int("1" * 39, 8)) + "; write " + "1" * 39 + ', or quote it: "0'
+                     + "1" * 39 + '"'),
+    ("0" + "1" * 40, '"0' + "1" * 38 + '…" is not a plain number; write it with the digits '
+                     '0-9, or quote it'),
 ])
 def test_a_number_yaml_1_1_would_change_is_refused_with_its_line_and_field(strict, text, message):
     with pytest.raises(yamlfile.NumberFormError) as error:

@@ -94,7 +94,7 @@ def cover(data: SiteData, text: PaperText, audience: str) -> list[Block]:
     facts += [("Service", text.inline(site.service)), ("Position as at", as_at)]
     out.append(Facts(tuple(facts), "cover"))
     if not meeting:
-        out.append(Para("The data names no committee meeting for this report.", "note"))
+        out.append(Para("This report is not for a particular committee meeting.", "note"))
     out.append(Para(f"This report gives the position as at {as_at}, from the same data as "
                     f"the council's improvement website: each status and value is the latest "
                     f"known on that date, and says when it is from."))
@@ -108,7 +108,7 @@ def cover(data: SiteData, text: PaperText, audience: str) -> list[Block]:
     if meeting and meeting.recommendations:
         out.append(Items(tuple(text.block(r) for r in meeting.recommendations), ordered=True))
     else:
-        out.append(Para("The data gives no recommendations for this meeting."))
+        out.append(Para("This report makes no recommendations."))
     return out
 
 
@@ -140,7 +140,7 @@ def summary(data: SiteData, text: PaperText, history: History,
         out.append(Para(
             f"{counts.total} action{'s' if counts.total != 1 else ''} across "
             f"{len(data.areas)} area{'s' if len(data.areas) != 1 else ''} for improvement: "
-            f"{counts.counts['complete']} completed and {counts.overdue} overdue{caveat}, "
+            f"{counts.counts['complete']} completed and {labels.overdue_words(counts)}{caveat}, "
             f"judged at {as_at}."))
         out.append(Table(
             "Actions by status, whole plan", ("Status", "Actions"),
@@ -214,7 +214,7 @@ def area_blocks(data: SiteData, text: PaperText, area, audience: str) -> list[Bl
     planned = status.plan_counts(data).total > 0  # else the section says so, once
     if planned:
         facts += [("Actions", action_count_words(counts, "")),
-                  ("Overdue", f"{counts.overdue} (judged at {as_at}){caveat}")]
+                  ("Overdue", f"{labels.overdue_words(counts)} (judged at {as_at}){caveat}")]
     if area.measures:  # as the area's page lists them
         facts.append(("Measures tracked", Markup("; ").join(
             text.inline(data.measure(m).name) for m in area.measures)))
@@ -232,8 +232,9 @@ def area_blocks(data: SiteData, text: PaperText, area, audience: str) -> list[Bl
             ("What we have done", update.taken), ("What we will do next", update.planned),
             ("What difference it has made", update.impact)) if value)))
     for number, outcome in enumerate(area.outcomes, start=1):
-        out.append(Heading(3, f"Outcome {number}", f"{area.id}-outcome-{number}"))
-        out.append(Para(text.inline(outcome.text), "outcome"))
+        # Named by its words, as on the area's page: "Outcome 1" alone tells a reader nothing.
+        out.append(Heading(3, Markup("Outcome {}: {}").format(number, text.inline(outcome.text)),
+                           f"{area.id}-outcome-{number}"))
         if not outcome.actions:
             out.append(Para("No actions are recorded for this outcome."))
         for action in outcome.actions:
@@ -257,10 +258,11 @@ def due_words(action) -> str:
 
 
 def status_words(data: SiteData, area, action) -> str:
-    """The status in words, with 'overdue' and, when it applies, when it was last reviewed."""
+    """The status in words, whether the action is past its due date and, when the status is
+    not recent, the date it is as at."""
     words = status.STATUS_LABELS[status.status_of(action)]
     if status.is_overdue(action, data.site.reporting_date):
-        words += ", and overdue"
+        words += ", and past its due date"
     reviewed = hooks.action_reviewed(data, area, action)
     return words + (f" ({reviewed[:1].lower()}{reviewed[1:]})" if reviewed else "")
 
@@ -275,8 +277,8 @@ def status_line(data: SiteData, text: PaperText, area, action) -> Facts:
 
 def action_blocks(data: SiteData, text: PaperText, area, action,
                   audience: str) -> list[Block]:
-    out: list[Block] = [Heading(4, Markup("{}: {}").format(action.id, text.inline(action.action)),
-                                action.id)]
+    # The action's words are its name to a reader; its id is the data's, kept as the anchor.
+    out: list[Block] = [Heading(4, text.inline(action.action), action.id)]
     out += committee_note(audience, action, area)
     out.append(status_line(data, text, area, action))
     facts: list[tuple[str, object]] = [
@@ -291,13 +293,6 @@ def action_blocks(data: SiteData, text: PaperText, area, action,
             text.inline(data.measure(m).name) for m in action.measures)))
     out.append(Facts(tuple(facts)))
     return kept_with_heading(out)
-
-
-def shortened(words: str, limit: int = 160) -> str:
-    """At most `limit` characters, cut at a word, as the site's exceptions page lists them."""
-    if len(words) <= limit:
-        return words
-    return words[:limit - 1].rsplit(" ", 1)[0].rstrip(" ,;:.") + "…"
 
 
 # -- exceptions ------------------------------------------------------------------------------
@@ -316,8 +311,7 @@ def exceptions(data: SiteData, text: PaperText, audience: str) -> list[Block]:
                                            ". No action is delayed."))]
     for area, a in delayed:
         here = text.on(specs.area_path(area.id))  # the action's text, as on its area's page
-        out.append(Heading(3, Markup("{}: {}").format(a.id, here.inline(a.action)),
-                           f"delayed-{a.id}"))
+        out.append(Heading(3, here.inline(a.action), f"delayed-{a.id}"))
         out += committee_note(audience, a, area)
         out.append(status_line(data, here, area, a))
         out.append(Facts((
@@ -332,13 +326,14 @@ def exceptions(data: SiteData, text: PaperText, audience: str) -> list[Block]:
                  "in full under its area.")]
     if overdue:
         out.append(Table(
-            f"Overdue actions ({len(overdue)})", ("Action", "Area", "Due", "Status"),
-            tuple((Markup("{}: {}").format(a.id, text.inline(shortened(a.action))),
+            f"Overdue actions ({len(overdue)})", ("Action", "Area", "Due", "Status", "Owner"),
+            tuple((text.inline(a.action),
                    str(area.number), labels.long_date(status.due_date(a)),
                    status.STATUS_LABELS[status.status_of(a)]
-                   + (" (committee only)" if committee_note(audience, a, area) else ""))
+                   + (" (committee only)" if committee_note(audience, a, area) else ""),
+                   text.inline(a.owner) if a.owner else "Not stated")
                   for area, a in overdue),
-            widths=(10, 2, 4, 4)))
+            widths=(10, 2, 4, 4, 4)))
     else:
         out.append(Para("No action is overdue."))
     return out

@@ -57,17 +57,18 @@ def area_update(data, area, text) -> AreaUpdate | None:
 
 
 def counts_caveat(data, counts) -> str:
-    """", on statuses last reviewed 12 December 2022" after a count of overdue actions when
+    """", on statuses as at 12 December 2022" after a count of overdue actions when
     the statuses it rests on are not recent; "" when they are."""
     words = labels.stale_caveat(counts)
     return f", {words}" if words else ""
 
 
 def action_reviewed(data, area, action) -> str:
-    """"Status last reviewed 19 December 2022" when the action's status is not recent."""
+    """"Status as at 19 December 2022" when the action's status is not recent, as the site
+    says it (contract v3: the date the plan gives its status for, not a review)."""
     if not status.is_stale(data, area, action):
         return ""
-    return f"Status last reviewed {labels.long_date(status.review_date(area, action))}"
+    return labels.status_as_at(status.review_date(area, action))
 
 
 def value_caveat(data, measure, measure_status) -> str:

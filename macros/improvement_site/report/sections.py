@@ -112,8 +112,10 @@ def measure_blocks(data, text, m, st, chart, audience) -> list[Block]:
             target += f" (in force for {labels.period_label(st.latest.period)})"
     rag: object = rag_words(st)
     if st.override_reason:
-        rag = Markup("{}: {} The data gives {}.").format(
-            rag, text.inline(st.override_reason), status.RAG_LABELS[st.computed_rag])
+        # As the measure's page says it: whose rating it is, what the rules would give, why.
+        rag = Markup("{}: as the council's report gives it; by the value's target the rating "
+                     "would be {}. {}").format(rag, status.RAG_LABELS[st.computed_rag],
+                                               text.inline(st.override_reason))
     direction = status.DIRECTION_LABELS[st.direction]
     if st.previous and st.latest:
         direction += (f" ({labels.measure_number(m, st.previous.value)} "
@@ -267,7 +269,7 @@ def _change_item(text: PaperText, kind: str, change) -> Markup:
                                status.RAG_LABELS[c.new_rag],
                                status.DIRECTION_LABELS[c.old_direction].lower(),
                                status.DIRECTION_LABELS[c.new_direction].lower(), then, now)
-    item = Markup("{}: {}").format(change.action.id, text.inline(change.action.action))
+    item = Markup(text.inline(change.action.action))  # its words; the id is the data's
     if kind in ("completed", "newly_delayed", "status_changed"):
         item += Markup(" (from {} to {})").format(status.STATUS_LABELS[change.old].lower(),
                                                   status.STATUS_LABELS[change.new].lower())

@@ -159,7 +159,8 @@ def _facts(doc, block: Facts) -> None:
             add_blocks(doc, value)
         else:
             paragraph = doc.add_paragraph()
-            paragraph.add_run(f"{label}: ").bold = True
+            colon = "" if str(label).endswith("?") else ":"  # "What's working well?" has none
+            paragraph.add_run(f"{label}{colon} ").bold = True
             _text(paragraph, value)
             paragraph.paragraph_format.space_after = Pt(3)
 
