@@ -37,6 +37,11 @@ def overlay(tmp_path: Path) -> Path:
     visits = yaml.safe_load((MINIMAL / "data" / "visits.yaml").read_text(encoding="utf-8"))
     (folder / "visits.yaml").write_text(yaml.safe_dump(visits[:1], sort_keys=False),
                                         encoding="utf-8")
+    # Only the values known by then: one dated after the reporting date is an input error.
+    rows = (MINIMAL / "data" / "measures.csv").read_text(encoding="utf-8").splitlines()
+    (folder / "measures.csv").write_text("\n".join(
+        [rows[0], *[r for r in rows[1:] if r.split(",")[1] <= "2023-09-30"]]) + "\n",
+        encoding="utf-8")
     (folder / "README.md").write_text("The first meeting's files.\n", encoding="utf-8")
     return folder
 
