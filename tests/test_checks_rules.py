@@ -668,3 +668,26 @@ def test_a_commentary_period_is_a_month_or_a_date_in_the_digits_0_to_9(tmp_path)
         'data/commentary.yaml:17: commentary for cp-rate 2024: period "2024" is not a period; '
         "write a month as YYYY-MM, e.g. 2023-06, or a snapshot date as YYYY-MM-DD",
     ]
+
+
+def test_a_value_after_the_reporting_date_is_refused_with_its_line(tmp_path):
+    """Contract v3: a value whose period starts after reporting_date (31 March 2024 here)
+    cannot be this report's latest; the month still running on that date, or a snapshot on
+    it, can. Each is told with its own line, whatever the measure."""
+    assert _problems(tmp_path, {"measures.csv": """\
+        measure,period,value,note
+        cp-rate,2024-03,90,
+        cp-rate,2024-03-31,91,
+        cp-rate,2024-04,92,
+        visits,2024-04-01,80,
+        visits,2024-02,70,
+        """}) == [
+        "data/measures.csv:4: measure cp-rate: period 2024-04 is after reporting_date "
+        "2024-03-31 (data/site.yaml); a value after the reporting date cannot be this "
+        "report's latest: leave the row out until the report that covers it, or move "
+        "reporting_date",
+        "data/measures.csv:5: measure visits: period 2024-04-01 is after reporting_date "
+        "2024-03-31 (data/site.yaml); a value after the reporting date cannot be this "
+        "report's latest: leave the row out until the report that covers it, or move "
+        "reporting_date",
+    ]
