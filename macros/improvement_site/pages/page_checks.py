@@ -3,7 +3,9 @@
 A hand-written page (content/**/*.md) is a Jinja template to mkdocs-macros. A call the build
 would trip on — a macro that does not exist, wrong arguments, an id that is not in the data —
 is reported here as a problem with the page's file and line, the same way a data file's
-mistakes are, so `validate` finds it and a build never gets as far as a traceback.
+mistakes are, so `validate` finds it and a build never gets as far as a traceback. So is a
+public page that brings in a committee-only file with `{% include %}` (or import, extends):
+the file's text would be in the public page and its search entry.
 
 Pages are parsed with Jinja's own parser, set up as mkdocs-macros sets up its environment
 (its `j2_*` start and end strings). Only constant arguments are checked: a call whose argument
@@ -18,6 +20,7 @@ from pathlib import Path
 
 import jinja2
 from jinja2 import meta, nodes
+from jinja2.loaders import split_template_path
 
 from improvement_site.data.checks import FILES
 from improvement_site.data.problems import Problem, did_you_mean
@@ -35,6 +38,10 @@ PAGE_SUFFIXES = (".md", ".markdown", ".mdown", ".mkdn", ".mkd")
 ID_KINDS = {"area_id": "area", "measure_id": "measure", "measure_ids": "measure",
             "visit_id": "visit"}
 MODULE = "improvement_site"
+# The tags that bring another file's text into a page, as Jinja reads it from mkdocs-macros'
+# include_dir (content/ unless the site's mkdocs.yml sets one), front matter and all.
+PULLS_IN = {nodes.Include: "include", nodes.Import: "import", nodes.FromImport: "from",
+            nodes.Extends: "extends"}
 
 
 def check_pages(data: SiteData, docs_dir: Path, site_dir: Path,
@@ -107,6 +114,8 @@ class _Checker:
                 "variable_end_string", "comment_start_string", "comment_end_string")
             if macros.get(f"j2_{name}")})
         self.views = {view.__name__: view for view in MACROS}
+        # Where mkdocs-macros' loader looks (its include_dir as given: from where MkDocs runs).
+        self.include_dir = Path(macros.get("include_dir") or docs_dir)
         # With macros of the site's own (a main.py, other modules), a name that is not ours
         # may be theirs: only our macros' calls are checked then.
         modules = [m for m in macros.get("modules") or [] if m != MODULE]
@@ -140,7 +149,65 @@ class _Checker:
             said = self.call(call, committee)
             if said:
                 problems.append(Problem(name, call.lineno + offset, "", said))
+        if not committee:  # a committee page may bring in anything: it is never public
+            problems += [Problem(name, line + offset, "", said)
+                         for line, said in self.pulled_in(tree, {path.resolve()})]
         return problems
+
+    def pulled_in(self, tree: nodes.Template, seen: set[Path]) -> list[tuple[int, str]]:
+        """The lines of a public page (or of a file it brings in) that bring in a file only
+        for the committee, or a file the site cannot name before the build, and why."""
+        found = []
+        for tag in tree.find_all(tuple(PULLS_IN)):
+            keyword = PULLS_IN[type(tag)]
+            value = _constant(tag.template)
+            names = [value] if isinstance(value, str) else value
+            if not isinstance(names, (list, tuple)) or not all(isinstance(n, str)
+                                                               for n in names):
+                found.append((tag.lineno, (
+                    f"{{% {keyword} %}} names its file only when the site is built, so the "
+                    f"site cannot tell whether that file is only for the committee, and this "
+                    f'page is public; write the file\'s name in quotes, e.g. {{% {keyword} '
+                    f'"part.md" %}}, or add audience: committee to the front matter')))
+                continue
+            for target in names:
+                said = self.target(target, getattr(tag, "ignore_missing", False), seen)
+                if said:
+                    found.append((tag.lineno, f'{{% {keyword} "{target}" %}}: {said}'))
+                    break
+        return found
+
+    def target(self, name: str, may_be_missing: bool, seen: set[Path]) -> str | None:
+        """What keeps a public page from bringing in the file `name`, in words, or None."""
+        try:
+            path = self.include_dir.joinpath(*split_template_path(name))
+        except jinja2.TemplateNotFound:
+            path = None
+        where = _rel(self.include_dir, self.site_dir)
+        if path is None or not path.is_file():
+            return None if may_be_missing else f'there is no file "{name}" in {where}/'
+        said = refusal(path, self.include_dir)
+        if said or path.resolve() in seen:
+            return said
+        text, front, problems = _read(path, name)
+        if problems:
+            first = problems[0]
+            return (f"the site cannot be sure that {_rel(path, self.site_dir)} is public "
+                    f"(line {first.line}: {first.message}), and this page is public")
+        if front.audience != "public":
+            return (f"{_rel(path, self.site_dir)} is only for the committee (audience: "
+                    f"committee) and this page is public: its text would be in the public "
+                    f"page and its search entry; add audience: committee to this page's "
+                    f"front matter, or leave this line out")
+        try:  # the file is a template too, and may bring in others
+            tree = self.env.parse(text)
+        except jinja2.TemplateSyntaxError as exc:
+            return f"{_rel(path, self.site_dir)}:{exc.lineno}: cannot be read as a template"
+        inner = self.pulled_in(tree, seen | {path.resolve()})
+        if inner:
+            line, said = inner[0]
+            return f"{_rel(path, self.site_dir)}:{line} brings in another file: {said}"
+        return None
 
     def _rendered(self, path: Path, front: dict) -> bool:
         wanted = front.get("render_macros")
