@@ -331,3 +331,51 @@ def test_a_committee_page_may_bring_in_a_committee_page(site, tmp_path):
     assert "PUBLICPARTZ" in (public / "public.html").read_text(encoding="utf-8")
     committee = commands.build(site, tmp_path / "committee", audience="committee")
     assert SECRET in (committee / "members.html").read_text(encoding="utf-8")
+
+
+# -- Copies of a committee page that are not pages are refused (issue 20, item 3: B3) -----
+
+# Files in content/ that MkDocs would copy as they are, and what is said about each.
+BACKUP = "this looks like an editor's backup or copy of a page: delete it"
+NOT_A_PAGE = "this file is not a page MkDocs builds, so it would publish it as it is"
+STRAYS = {
+    "sub/briefing.md~": (COMMITTEE_FRONT, "", BACKUP),
+    "sub/briefing.md.orig": (COMMITTEE_FRONT, "", BACKUP),
+    "sub/briefing.md.bak": (COMMITTEE_FRONT, "", BACKUP),
+    "sub/#briefing.md#": (COMMITTEE_FRONT, "", BACKUP),
+    "sub/briefing.MD": ("---\naudience: commitee\n---\n", "",
+                        "a page's name ends in lowercase .md; MkDocs builds only those as "
+                        "pages and would publish this file as it is, front matter and all: "
+                        "rename it briefing.md"),
+    "sub/briefing.Markdown": (COMMITTEE_FRONT, "", "rename it briefing.markdown"),
+    "sub/briefing.txt": ("---\ntitle: Briefing\naudience: committee\n---\n", ":3",
+                         "its front matter says audience: committee, but " + NOT_A_PAGE),
+    "sub/slip.txt": ("---\ntitle: Briefing: LADO\naudience: committee\n---\n", ":2",
+                     "front matter cannot be read (mapping values are not allowed here)"),
+    "sub/typo.html": ("---\naudience: commitee\n---\n", ":2",
+                      'front matter: audience "commitee" is not one of public, committee'),
+}
+
+
+@pytest.mark.parametrize("name", STRAYS)
+def test_a_copy_of_a_committee_page_that_is_not_a_page_is_refused(site, tmp_path, name):
+    """MkDocs copied editor backups and upper-case .MD files into the site as they were,
+    front matter and secret and all, whatever the front matter said."""
+    front, line, said = STRAYS[name]
+    (site / "content" / "sub").mkdir()
+    write_page(site, COMMITTEE_FRONT + BODY, "sub/briefing.md")  # the page itself is fine
+    write_page(site, front + BODY, name)
+    assert_refused(site, tmp_path, f"content/{name}{line}", said)
+
+
+def test_other_files_in_content_are_copied_as_before(site, tmp_path):
+    """Text files that say nothing of an audience, or say public, and files that are not
+    text, are published as they are; a YAML file's --- is not a page's front matter."""
+    files = {"notes.txt": "Note: to be read\n", "public.txt": "---\naudience: public\n---\nx\n",
+             "list.yml": "---\nitems: [a, b]\n", "image.png": b"\x89PNG\r\n\x1a\n\xff\xfe"}
+    for name, text in files.items():
+        write_page(site, text, name)
+    code, output = run("validate", str(site))
+    assert code == 0, output
+    out = commands.build(site, tmp_path / "out")
+    assert all((out / name).is_file() for name in files)

@@ -27,6 +27,7 @@ from improvement_site.data.problems import Problem, did_you_mean
 from improvement_site.data.sitefiles import refusal, refused_in
 from improvement_site.model.sitedata import SiteData
 from improvement_site.pages import front_matter
+from improvement_site.pages.content_files import stray_problems
 from improvement_site.pages.macros import MACROS
 
 # Functions every page can call besides ours: Jinja's globals and mkdocs-macros' own.
@@ -64,22 +65,23 @@ def check_front_matter(docs_dir: Path, site_dir: Path) -> list[Problem]:
 
 def _readable_pages(docs_dir: Path, site_dir: Path) -> tuple[list[Problem], list[Path]]:
     """The links and special files under `docs_dir`, refused before any page is read (MkDocs
-    would follow them and publish what they point at), and the pages that may be read: a
-    refused page is never read, so never quoted."""
+    would follow them and publish what they point at), and the files that are not pages but
+    would publish one (content_files.py); and the pages that may be read: a refused page is
+    never read, so never quoted."""
     if not docs_dir.is_dir():
         return [], []
     refused = refused_in(docs_dir, site_dir)
     if refused and refused[0].file == _rel(docs_dir, site_dir):
         return refused, []  # the folder itself is a link
-    return refused, [path for path in page_files(docs_dir) if refusal(path, docs_dir) is None]
+    files = [path for path in _content_files(docs_dir) if refusal(path, docs_dir) is None]
+    pages = [path for path in files if path.name.endswith(PAGE_SUFFIXES)]
+    strays = stray_problems(files, set(pages), lambda path: _rel(path, site_dir))
+    return refused + strays, pages
 
 
-def page_files(docs_dir: Path) -> list[Path]:
-    """The pages MkDocs builds from `docs_dir`: its Markdown files but hidden ones."""
-    if not docs_dir.is_dir():
-        return []
-    return [path for path in sorted(docs_dir.rglob("*"))
-            if path.name.endswith(PAGE_SUFFIXES) and path.is_file()
+def _content_files(docs_dir: Path) -> list[Path]:
+    """The files MkDocs builds or copies from `docs_dir`: all but hidden ones."""
+    return [path for path in sorted(docs_dir.rglob("*")) if path.is_file()
             # MkDocs leaves hidden files out of the site
             and not any(part.startswith(".") for part in path.relative_to(docs_dir).parts)]
 
