@@ -266,3 +266,116 @@ def test_a_long_first_line_is_read_at_once():
         started = time.perf_counter()
         assert front_matter.read(text).audience == "public"
         assert time.perf_counter() - started < 2
+
+
+# -- A public page cannot bring in a committee page (issue 20, item 3, second review: B2) ---
+
+COMMITTEE_FRONT = "---\naudience: committee\n---\n"
+ONLY_FOR_THE_COMMITTEE = ("content/briefing.md is only for the committee (audience: committee) "
+                          "and this page is public")
+# Each public page (its third line brings the briefing in), and what the problem says.
+PULLS = {
+    "include": ('{% include "briefing.md" %}', ONLY_FOR_THE_COMMITTEE),
+    "import": ('{% import "briefing.md" as briefing %}', ONLY_FOR_THE_COMMITTEE),
+    "from import": ('{% from "briefing.md" import x %}', ONLY_FOR_THE_COMMITTEE),
+    "extends": ('{% extends "briefing.md" %}', ONLY_FOR_THE_COMMITTEE),
+    "a list": ('{% include ["missing.md", "briefing.md"] ignore missing %}',
+               ONLY_FOR_THE_COMMITTEE),
+    "a name": ('{% set part = "briefing.md" %}{% include part %}',
+               "{% include %} names its file only when the site is built"),
+    "through a public file": ('{% include "part.txt" %}',
+                              "content/part.txt:2 brings in another file: {% include "
+                              '"briefing.md" %}: ' + ONLY_FOR_THE_COMMITTEE),
+    "a missing file": ('{% include "brefing.md" %}', 'there is no file "brefing.md" in content/'),
+}
+
+
+def assert_refused(site: Path, tmp_path: Path, where: str, said: str) -> None:
+    """validate and a build, of either audience, stop with the problem at `where` (the file
+    and line, from the site's folder), and the secret is in no file but the site's own."""
+    for audience in ("public", "committee"):
+        for command in (["validate", str(site)],
+                        ["build", str(site), "--out", str(tmp_path / "out"),
+                         "--audience", audience]):
+            code, output = run(*command)
+            assert code == 1, output
+            lines = [x for x in output.splitlines() if f" {site.as_posix()}/{where}: " in x]
+            assert len(lines) == 1 and said in lines[0], output
+    assert not (tmp_path / "out").exists()
+    assert all(found.startswith("site/content/")
+               for found in scan(tmp_path, {"text": [SECRET], "numbers": []}))
+
+
+@pytest.mark.parametrize("pull", PULLS)
+def test_a_public_page_cannot_bring_in_a_committee_page(site, tmp_path, pull):
+    """mkdocs-macros' Jinja reads included files from content/: the committee page's text was
+    in the public page and both search indexes."""
+    tag, said = PULLS[pull]
+    write_page(site, COMMITTEE_FRONT + BODY)
+    write_page(site, 'A part\n{% include "briefing.md" %}\n', "part.txt")
+    write_page(site, f"# Public\n\n{tag}\n", "public.md")
+    assert_refused(site, tmp_path, "content/public.md:3", said)
+
+
+def test_a_committee_page_may_bring_in_a_committee_page(site, tmp_path):
+    write_page(site, COMMITTEE_FRONT + BODY)
+    write_page(site, COMMITTEE_FRONT + '# For members\n\n{% include "briefing.md" %}\n',
+               "members.md")
+    write_page(site, "Open to all: PUBLICPARTZ\n", "part.txt")
+    write_page(site, '# Public\n\n{% include "part.txt" %}\n', "public.md")
+    code, output = run("validate", str(site))
+    assert code == 0, output
+
+    public = commands.build(site, tmp_path / "public")
+    assert scan(public, {"text": [SECRET], "numbers": []}) == []
+    assert "PUBLICPARTZ" in (public / "public.html").read_text(encoding="utf-8")
+    committee = commands.build(site, tmp_path / "committee", audience="committee")
+    assert SECRET in (committee / "members.html").read_text(encoding="utf-8")
+
+
+# -- Copies of a committee page that are not pages are refused (issue 20, item 3: B3) -----
+
+# Files in content/ that MkDocs would copy as they are, and what is said about each.
+BACKUP = "this looks like an editor's backup or copy of a page: delete it"
+NOT_A_PAGE = "this file is not a page MkDocs builds, so it would publish it as it is"
+STRAYS = {
+    "sub/briefing.md~": (COMMITTEE_FRONT, "", BACKUP),
+    "sub/briefing.md.orig": (COMMITTEE_FRONT, "", BACKUP),
+    "sub/briefing.md.bak": (COMMITTEE_FRONT, "", BACKUP),
+    "sub/#briefing.md#": (COMMITTEE_FRONT, "", BACKUP),
+    "sub/briefing.MD": ("---\naudience: commitee\n---\n", "",
+                        "a page's name ends in lowercase .md; MkDocs builds only those as "
+                        "pages and would publish this file as it is, front matter and all: "
+                        "rename it briefing.md"),
+    "sub/briefing.Markdown": (COMMITTEE_FRONT, "", "rename it briefing.markdown"),
+    "sub/briefing.txt": ("---\ntitle: Briefing\naudience: committee\n---\n", ":3",
+                         "its front matter says audience: committee, but " + NOT_A_PAGE),
+    "sub/slip.txt": ("---\ntitle: Briefing: LADO\naudience: committee\n---\n", ":2",
+                     "front matter cannot be read (mapping values are not allowed here)"),
+    "sub/typo.html": ("---\naudience: commitee\n---\n", ":2",
+                      'front matter: audience "commitee" is not one of public, committee'),
+}
+
+
+@pytest.mark.parametrize("name", STRAYS)
+def test_a_copy_of_a_committee_page_that_is_not_a_page_is_refused(site, tmp_path, name):
+    """MkDocs copied editor backups and upper-case .MD files into the site as they were,
+    front matter and secret and all, whatever the front matter said."""
+    front, line, said = STRAYS[name]
+    (site / "content" / "sub").mkdir()
+    write_page(site, COMMITTEE_FRONT + BODY, "sub/briefing.md")  # the page itself is fine
+    write_page(site, front + BODY, name)
+    assert_refused(site, tmp_path, f"content/{name}{line}", said)
+
+
+def test_other_files_in_content_are_copied_as_before(site, tmp_path):
+    """Text files that say nothing of an audience, or say public, and files that are not
+    text, are published as they are; a YAML file's --- is not a page's front matter."""
+    files = {"notes.txt": "Note: to be read\n", "public.txt": "---\naudience: public\n---\nx\n",
+             "list.yml": "---\nitems: [a, b]\n", "image.png": b"\x89PNG\r\n\x1a\n\xff\xfe"}
+    for name, text in files.items():
+        write_page(site, text, name)
+    code, output = run("validate", str(site))
+    assert code == 0, output
+    out = commands.build(site, tmp_path / "out")
+    assert all((out / name).is_file() for name in files)

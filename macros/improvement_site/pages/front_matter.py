@@ -39,6 +39,7 @@ class FrontMatter:
 
     audience: str = "public"
     problems: list[tuple[int, str]] = field(default_factory=list)
+    line: int = 0  # the line that gives the audience, if one does
 
 
 def page_text(raw: bytes) -> str:
@@ -80,6 +81,12 @@ def _misplaced(line: str, first: str) -> bool:
     key = key.strip(" \t\ufeff")
     return bool(colon and _KEY_CHARACTERS.fullmatch(key) and _near(key)
                 and not _META.match(first))
+
+
+def names_audience(text: str) -> bool:
+    """Whether the start of a text has `audience`, or a word nearly it, anywhere in it: front
+    matter that cannot be read may still have been meant to say committee."""
+    return any(_near(word) for word in set(re.findall(r"[A-Za-z]{5,16}", text[:4000])))
 
 
 def _near(key: str) -> bool:
@@ -182,6 +189,7 @@ def _check(key: str, value, line: int, found: FrontMatter) -> None:
             found.problems.append((line, f'front matter: "{key}" is not a key the site reads; '
                                          f'did you mean "{KEY}"?'))
         return
+    found.line = line
     if isinstance(value, str) and value in AUDIENCES:
         found.audience = value
         return

@@ -3,7 +3,9 @@
 A hand-written page (content/**/*.md) is a Jinja template to mkdocs-macros. A call the build
 would trip on — a macro that does not exist, wrong arguments, an id that is not in the data —
 is reported here as a problem with the page's file and line, the same way a data file's
-mistakes are, so `validate` finds it and a build never gets as far as a traceback.
+mistakes are, so `validate` finds it and a build never gets as far as a traceback. So is a
+public page that brings in a committee-only file with `{% include %}` (or import, extends):
+the file's text would be in the public page and its search entry.
 
 Pages are parsed with Jinja's own parser, set up as mkdocs-macros sets up its environment
 (its `j2_*` start and end strings). Only constant arguments are checked: a call whose argument
@@ -18,12 +20,14 @@ from pathlib import Path
 
 import jinja2
 from jinja2 import meta, nodes
+from jinja2.loaders import split_template_path
 
 from improvement_site.data.checks import FILES
 from improvement_site.data.problems import Problem, did_you_mean
 from improvement_site.data.sitefiles import refusal, refused_in
 from improvement_site.model.sitedata import SiteData
 from improvement_site.pages import front_matter
+from improvement_site.pages.content_files import stray_problems
 from improvement_site.pages.macros import MACROS
 
 # Functions every page can call besides ours: Jinja's globals and mkdocs-macros' own.
@@ -35,6 +39,10 @@ PAGE_SUFFIXES = (".md", ".markdown", ".mdown", ".mkdn", ".mkd")
 ID_KINDS = {"area_id": "area", "measure_id": "measure", "measure_ids": "measure",
             "visit_id": "visit"}
 MODULE = "improvement_site"
+# The tags that bring another file's text into a page, as Jinja reads it from mkdocs-macros'
+# include_dir (content/ unless the site's mkdocs.yml sets one), front matter and all.
+PULLS_IN = {nodes.Include: "include", nodes.Import: "import", nodes.FromImport: "from",
+            nodes.Extends: "extends"}
 
 
 def check_pages(data: SiteData, docs_dir: Path, site_dir: Path,
@@ -57,22 +65,23 @@ def check_front_matter(docs_dir: Path, site_dir: Path) -> list[Problem]:
 
 def _readable_pages(docs_dir: Path, site_dir: Path) -> tuple[list[Problem], list[Path]]:
     """The links and special files under `docs_dir`, refused before any page is read (MkDocs
-    would follow them and publish what they point at), and the pages that may be read: a
-    refused page is never read, so never quoted."""
+    would follow them and publish what they point at), and the files that are not pages but
+    would publish one (content_files.py); and the pages that may be read: a refused page is
+    never read, so never quoted."""
     if not docs_dir.is_dir():
         return [], []
     refused = refused_in(docs_dir, site_dir)
     if refused and refused[0].file == _rel(docs_dir, site_dir):
         return refused, []  # the folder itself is a link
-    return refused, [path for path in page_files(docs_dir) if refusal(path, docs_dir) is None]
+    files = [path for path in _content_files(docs_dir) if refusal(path, docs_dir) is None]
+    pages = [path for path in files if path.name.endswith(PAGE_SUFFIXES)]
+    strays = stray_problems(files, set(pages), lambda path: _rel(path, site_dir))
+    return refused + strays, pages
 
 
-def page_files(docs_dir: Path) -> list[Path]:
-    """The pages MkDocs builds from `docs_dir`: its Markdown files but hidden ones."""
-    if not docs_dir.is_dir():
-        return []
-    return [path for path in sorted(docs_dir.rglob("*"))
-            if path.name.endswith(PAGE_SUFFIXES) and path.is_file()
+def _content_files(docs_dir: Path) -> list[Path]:
+    """The files MkDocs builds or copies from `docs_dir`: all but hidden ones."""
+    return [path for path in sorted(docs_dir.rglob("*")) if path.is_file()
             # MkDocs leaves hidden files out of the site
             and not any(part.startswith(".") for part in path.relative_to(docs_dir).parts)]
 
@@ -107,6 +116,8 @@ class _Checker:
                 "variable_end_string", "comment_start_string", "comment_end_string")
             if macros.get(f"j2_{name}")})
         self.views = {view.__name__: view for view in MACROS}
+        # Where mkdocs-macros' loader looks (its include_dir as given: from where MkDocs runs).
+        self.include_dir = Path(macros.get("include_dir") or docs_dir)
         # With macros of the site's own (a main.py, other modules), a name that is not ours
         # may be theirs: only our macros' calls are checked then.
         modules = [m for m in macros.get("modules") or [] if m != MODULE]
@@ -140,7 +151,65 @@ class _Checker:
             said = self.call(call, committee)
             if said:
                 problems.append(Problem(name, call.lineno + offset, "", said))
+        if not committee:  # a committee page may bring in anything: it is never public
+            problems += [Problem(name, line + offset, "", said)
+                         for line, said in self.pulled_in(tree, {path.resolve()})]
         return problems
+
+    def pulled_in(self, tree: nodes.Template, seen: set[Path]) -> list[tuple[int, str]]:
+        """The lines of a public page (or of a file it brings in) that bring in a file only
+        for the committee, or a file the site cannot name before the build, and why."""
+        found = []
+        for tag in tree.find_all(tuple(PULLS_IN)):
+            keyword = PULLS_IN[type(tag)]
+            value = _constant(tag.template)
+            names = [value] if isinstance(value, str) else value
+            if not isinstance(names, (list, tuple)) or not all(isinstance(n, str)
+                                                               for n in names):
+                found.append((tag.lineno, (
+                    f"{{% {keyword} %}} names its file only when the site is built, so the "
+                    f"site cannot tell whether that file is only for the committee, and this "
+                    f'page is public; write the file\'s name in quotes, e.g. {{% {keyword} '
+                    f'"part.md" %}}, or add audience: committee to the front matter')))
+                continue
+            for target in names:
+                said = self.target(target, getattr(tag, "ignore_missing", False), seen)
+                if said:
+                    found.append((tag.lineno, f'{{% {keyword} "{target}" %}}: {said}'))
+                    break
+        return found
+
+    def target(self, name: str, may_be_missing: bool, seen: set[Path]) -> str | None:
+        """What keeps a public page from bringing in the file `name`, in words, or None."""
+        try:
+            path = self.include_dir.joinpath(*split_template_path(name))
+        except jinja2.TemplateNotFound:
+            path = None
+        where = _rel(self.include_dir, self.site_dir)
+        if path is None or not path.is_file():
+            return None if may_be_missing else f'there is no file "{name}" in {where}/'
+        said = refusal(path, self.include_dir)
+        if said or path.resolve() in seen:
+            return said
+        text, front, problems = _read(path, name)
+        if problems:
+            first = problems[0]
+            return (f"the site cannot be sure that {_rel(path, self.site_dir)} is public "
+                    f"(line {first.line}: {first.message}), and this page is public")
+        if front.audience != "public":
+            return (f"{_rel(path, self.site_dir)} is only for the committee (audience: "
+                    f"committee) and this page is public: its text would be in the public "
+                    f"page and its search entry; add audience: committee to this page's "
+                    f"front matter, or leave this line out")
+        try:  # the file is a template too, and may bring in others
+            tree = self.env.parse(text)
+        except jinja2.TemplateSyntaxError as exc:
+            return f"{_rel(path, self.site_dir)}:{exc.lineno}: cannot be read as a template"
+        inner = self.pulled_in(tree, seen | {path.resolve()})
+        if inner:
+            line, said = inner[0]
+            return f"{_rel(path, self.site_dir)}:{line} brings in another file: {said}"
+        return None
 
     def _rendered(self, path: Path, front: dict) -> bool:
         wanted = front.get("render_macros")
