@@ -225,6 +225,32 @@ _LAYOUT = """(scripted) => {
 }"""
 
 
+def test_the_layout_guard_sees_each_defect_it_guards_against(browser):
+    """The walker above on a page made to hold each defect once: text two letters a line (as
+    the plan's status key in the chart key's 28 px), a line over another, a link cut by a box that
+    hides its overflow and a button past the window's edge; and nothing on a clean copy."""
+    context = browser.new_context(viewport={"width": 390, "height": 900})
+    page = context.new_page()
+    page.set_content(
+        '<dl><dt style="display:inline-block;width:18px;overflow-wrap:anywhere">Completed</dt></dl>'
+        '<p style="margin:0;line-height:20px">Words in the first paragraph</p>'
+        '<p style="margin:-12px 0 0;line-height:20px">Words in the second paragraph</p>'
+        '<div style="overflow:hidden;width:80px"><a href="#a" style="white-space:nowrap">'
+        'A link wider than its box</a></div>'
+        '<button style="position:relative;left:350px">Menu</button>'
+        '<p class="clean">Words <a href="#b">a link</a> in a box with room</p>')
+    found = page.evaluate(_LAYOUT, True)
+    assert [n.split(" (")[0] for n in found["narrow"]] == ["Completed"], found["narrow"]
+    assert found["overlaps"] == [
+        '"Words in the first paragraph" and "Words in the second paragraph"'], found["overlaps"]
+    assert found["cut"] == ["A link wider than its box (cut by its div)",
+                            "Menu (past the window)"], found["cut"]
+    page.set_content('<p class="clean">Words <a href="#b">a link</a> in a box with room</p>')
+    clean = page.evaluate(_LAYOUT, True)
+    assert not (clean["narrow"] or clean["overlaps"] or clean["cut"]), clean
+    context.close()
+
+
 # What a reader waits for, instead of a fixed time: every wide table's hint says what its table
 # does now (the script updates them just after a resize), and, once the page has scrolled past
 # its heading, Material's header showing the page's title.
