@@ -126,6 +126,16 @@ _LAYOUT = """(scripted) => {
     const hintShown = !!hint && hint.classList.contains('ims-scroll-hint') && !hint.hidden
                       && hint.getBoundingClientRect().height > 0;
     if (overflows) out.hints += 1;
+    /* A table's caption says what it is: its words are never scrolled out of sight (the
+       home page's "latest values as at 11 September 2…" was cut at 390 px, issue 21). */
+    const caption = w.querySelector(':scope > table > caption');
+    if (caption) {
+      const words = document.createRange();
+      words.selectNodeContents(caption);
+      const box = w.getBoundingClientRect();
+      if ([...words.getClientRects()].some(r => r.width > 0 && r.right > box.right + 1))
+        out.cut.push('caption "' + caption.innerText.trim().slice(0, 40) + '" (cut by its scroll region)');
+    }
     if (w.getAttribute('role') !== 'region' || !w.getAttribute('aria-label')
         || w.tabIndex !== 0 || (scripted ? overflows !== hintShown : hintShown))
       out.regions.push((w.getAttribute('aria-label') || '?') + (overflows ? ' overflows' : ''));
@@ -228,7 +238,8 @@ _LAYOUT = """(scripted) => {
 def test_the_layout_guard_sees_each_defect_it_guards_against(browser):
     """The walker above on a page made to hold each defect once: text two letters a line (as
     the plan's status key in the chart key's 28 px), a line over another, a link cut by a box that
-    hides its overflow and a button past the window's edge; and nothing on a clean copy."""
+    hides its overflow, a button past the window's edge and a caption scrolled out of sight;
+    and nothing on a clean copy."""
     context = browser.new_context(viewport={"width": 390, "height": 900})
     page = context.new_page()
     page.set_content(
@@ -238,12 +249,16 @@ def test_the_layout_guard_sees_each_defect_it_guards_against(browser):
         '<div style="overflow:hidden;width:80px"><a href="#a" style="white-space:nowrap">'
         'A link wider than its box</a></div>'
         '<button style="position:relative;left:350px">Menu</button>'
+        '<article><div class="ims-table-wrap" style="overflow-x:auto;width:100px"><table '
+        'style="width:400px"><caption>A caption wider than its region</caption><tr><td>1'
+        '</td></tr></table></div></article>'
         '<p class="clean">Words <a href="#b">a link</a> in a box with room</p>')
     found = page.evaluate(_LAYOUT, True)
     assert [n.split(" (")[0] for n in found["narrow"]] == ["Completed"], found["narrow"]
     assert found["overlaps"] == [
         '"Words in the first paragraph" and "Words in the second paragraph"'], found["overlaps"]
-    assert found["cut"] == ["A link wider than its box (cut by its div)",
+    assert found["cut"] == ['caption "A caption wider than its region" (cut by its scroll '
+                            'region)', "A link wider than its box (cut by its div)",
                             "Menu (past the window)"], found["cut"]
     page.set_content('<p class="clean">Words <a href="#b">a link</a> in a box with room</p>')
     clean = page.evaluate(_LAYOUT, True)
@@ -278,7 +293,7 @@ def _check_layout(kind: str, width: int, page, data, failures: list[str], *,
     if found["overlaps"]:
         failures.append(f"{where}: text lies over other text: {found['overlaps'][:5]}")
     if found["cut"]:
-        failures.append(f"{where}: controls cut off: {found['cut'][:5]}")
+        failures.append(f"{where}: controls or captions cut off: {found['cut'][:5]}")
     if found["regions"]:
         failures.append(f"{where}: scroll regions without a label, Tab stop or true hint: "
                         f"{found['regions'][:5]}")
