@@ -308,8 +308,9 @@ def _check_layout(kind: str, width: int, page, data, failures: list[str], *,
 @pytest.mark.parametrize("site", SITES)
 @pytest.mark.parametrize("javascript", [True, False], ids=["js", "nojs"])
 def test_every_page_type_reads_at_both_widths(site, javascript, built, served, browser):
-    """No sideways scrolling, statuses on screen, scroll regions honest, and no axe violation
-    (WCAG 2.2 A/AA and best practice), at 390 and 1280 px, JavaScript on or off."""
+    """No sideways scrolling, statuses on screen, scroll regions honest, no text squeezed,
+    overlapping or cut off, and no axe violation (WCAG 2.2 A/AA and best practice), at 390, 768
+    and 1280 px, JavaScript on or off, and laid out for print."""
     data = built(site).data
     base = served(site)
     failures: list[str] = []
@@ -341,6 +342,15 @@ def test_every_page_type_reads_at_both_widths(site, javascript, built, served, b
                 targets = [n["target"] for n in v["nodes"]][:3]
                 failures.append(f"{kind} at {width} px: {v['id']}: {v['help']} {targets}")
         assert not outside and not errors, (outside, errors)
+        context.close()
+    if javascript:  # and each page type as paper lays it out: A4 less its margins is 688 px
+        context, page, _, _ = _offline_page(browser)
+        page.set_viewport_size({"width": 688, "height": 900})
+        page.emulate_media(media="print")
+        for kind, path in _types(data).items():
+            page.goto(base + html_path(path), wait_until="load")
+            _wait_for_charts(page)
+            _check_layout(f"{kind}, printed,", 688, page, data, failures)
         context.close()
     assert not failures, "\n".join(failures)
     if javascript:  # the hint shows only with the script; without it the shadows are the cue
