@@ -70,11 +70,12 @@ def test_measure_chart_layers(built):
     spec = _spec(figure)
     marks = [_mark(layer) for layer in _layers(spec)]
     assert marks[:2] == ["area", "rule"]  # the tolerance band and its edges
-    assert marks[-4:] == ["line", "line", "line", "point"]  # target (cased), values, dots
-    x = _layers(spec)[-2]["encoding"]["x"]
+    # The target's casing, the values, the target's dashes over them, the dots.
+    assert marks[-4:] == ["line", "line", "line", "point"]
+    x = _layers(spec)[-3]["encoding"]["x"]
     assert x["timeUnit"] == "utcyearmonth" and x["axis"]["formatType"] == "utc"
     assert [t["month"] for t in x["axis"]["values"]] == [1, 2, 3]  # every month labelled
-    target, value = _layers(spec)[-3], _layers(spec)[-2]
+    value, target = _layers(spec)[-3], _layers(spec)[-2]
     assert _layers(spec)[-4]["mark"]["color"] == chart_theme.BACKGROUND  # the target's casing
     assert target["mark"]["color"] == chart_theme.ORANGE and target["mark"]["strokeDash"]
     assert target["mark"]["interpolate"] == "step-after"
@@ -92,10 +93,38 @@ def test_measure_chart_layers(built):
                             "rose to 97")
 
 
+def test_a_target_the_values_run_along_is_drawn_over_them(built):
+    """NEL's Rate of CLA: target 166, values 164 to 169. Drawn under the value line, the
+    target was hidden (issue 21); its dashes now lie over the values, its white casing under."""
+    data = built("nel").data
+    layers = _layers(_spec(charts.measure_figure(data, data.measure("cla-rate"))))
+    colours = [layer["mark"].get("color") for layer in layers if _mark(layer) == "line"]
+    assert colours == [chart_theme.BACKGROUND, chart_theme.BLUE, chart_theme.ORANGE]
+
+
+def test_each_panel_of_a_small_multiple_gives_its_rag_in_words(built):
+    """The visit's 12 panels showed no RAG (issue 21): each panel says its latest value,
+    the period and the RAG in words under its heading, beside any unlabelled line's note."""
+    from improvement_site.model.status import RAG_LABELS, measure_status
+
+    data = built("nel").data
+    visit = max(data.visits, key=lambda v: len(v.measures))
+    strip = charts.visit_measures_figure(data, visit)
+    assert len(strip.panels) >= 12
+    for panel, measure in zip(strip.panels, _strip_measures(data, strip)):
+        st = measure_status(data, measure)
+        assert panel.note.startswith("Latest: "), panel
+        assert f"), {RAG_LABELS[st.rag]}." in panel.note, panel.note
+    every = charts.measures_strip(data, list(data.measures), title="All", name="all")
+    cin = every.panels[[m.id for m in _strip_measures(data, every)].index("cin-rate")]
+    assert cin.note.startswith("Latest: ")
+    assert cin.note.endswith("Dotted line: Statistical neighbours 250.")
+
+
 def test_missing_values_are_gaps_not_zeros(built):
     data = built("minimal").data
     spec = _spec(charts.measure_figure(data, data.measure("visits-in-time")))
-    line = _layers(spec)[-2]
+    line = _layers(spec)[-3]
     assert [r["value"] for r in line["data"]["values"]] == [91, None, 87]
     assert all(layer["mark"]["invalid"] == "break-paths-show-domains"
                for layer in _layers(spec) if _mark(layer) == "line")
@@ -221,7 +250,7 @@ def test_tolerance_band_and_target_meet_3_to_1_and_are_named_in_words(built):
     assert _contrast(chart_theme.BLUE, fill) >= 4.5
     # The target (mostly inside the band) is drawn on a white casing, so its orange always
     # meets white: 3:1.
-    casing, target = [l for l in layers if _mark(l) == "line"][:2]
+    casing, _, target = [l for l in layers if _mark(l) == "line"][:3]
     assert target["mark"]["color"] == chart_theme.ORANGE and target["mark"]["strokeDash"]
     assert casing["mark"]["color"] == chart_theme.BACKGROUND
     assert casing["mark"]["strokeWidth"] >= target["mark"]["strokeWidth"] + 2

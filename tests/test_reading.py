@@ -42,7 +42,7 @@ ROOT = Path(__file__).resolve().parent.parent
 SHOTS = ROOT / "test-artifacts" / "reading"
 VNU = ROOT / ".cache" / "vnu" / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
 TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
-WIDTHS = (390, 1280)
+WIDTHS = (390, 768, 1280)
 SITES = ("nottingham", "nel")
 
 # Errors the Nu Html Checker finds in Material for MkDocs' own markup, which block overrides
@@ -102,7 +102,7 @@ _LAYOUT = """(scripted) => {
   const width = window.innerWidth;
   const out = {scrollWidth: document.documentElement.scrollWidth, width, offscreen: [],
                statuses: 0, actions: document.querySelectorAll('.ims-action').length,
-               badWrap: [], regions: [], hints: 0, narrow: []};
+               badWrap: [], regions: [], hints: 0, narrow: [], overlaps: [], cut: []};
   const statuses = document.querySelectorAll(
     '.ims-action .ims-status, .ims-task-list .ims-status, .ims-overdue-list .ims-status');
   for (const s of statuses) {
@@ -126,6 +126,16 @@ _LAYOUT = """(scripted) => {
     const hintShown = !!hint && hint.classList.contains('ims-scroll-hint') && !hint.hidden
                       && hint.getBoundingClientRect().height > 0;
     if (overflows) out.hints += 1;
+    /* A table's caption says what it is: its words are never scrolled out of sight (the
+       home page's "latest values as at 11 September 2…" was cut at 390 px, issue 21). */
+    const caption = w.querySelector(':scope > table > caption');
+    if (caption) {
+      const words = document.createRange();
+      words.selectNodeContents(caption);
+      const box = w.getBoundingClientRect();
+      if ([...words.getClientRects()].some(r => r.width > 0 && r.right > box.right + 1))
+        out.cut.push('caption "' + caption.innerText.trim().slice(0, 40) + '" (cut by its scroll region)');
+    }
     if (w.getAttribute('role') !== 'region' || !w.getAttribute('aria-label')
         || w.tabIndex !== 0 || (scripted ? overflows !== hintShown : hintShown))
       out.regions.push((w.getAttribute('aria-label') || '?') + (overflows ? ' overflows' : ''));
@@ -134,28 +144,126 @@ _LAYOUT = """(scripted) => {
      took the chart key's 28 px width and printed one letter a line). Each text node's line
      boxes are counted. Text clipped away for screen readers only, and the theme's closed
      search panel, are not read by eye. */
+  /* Not seen by eye: clipped away for screen readers only, invisible, or transparent (the
+     theme's second header title and skip link wait so). */
   const clipped = el => {
     for (let e = el; e; e = e.parentElement) {
       const st = getComputedStyle(e);
-      if (st.clipPath !== 'none' || (st.clip && st.clip !== 'auto')) return true;
+      if (st.clipPath !== 'none' || (st.clip && st.clip !== 'auto') || st.opacity === '0'
+          || st.visibility === 'hidden') return true;
     }
     return false;
   };
+  /* Material's closed drawer (on narrower screens) waits off the page, its nested lists laid
+     over one another; a closed <details> keeps its content's boxes. Neither is seen. */
+  const away = el => el.closest('details:not([open]) > :not(summary)')
+    || (!document.getElementById('__drawer')?.checked && width < 1220
+        && el.closest('.md-sidebar--primary'));
+  /* How much of a box the elements around it that clip show: 'all', 'part' or 'none' (a
+     collapsed list, a column scrolled out of its region). */
+  const shown = (r, el, kinds) => {
+    let seen = 'all';
+    for (let e = el.parentElement; e && e !== document.body; e = e.parentElement) {
+      const st = getComputedStyle(e);
+      const a = e.getBoundingClientRect();
+      const x = kinds.includes(st.overflowX), y = kinds.includes(st.overflowY);
+      if ((x && (r.right <= a.left || r.left >= a.right))
+          || (y && (r.bottom <= a.top || r.top >= a.bottom))) return 'none';
+      if ((x && (r.left < a.left - 1 || r.right > a.right + 1))
+          || (y && (r.top < a.top - 1 || r.bottom > a.bottom + 1))) seen = e;
+    }
+    return seen;
+  };
+  const CLIPS = ['hidden', 'clip', 'auto', 'scroll'];
+  const boxes = [];  /* every line of text seen, with the element that holds it */
   const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
   for (let node = walker.nextNode(); node; node = walker.nextNode()) {
     const text = node.textContent.replace(/\\s+/g, '');
     const el = node.parentElement;
-    if (text.length < 4 || !el || el.closest('svg, script, style, [hidden], .md-search')
-        || clipped(el)) continue;
+    if (!text.length || !el || el.closest('svg, script, style, [hidden], .md-search')
+        || away(el) || clipped(el)) continue;
     const range = document.createRange();
     range.selectNodeContents(node);
-    const lines = new Set([...range.getClientRects()].filter(r => r.width > 0)
-                            .map(r => Math.round(r.top)));
-    if (lines.size >= 3 && text.length / lines.size <= 2)
+    const rects = [...range.getClientRects()].filter(r => r.width > 0 && r.height > 0);
+    for (const r of rects)
+      if (shown(r, el, CLIPS) === 'all') boxes.push({el, r, text: node.textContent.trim()});
+    const lines = new Set(rects.map(r => Math.round(r.top)));
+    if (text.length >= 4 && lines.size >= 3 && text.length / lines.size <= 2)
       out.narrow.push(node.textContent.trim().slice(0, 40) + ' (' + lines.size + ' lines)');
+  }
+  /* Text over text: two elements' lines crossing by more than 2 px each way (an element and
+     its own descendants aside: a link's words lie inside its paragraph's). Sorted by top, so
+     each line is compared only with those it could reach. */
+  /* A sticky or fixed bar (the header, the sidebar's title) covers what scrolls under it with
+     its background: text in one and text out of it are not drawn over each other. */
+  const pinned = el => {
+    for (let e = el; e && e !== document.body; e = e.parentElement)
+      if (['sticky', 'fixed'].includes(getComputedStyle(e).position)) return e;
+    return null;
+  };
+  boxes.forEach(b => { b.pin = pinned(b.el); });
+  boxes.sort((a, b) => a.r.top - b.r.top);
+  for (let i = 0; i < boxes.length && out.overlaps.length < 5; i++) {
+    const a = boxes[i];
+    for (let j = i + 1; j < boxes.length && boxes[j].r.top < a.r.bottom - 2; j++) {
+      const b = boxes[j];
+      if (a.el === b.el || a.el.contains(b.el) || b.el.contains(a.el) || a.pin !== b.pin)
+        continue;
+      const x = Math.min(a.r.right, b.r.right) - Math.max(a.r.left, b.r.left);
+      const y = Math.min(a.r.bottom, b.r.bottom) - Math.max(a.r.top, b.r.top);
+      if (x > 2 && y > 2) {
+        out.overlaps.push(`"${a.text.slice(0, 30)}" and "${b.text.slice(0, 30)}"`);
+        break;
+      }
+    }
+  }
+  /* A control cut off: a link, button, summary or menu partly outside the window's width, or
+     outside an element around it that hides what overflows (overflow hidden or clip; a scroll
+     region's controls are reached by scrolling it). */
+  for (const c of document.querySelectorAll('a[href], button, summary, select')) {
+    const r = c.getBoundingClientRect();
+    if (r.width < 1 || r.height < 1 || c.closest('[hidden], .md-search') || away(c)
+        || clipped(c)) continue;
+    const name = (c.innerText || c.getAttribute('aria-label') || c.tagName).trim().slice(0, 40);
+    const seen = shown(r, c, ['hidden', 'clip']);
+    if (r.left < -1 || r.right > width + 1) out.cut.push(name + ' (past the window)');
+    else if (seen !== 'all' && seen !== 'none')  /* wholly hidden: a collapsed list */
+      out.cut.push(name + ' (cut by its ' + seen.tagName.toLowerCase()
+                   + (seen.className ? '.' + String(seen.className).split(' ')[0] : '') + ')');
   }
   return out;
 }"""
+
+
+def test_the_layout_guard_sees_each_defect_it_guards_against(browser):
+    """The walker above on a page made to hold each defect once: text two letters a line (as
+    the plan's status key in the chart key's 28 px), a line over another, a link cut by a box that
+    hides its overflow, a button past the window's edge and a caption scrolled out of sight;
+    and nothing on a clean copy."""
+    context = browser.new_context(viewport={"width": 390, "height": 900})
+    page = context.new_page()
+    page.set_content(
+        '<dl><dt style="display:inline-block;width:18px;overflow-wrap:anywhere">Completed</dt></dl>'
+        '<p style="margin:0;line-height:20px">Words in the first paragraph</p>'
+        '<p style="margin:-12px 0 0;line-height:20px">Words in the second paragraph</p>'
+        '<div style="overflow:hidden;width:80px"><a href="#a" style="white-space:nowrap">'
+        'A link wider than its box</a></div>'
+        '<button style="position:relative;left:350px">Menu</button>'
+        '<article><div class="ims-table-wrap" style="overflow-x:auto;width:100px"><table '
+        'style="width:400px"><caption>A caption wider than its region</caption><tr><td>1'
+        '</td></tr></table></div></article>'
+        '<p class="clean">Words <a href="#b">a link</a> in a box with room</p>')
+    found = page.evaluate(_LAYOUT, True)
+    assert [n.split(" (")[0] for n in found["narrow"]] == ["Completed"], found["narrow"]
+    assert found["overlaps"] == [
+        '"Words in the first paragraph" and "Words in the second paragraph"'], found["overlaps"]
+    assert found["cut"] == ['caption "A caption wider than its region" (cut by its scroll '
+                            'region)', "A link wider than its box (cut by its div)",
+                            "Menu (past the window)"], found["cut"]
+    page.set_content('<p class="clean">Words <a href="#b">a link</a> in a box with room</p>')
+    clean = page.evaluate(_LAYOUT, True)
+    assert not (clean["narrow"] or clean["overlaps"] or clean["cut"]), clean
+    context.close()
 
 
 # What a reader waits for, instead of a fixed time: every wide table's hint says what its table
@@ -182,6 +290,10 @@ def _check_layout(kind: str, width: int, page, data, failures: list[str], *,
         failures.append(f"{where}: names may break inside a word: {found['badWrap'][:5]}")
     if found["narrow"]:
         failures.append(f"{where}: text one or two characters a line: {found['narrow'][:5]}")
+    if found["overlaps"]:
+        failures.append(f"{where}: text lies over other text: {found['overlaps'][:5]}")
+    if found["cut"]:
+        failures.append(f"{where}: controls or captions cut off: {found['cut'][:5]}")
     if found["regions"]:
         failures.append(f"{where}: scroll regions without a label, Tab stop or true hint: "
                         f"{found['regions'][:5]}")
@@ -196,8 +308,9 @@ def _check_layout(kind: str, width: int, page, data, failures: list[str], *,
 @pytest.mark.parametrize("site", SITES)
 @pytest.mark.parametrize("javascript", [True, False], ids=["js", "nojs"])
 def test_every_page_type_reads_at_both_widths(site, javascript, built, served, browser):
-    """No sideways scrolling, statuses on screen, scroll regions honest, and no axe violation
-    (WCAG 2.2 A/AA and best practice), at 390 and 1280 px, JavaScript on or off."""
+    """No sideways scrolling, statuses on screen, scroll regions honest, no text squeezed,
+    overlapping or cut off, and no axe violation (WCAG 2.2 A/AA and best practice), at 390, 768
+    and 1280 px, JavaScript on or off, and laid out for print."""
     data = built(site).data
     base = served(site)
     failures: list[str] = []
@@ -230,11 +343,40 @@ def test_every_page_type_reads_at_both_widths(site, javascript, built, served, b
                 failures.append(f"{kind} at {width} px: {v['id']}: {v['help']} {targets}")
         assert not outside and not errors, (outside, errors)
         context.close()
+    if javascript:  # and each page type as paper lays it out: A4 less its margins is 688 px
+        context, page, _, _ = _offline_page(browser)
+        page.set_viewport_size({"width": 688, "height": 900})
+        page.emulate_media(media="print")
+        for kind, path in _types(data).items():
+            page.goto(base + html_path(path), wait_until="load")
+            _wait_for_charts(page)
+            _check_layout(f"{kind}, printed,", 688, page, data, failures)
+        context.close()
     assert not failures, "\n".join(failures)
     if javascript:  # the hint shows only with the script; without it the shadows are the cue
         assert hints, "no table overflowed on any page: the scroll-region check saw nothing"
     PASSED.add(f"axe-{'js' if javascript else 'nojs'}-{site}")
     FACTS.setdefault("page_types", list(_types(data)))
+
+
+# Every heading's words, as printed: a page must not end with one (issue 21: "Outcome 2"
+# stood alone at the foot of a printed page, its outcome and actions on the next).
+_HEADINGS = """() => [...document.querySelectorAll(
+    'article h2, article h3, article h4, article .ims-outcome, article .ims-action__title')]
+  .map(h => { const c = h.cloneNode(true); c.querySelectorAll('.headerlink').forEach(e => e.remove());
+              return c.textContent.replace(/\\s+/g, ' ').trim(); })
+  .filter(t => t)"""
+
+
+def _stranded(body: str, headings: list[str]) -> str | None:
+    """A heading with nothing after it on its page but the start of another heading (an
+    outcome's words under "Outcome 2"): stranded at the page's foot."""
+    for h in headings:
+        at = body.rfind(h)
+        rest = body[at + len(h):].strip() if at >= 0 else None
+        if rest is not None and (not rest or any(o.startswith(rest) for o in headings)):
+            return h
+    return None
 
 
 @pytest.mark.parametrize("site", SITES)
@@ -249,6 +391,7 @@ def test_printed_pages_keep_every_status_date_and_column(site, built, served, br
     context, page, _, _ = _offline_page(browser)
     area = next((a for a in data.areas if any(True for _ in data.actions(a))), None)
     printed = {}
+    failures: list[str] = []
     outside_blocks = ""
     for name, path in (("area", f"plan/{area.id}/" if area else None),
                        ("scorecard", "performance/")):
@@ -262,8 +405,16 @@ def test_printed_pages_keep_every_status_date_and_column(site, built, served, br
               copy.querySelectorAll('.ims-action, figure').forEach(e => e.remove());
               return copy.textContent.replace(/\\s+/g, ' ');
             }""")
+        headings = page.evaluate(_HEADINGS)
         pdf = tmp_path / f"{name}.pdf"
         page.pdf(path=str(pdf), format="A4")
+        # The page as paper lays it out (A4 less its margins is 688 px wide): no text one or
+        # two characters a line, over other text, or a control cut off.
+        page.emulate_media(media="print")
+        page.set_viewport_size({"width": 688, "height": 900})
+        _check_layout(f"{name}, printed,", 688, page, data, failures)
+        page.emulate_media(media="null")  # as before: page.pdf prints with print styles
+        page.set_viewport_size({"width": 1280, "height": 900})
         pages = [" ".join((p.extract_text() or "").split()) for p in PdfReader(pdf).pages]
         printed[name] = pages
         _pdf_pictures(pdf, f"{site}-{name}-print")
@@ -272,11 +423,17 @@ def test_printed_pages_keep_every_status_date_and_column(site, built, served, br
         for number, text in enumerate(pages, 1):
             assert data.site.council in text and as_at in text, (
                 f"{name}, printed page {number} lacks the council or the date: {text[:200]}")
-            body = text
+            numbered = f"Page {number} of {len(pages)}"
+            if numbered not in text:
+                failures.append(f"{name}, printed page {number} has no page number")
+            body = text.replace(numbered, "")
             for words in running:  # the running header, in the page's margin
                 body = body.replace(words, "")
             assert body.strip(), f"{name}, printed page {number} has nothing on it"
+            if number < len(pages) and (last := _stranded(body, headings)):
+                failures.append(f"{name}, printed page {number} ends with the heading {last!r}")
     context.close()
+    assert not failures, "\n".join(failures)
     if area:
         # Each action's own status and due date: the printed text holds each word as often as
         # the actions have it, besides where the rest of the page (charts aside) says it.
@@ -296,6 +453,46 @@ def test_printed_pages_keep_every_status_date_and_column(site, built, served, br
     missing += [m.name for m in data.measures if " ".join(m.name.split())[:30] not in scorecard]
     assert not missing, f"the printed scorecard lost: {missing[:8]}"
     PASSED.add(f"print-{site}")
+
+
+_SCORECARD_SHOWN = """() => {
+  /* Each measure as a reader sees it: its name, a RAG and a direction in words, wholly inside
+     the window and not cut by a scroll box (the RAG read "◆ Ambe" at 390 px, issue 21). */
+  const width = window.innerWidth;
+  const whole = el => {
+    const r = el.getBoundingClientRect();
+    if (r.width < 1 || r.left < 0 || r.right > width) return false;
+    for (let e = el.parentElement; e; e = e.parentElement) {
+      const st = getComputedStyle(e), a = e.getBoundingClientRect();
+      if (st.overflowX !== 'visible' && (r.left < a.left - 1 || r.right > a.right + 1)) return false;
+    }
+    return true;
+  };
+  const seen = sel => [...document.querySelectorAll('article ' + sel)]
+    .filter(e => e.getClientRects().length && whole(e)).length;
+  return {rag: seen('.ims-rag'), direction: seen('.ims-dot'),
+          table: [...document.querySelectorAll('article table.ims-scorecard')]
+                   .some(t => t.getClientRects().length)};
+}"""
+
+
+@pytest.mark.parametrize("site", SITES)
+def test_a_scorecard_on_a_phone_is_a_list_of_measures(site, built, served, browser):
+    """At 390 px every measure's RAG and direction are on screen in words, as a list, with no
+    table in a scroll box; at 768 and 1280 px it is the table (and on paper: the test above)."""
+    data = built(site).data
+    context, page, _, _ = _offline_page(browser)
+    measures = len(data.measures)
+    for width in WIDTHS:
+        page.set_viewport_size({"width": width, "height": 900})
+        page.goto(served(site) + html_path("performance/"), wait_until="load")
+        found = page.evaluate(_SCORECARD_SHOWN)
+        if width < 720:
+            assert found == {"rag": measures, "direction": measures, "table": False}, (
+                f"at {width} px: {found} for {measures} measures")
+        else:
+            assert found["table"], f"at {width} px the scorecard is not a table"
+    context.close()
 
 
 def _pdf_pictures(pdf: Path, stem: str) -> None:

@@ -9,6 +9,7 @@ Months sit on a UTC `yearmonth` time axis with explicit month ticks (charts/mont
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 import altair as alt
@@ -22,7 +23,7 @@ from improvement_site.charts.months import month_ticks, months_between, x_axis
 from improvement_site.model.labels import UNIT_LABELS, measure_number, number, period_label
 from improvement_site.model.schema import Measure, Visit
 from improvement_site.model.sitedata import SiteData, period_start
-from improvement_site.model.status import target_for
+from improvement_site.model.status import RAG_LABELS, measure_status, target_for
 
 # Actions by status and the visits' time line were built here; they are importable from here
 # still, for callers written before they had modules of their own.
@@ -158,20 +159,26 @@ def measure_figure(data: SiteData, measure: Measure) -> Figure | None:
                     align=align, baseline="bottom", dx=3 if align == "left" else -3).encode(
                     x=x, y=alt.Y("py:Q", scale=None), text="label:N"))
     series = [{"date": d.isoformat(), "value": v} for d, v in points]
+    base = alt.Chart(alt.Data(values=series))
+    value_line = base.mark_line(color=theme.BLUE, invalid="break-paths-show-domains").encode(
+        x=x, y=y)
     if targets:
         # On a white casing: orange has 3:1 against white only, and the target mostly lies
-        # inside the tolerance band.
+        # inside the tolerance band. The casing goes under the values and the dashes over
+        # them: a target the values run along (NEL's Rate of CLA, 166 against 164 to 169)
+        # was hidden under the value line; now its dashes show, the values in their gaps.
         target = alt.Chart(alt.Data(values=[{"date": d.isoformat(), "value": v}
                                             for d, v in targets]))
         for casing in (True, False):
+            if not casing:
+                layers.append(value_line)
             layers.append(target.mark_line(
                 color=theme.BACKGROUND if casing else theme.ORANGE,
                 strokeWidth=5.5 if casing else 2.5, strokeDash=alt.Undefined if casing else [6, 4],
                 interpolate="linear" if linear else "step-after",
                 invalid="break-paths-show-domains").encode(x=x, y=y))
-    base = alt.Chart(alt.Data(values=series))
-    layers.append(base.mark_line(color=theme.BLUE, invalid="break-paths-show-domains").encode(
-        x=x, y=y))
+    else:
+        layers.append(value_line)
     layers.append(base.mark_point(filled=True, shape="circle", color=theme.BLUE, opacity=1).encode(
         x=x, y=y).transform_filter(alt.expr.isValid(alt.datum.value)))
     chart = theme.sized(alt.layer(*layers), height)
@@ -231,6 +238,8 @@ def measures_strip(data: SiteData, measures: list[Measure], *, title: str, name:
         return None
     shown = [m for m, _ in pairs]
     figures = [f for _, f in pairs]
+    panels = tuple(replace(p, note=" ".join(filter(None, (latest_words(data, m), p.note))))
+                   for m, f in pairs for p in f.panels)
     periods = sorted(str(v.period) for m in shown for v in charted_values(data, m))
     span = (periods[0], periods[-1])
     rows = tuple((m.name, *row) for m, f in pairs for row in f.rows)
@@ -241,9 +250,19 @@ def measures_strip(data: SiteData, measures: list[Measure], *, title: str, name:
         description=describe.strip_description(
             data, shown, span, visit,
             visit_shown=visit is not None and any(_visit_in(data, m, visit) for m in shown)),
-        key=merge_keys(figures), panels=tuple(p for f in figures for p in f.panels),
+        key=merge_keys(figures), panels=panels,
         lines=tuple(f"{m.name}: " + "; ".join(f.lines) for m, f in pairs if f.lines),
         columns=("Measure", *TABLE), rows=rows, name=name)
+
+
+def latest_words(data: SiteData, measure: Measure) -> str:
+    """A panel's RAG in words, under its heading in a small multiple, where the reader
+    compares panels: 'Latest: 169 (June 2023), Green.' (a measure's own page says it above)."""
+    st = measure_status(data, measure)
+    if st.latest is None:
+        return ""
+    return (f"Latest: {measure_number(measure, st.latest.value)} "
+            f"({period_label(st.latest.period)}), {RAG_LABELS[st.rag]}.")
 
 
 def _visit_in(data: SiteData, measure: Measure, visit: Visit) -> bool:
