@@ -165,3 +165,15 @@ def test_inherit_naming_a_file_that_is_not_settings_is_worded_without_quoting_it
     assert "the file its INHERIT line names is not a mapping of MkDocs settings" in said, said
     assert "internal error" not in said and "swordfish" not in said, said
     assert not (tmp_path / "out").exists()
+
+
+def test_a_branch_git_refuses_after_the_checks_is_worded_and_leaves_no_crash_report(
+        repo, monkeypatch):
+    # The last guard, behind check_branch: git's refusal in words, its crash report removed.
+    monkeypatch.setattr("improvement_site.publish.release.check_branch", lambda *a: None)
+    before = _state(repo)
+    code, said = run("release", "--tag", TAG, "--branch", "gh pages", repo)
+    assert code == 1, said
+    assert "publishing to the gh pages branch failed" in said and "fatal:" not in said, said
+    assert "crash" not in said, said
+    assert _state(repo) == before

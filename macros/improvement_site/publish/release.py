@@ -223,6 +223,8 @@ def _publish(repo: Path, out: Path, version: str, title: str, tag: str,
 
     cwd = os.getcwd()
     os.chdir(repo)  # mike commits to the publishing branch of the repository it runs in
+    git_dir = Path(_refs(repo, "rev-parse", "--absolute-git-dir").strip() or repo / ".git")
+    crashes = set(git_dir.glob("fast_import_crash_*"))
     try:
         published = mike.list_versions(branch)
         before = next((str(v.version) for v in published if LATEST in v.aliases), "")
@@ -248,7 +250,13 @@ def _publish(repo: Path, out: Path, version: str, title: str, tag: str,
             feed.publish_root(repo, out, version, branch, tag)
         return newest, before
     except git_utils.GitError as exc:
-        raise ReleaseError(f"publishing to the {branch} branch failed: {exc}") from None
+        # git's own words, without its "fatal:" and the crash report it says it left (removed:
+        # it is git's note of this failure, not the repository's)
+        said = " ".join(line.strip().removeprefix("fatal: ") for line in str(exc).splitlines()
+                         if line.strip() and "crash report" not in line)
+        for crash in set(git_dir.glob("fast_import_crash_*")) - crashes:
+            crash.unlink(missing_ok=True)
+        raise ReleaseError(f"publishing to the {branch} branch failed: {said}") from None
     finally:
         os.chdir(cwd)
 
