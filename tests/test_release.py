@@ -261,7 +261,7 @@ def test_no_tags_and_no_git(tmp_path):
 def test_release_refuses_bad_tags(repo):
     site = repo / "sites" / "nottingham"
     result = CliRunner().invoke(main, ["release", str(site), "--tag", "v1.0"])
-    assert result.exit_code == 1 and "meeting-YYYY-MM-DD" in result.output
+    assert result.exit_code == 2 and "meeting-YYYY-MM-DD" in result.output
     result = CliRunner().invoke(main, ["release", str(site), "--tag", "meeting-2030-01-01"])
     assert result.exit_code == 1 and "there is no tag" in result.output
 

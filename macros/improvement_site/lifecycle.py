@@ -245,12 +245,55 @@ def check_output_folder(out: Path, site: Path | None, *, replaced: bool = True,
 def check_output_file(path: Path, site: Path | None, *,
                       inside_ok: tuple[Path, ...] = ()) -> Path:
     """The resolved file `path`, if a command may write it; else UnsafeOutput. `inside_ok` are
-    the files in the site the command exists to write (an import's data files)."""
+    the files in the site the command exists to write (an import's data files). Any other
+    file already there is replaced only if improvement-site wrote it (`written_here`)."""
     real = Path(path).resolve()
     _guard(Path(path), real, site, inside_ok)
     if real.is_dir():
         raise UnsafeOutput(f"{path} is a folder; give the name of a file")
+    if (real.exists() and real not in (p.resolve() for p in inside_ok)
+            and not written_here(real)):
+        raise UnsafeOutput(f"{path} exists and was not written by improvement-site; give "
+                           f"another name, or delete it first")
     return real
+
+
+# What improvement-site writes, recognised by its content (never by its name or date): a
+# report or workbook naming improvement-site as the program that made it, a measures.csv
+# starting with its header, a YAML list of measure records. Anything else is a person's.
+MADE_BY = "improvement-site"
+MEASURES_CSV_HEADER = "measure,period,value,note"
+
+
+def written_here(path: Path) -> bool:
+    """Whether the existing file `path` is one improvement-site writes (an empty file holds
+    nothing to lose, so counts as one); never raises."""
+    try:
+        if path.stat().st_size == 0:
+            return True
+        suffix = path.suffix.lower()
+        if suffix == ".pdf":
+            import pikepdf
+            with pikepdf.open(path) as pdf:
+                return MADE_BY in str(pdf.docinfo.get("/Creator", ""))
+        if suffix in (".docx", ".xlsx"):
+            import zipfile
+            with zipfile.ZipFile(path) as book:  # the program named in its properties
+                names = set(book.namelist())
+                return any(f">{MADE_BY}<".encode() in book.read(name)
+                           for name in ("docProps/app.xml", "docProps/core.xml")
+                           if name in names)
+        if suffix == ".csv":
+            with path.open(encoding="utf-8-sig") as text:
+                return text.readline().strip() == MEASURES_CSV_HEADER
+        if suffix in (".yaml", ".yml"):
+            import yaml
+            records = yaml.safe_load(path.read_text(encoding="utf-8"))
+            return isinstance(records, list) and all(
+                isinstance(r, dict) and "id" in r for r in records)
+    except Exception:  # unreadable, not the format its name says: not ours
+        return False
+    return False
 
 
 def mark_output(folder: Path) -> None:

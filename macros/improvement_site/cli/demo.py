@@ -117,7 +117,8 @@ def _new_folder(out: Path | None) -> Path:
         return Path(tempfile.mkdtemp(prefix="improvement-site-demo-"))
     out = Path(out)
     if out.exists() and (not out.is_dir() or any(out.iterdir())):
-        raise DemoError(f"{out} is not an empty folder; give a new one")
+        # the place given is the mistake, as a build's --out is: a usage error (exit 2)
+        raise lifecycle.UnsafeOutput(f"{out} is not an empty folder; give a new one")
     out.mkdir(parents=True, exist_ok=True)
     return out.resolve()
 

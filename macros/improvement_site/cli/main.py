@@ -184,9 +184,19 @@ def serve(ctx: click.Context, site: Path, dev_addr: str, audience: str | None,
          site)
 
 
+def _release_tag(ctx: click.Context, param: click.Parameter, value: str) -> str:
+    """A tag that cannot name a release (meeting-YYYY-MM-DD, ASCII digits, a real date) is a
+    usage error, before the repository is looked at."""
+    from improvement_site.publish.release import NOT_A_RELEASE_TAG, release_date
+    if release_date(value) is None:
+        raise click.BadParameter(NOT_A_RELEASE_TAG.format(tag=value))
+    return value
+
+
 @main.command()
 @SITE
-@click.option("--tag", required=True, help="The release tag, meeting-YYYY-MM-DD.")
+@click.option("--tag", required=True, callback=_release_tag,
+              help="The release tag, meeting-YYYY-MM-DD.")
 @click.option("--branch", default="gh-pages", show_default=True,
               help="The publishing branch the releases are committed to.")
 @click.option("--push", is_flag=True, help="Push the publishing branch when done.")

@@ -110,6 +110,10 @@ def site_config(site: Path, docs_dir: Path | None = None, **plugin_options) -> S
         where = f", line {mark.line + 1}" if mark else ""
         raise SiteConfigError(f"{own}{where}: cannot be read as YAML "
                               f"({getattr(exc, 'problem', None) or 'not YAML'})") from None
+    if not isinstance(raw, dict):  # INHERIT named a file that is not settings; never quoted
+        raise SiteConfigError(f"{own}: the file its INHERIT line names is not a mapping of "
+                              f"MkDocs settings; delete the INHERIT line (improvement-site "
+                              f"applies its base configuration itself)")
     arguments["plugins"] = with_plugin_options(raw.get("plugins"), own, plugin_options)
     docs = Path(arguments.get("docs_dir") or raw.get("docs_dir") or "docs")
     return SiteConfig(arguments, docs if docs.is_absolute() else site / docs)

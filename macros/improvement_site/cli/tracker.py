@@ -70,7 +70,10 @@ def _places(site: Path, folder: Path | None = None, files: dict | None = None,
         if path.suffix.lower() not in suffixes:
             raise UnsafeOutput(f'{path} does not end in {" or ".join(suffixes)}; name the file '
                                f'with {suffixes[0]}, e.g. {own.stem}{suffixes[0]}')
-        real = check_output_file(path, site, inside_ok=(site / own,))
+        # The site's own data file is the import's to replace; any other existing file
+        # only if improvement-site wrote it (lifecycle.written_here).
+        mine = (site / own,) if own.parts[0] == "data" else ()
+        real = check_output_file(path, site, inside_ok=mine)
         if real in seen:
             raise UnsafeOutput(f"{path} is named twice, as a file read and a file written (or "
                                f"as two files written); give each its own file")

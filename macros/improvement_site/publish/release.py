@@ -119,6 +119,52 @@ def check_date(tag: str, tag_date: date, data, site_yaml: Path, site_rel: str,
         "add --allow-date-mismatch.")
 
 
+NOT_A_RELEASE_TAG = ('tag "{tag}" is not a release tag; name releases meeting-YYYY-MM-DD '
+                     "after the committee meeting's date")
+
+
+def release_date(tag: str) -> date | None:
+    """The meeting date a release tag (meeting-YYYY-MM-DD, ASCII digits) names, else None."""
+    match = TAG_PATTERN.match(tag)
+    with contextlib.suppress(ValueError):
+        return date.fromisoformat(match.group(1)) if match else None
+    return None
+
+
+def _refs(repo: Path, *args: str) -> str:
+    try:
+        return _git(repo, *args)
+    except GitError:
+        return ""
+
+
+def check_branch(repo: Path, branch: str, site_rel: Path) -> None:
+    """Refuse (UnsafeOutput) a publishing branch that is not one of its own: a name git would
+    refuse or read as something else, a name that is also a tag, a branch checked out in any
+    worktree of the repository, or one whose files are a site's sources (its data/site.yaml
+    or mkdocs.yml). Each release is committed onto the branch and the branch may be pushed,
+    so the wrong branch would carry the built site onto the sources, or over them."""
+    unsafe = lifecycle.UnsafeOutput
+    if _refs(repo, "check-ref-format", "--branch", branch).strip() != branch:
+        raise unsafe(f'--branch "{branch}" is not a name git allows for a branch; give a '
+                     f"name such as {DEFAULT_BRANCH}")
+    if _refs(repo, "rev-parse", "--verify", "--quiet", f"refs/tags/{branch}"):
+        raise unsafe(f'--branch "{branch}" is also the name of a tag; give the publishing '
+                     f"branch a name of its own, such as {DEFAULT_BRANCH}")
+    worktrees = _refs(repo, "worktree", "list", "--porcelain").splitlines()
+    if f"branch refs/heads/{branch}" in worktrees:
+        raise unsafe(f'--branch "{branch}" is the branch checked out in {repo}, where the '
+                     f"site's sources are; releases go to a publishing branch of their own, "
+                     f"such as {DEFAULT_BRANCH}")
+    for folder in {Path("."), Path(site_rel)}:
+        for name in ("data/site.yaml", "mkdocs.yml"):
+            path = (folder / name).as_posix()
+            if _refs(repo, "ls-tree", "--name-only", f"refs/heads/{branch}", "--", path):
+                raise unsafe(f'--branch "{branch}" holds a site\'s sources ({path}); releases '
+                             f"go to a publishing branch of their own, such as "
+                             f"{DEFAULT_BRANCH}")
+
+
 def release(site_dir: Path, tag: str, *, build: Callable[[Path, Path, str], object],
             branch: str = DEFAULT_BRANCH, push: bool = False, remote: str = "origin",
             allow_date_mismatch: bool = False) -> Published:
@@ -127,14 +173,9 @@ def release(site_dir: Path, tag: str, *, build: Callable[[Path, Path, str], obje
     `build(site, out, version)` builds the public site of the tagged folder `site` into `out`,
     with the version menu of a release published as `version`; the command line passes its
     own build, so publishing does not depend on the command line."""
-    match = TAG_PATTERN.match(tag)
-    tag_date = None
-    if match:
-        with contextlib.suppress(ValueError):
-            tag_date = date.fromisoformat(match.group(1))
+    tag_date = release_date(tag)
     if tag_date is None:
-        raise ReleaseError(f'tag "{tag}" is not a release tag; name releases '
-                           f"meeting-YYYY-MM-DD after the committee meeting's date")
+        raise ReleaseError(NOT_A_RELEASE_TAG.format(tag=tag))
     site_dir = Path(site_dir).resolve()
     repo = repository_root(site_dir)
     if repo is None:
@@ -143,8 +184,9 @@ def release(site_dir: Path, tag: str, *, build: Callable[[Path, Path, str], obje
         _git(repo, "rev-parse", "--verify", f"refs/tags/{tag}")
     except GitError:
         raise ReleaseError(f'there is no tag "{tag}"; create it with: git tag {tag}') from None
-    version = match.group(1)
+    version = tag_date.isoformat()
     site_rel = site_dir.relative_to(repo.resolve())
+    check_branch(repo, branch, site_rel)
 
     out_root = lifecycle.owned_temp_dir("improvement-site-out-")
     try:
@@ -181,6 +223,8 @@ def _publish(repo: Path, out: Path, version: str, title: str, tag: str,
 
     cwd = os.getcwd()
     os.chdir(repo)  # mike commits to the publishing branch of the repository it runs in
+    git_dir = Path(_refs(repo, "rev-parse", "--absolute-git-dir").strip() or repo / ".git")
+    crashes = set(git_dir.glob("fast_import_crash_*"))
     try:
         published = mike.list_versions(branch)
         before = next((str(v.version) for v in published if LATEST in v.aliases), "")
@@ -206,7 +250,13 @@ def _publish(repo: Path, out: Path, version: str, title: str, tag: str,
             feed.publish_root(repo, out, version, branch, tag)
         return newest, before
     except git_utils.GitError as exc:
-        raise ReleaseError(f"publishing to the {branch} branch failed: {exc}") from None
+        # git's own words, without its "fatal:" and the crash report it says it left (removed:
+        # it is git's note of this failure, not the repository's)
+        said = " ".join(line.strip().removeprefix("fatal: ") for line in str(exc).splitlines()
+                         if line.strip() and "crash report" not in line)
+        for crash in set(git_dir.glob("fast_import_crash_*")) - crashes:
+            crash.unlink(missing_ok=True)
+        raise ReleaseError(f"publishing to the {branch} branch failed: {said}") from None
     finally:
         os.chdir(cwd)
 

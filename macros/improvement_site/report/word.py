@@ -14,6 +14,7 @@ and the file's zip entries carry that date too, not the clock.
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 from datetime import datetime, timezone
 from pathlib import Path
@@ -27,6 +28,7 @@ from docx.shared import Cm, Inches, Pt, RGBColor
 from docx.text.paragraph import Paragraph
 from markupsafe import Markup
 
+from improvement_site.lifecycle import MADE_BY
 from improvement_site.report.blocks import Chart, Facts, Heading, Items, Para, Report, Rich, Table
 from improvement_site.report.word_text import add_blocks, add_inline, has_style, is_block, set_style
 
@@ -297,5 +299,9 @@ def _steady_zip(data: bytes, when: datetime) -> bytes:
             entry = zipfile.ZipInfo(info.filename, date_time=stamp)
             entry.compress_type = zipfile.ZIP_DEFLATED
             entry.external_attr = 0o644 << 16
-            target.writestr(entry, source.read(info.filename))
+            content = source.read(info.filename)
+            if info.filename == "docProps/app.xml":  # python-docx's template names Word
+                content = re.sub(rb"<Application>[^<]*</Application>",
+                                 f"<Application>{MADE_BY}</Application>".encode(), content)
+            target.writestr(entry, content)
     return out.getvalue()

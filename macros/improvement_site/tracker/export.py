@@ -18,6 +18,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any, Callable
 
+from improvement_site.lifecycle import MADE_BY
 from improvement_site.tracker.importing import uk_date
 from improvement_site.data.load import load_site
 from improvement_site.model.schema import Action, Area
@@ -69,6 +70,7 @@ def export_plan(site: Path, dest: Path) -> PlanExport:
     extras = [(h, value) for h, needed, value in EXTRA_COLUMNS if any(map(needed, actions))]
     headings = [*BASE_COLUMNS, *(h for h, _ in extras), "Id"]
     book = openpyxl.Workbook()
+    book.properties.creator = MADE_BY  # how the next export knows the file is its to replace
     book.remove(book.active)
     for area in data.areas:
         _area_sheet(book.create_sheet(f"Area {area.number}"[:31]), area, headings, extras)
