@@ -294,3 +294,45 @@ def test_a_cell_naming_a_text_or_style_that_is_not_there_is_worded(tmp_path, sit
         book = plan_with(tmp_path / "plan.xlsx", f'<row r="9">{cell}</row>')
         refused(run_import(book, site), site, "cannot be opened as an Excel workbook "
                 "(IndexError); save it again from Excel as .xlsx", where='sheet "Plan": ')
+
+
+# Issue 20, B6: a text is kept once in a workbook however many cells use it, so a 209 KB file
+# asked for 3.2 billion characters and kept the import busy for minutes, printing a problem for
+# each cell.
+
+def shared_text_book(path: Path, text: str, rows: int, value: str = "0") -> Path:
+    """The one-action plan and `rows` more rows, each of ten cells that all use the one shared
+    text `text` (cells naming it by `value`), declared so that openpyxl reads it."""
+    cells = "".join(f'<c r="{col}{{row}}" t="s"><v>{value}</v></c>' for col in "ABCDEFGHIJ")
+    data = "".join(f'<row r="{row}">{cells.format(row=row)}</row>' for row in range(4, rows + 4))
+    book = with_strings(plan_with(path, data), strings_bomb(0).replace(
+        "</sst>", f"<si><t>{text}</t></si></sst>"))
+    override = (f'<Override PartName="/{STRINGS}" ContentType="application/vnd.openxmlformats-'
+                f'officedocument.spreadsheetml.sharedStrings+xml"/></Types>')
+    return rewrite(book, "[Content_Types].xml", lambda xml: xml.replace("</Types>", override))
+
+
+def test_one_text_in_many_cells_is_refused_in_about_a_second(tmp_path, site, no_openpyxl):
+    # The reviewer's workbook: 32,000 characters used by 100,000 cells. It was killed by a
+    # two-minute timeout; now the count of the text its cells read as stops it at row 66.
+    book = shared_text_book(tmp_path / "plan.xlsx", "A" * 32_000, 10_000)
+    assert book.stat().st_size < 250_000
+    start = time.monotonic()
+    refused(run_import(book, site), site,
+            "the cells up to cell E66 hold more than 20,000,000 characters of text (a text in "
+            "many cells counts once for each); the import reads at most that many in a file: "
+            "check that this is the right file", where='sheet "Plan", row 66: ')
+    assert time.monotonic() - start < 5
+
+
+def test_a_cell_longer_than_excel_allows_is_refused(tmp_path, site, no_openpyxl):
+    book = shared_text_book(tmp_path / "plan.xlsx", "A" * 40_000, 1)
+    refused(run_import(book, site), site,
+            "cell A4 holds 40,000 characters of text; Excel holds at most 32,767 in a cell: "
+            "check that this is the right file, or save it again from Excel",
+            where='sheet "Plan", row 4: ')
+    # A text's number padded with zeros is still its number to openpyxl: it cannot hide a text.
+    book = shared_text_book(tmp_path / "plan.xlsx", "A" * 40_000, 1, "0" * 120)
+    refused(run_import(book, site), site,
+            "cell A4 names its text by a number of 100 digits or more, which Excel never "
+            "writes; save it again from Excel", where='sheet "Plan", row 4: ')
