@@ -336,3 +336,33 @@ def test_a_cell_longer_than_excel_allows_is_refused(tmp_path, site, no_openpyxl)
     refused(run_import(book, site), site,
             "cell A4 names its text by a number of 100 digits or more, which Excel never "
             "writes; save it again from Excel", where='sheet "Plan", row 4: ')
+
+
+def run_csv(path: Path, text: str, site: Path):
+    path.write_text(text, encoding="utf-8")
+    return CliRunner().invoke(main, ["import", "plan", str(path), str(site)])
+
+
+def test_a_csv_file_has_the_limits_of_a_sheet(tmp_path, site, monkeypatch):
+    # One row of 1,000 cells and short rows padded to it: 5,000 such rows took 13 s and
+    # 630 MB, 100,000 rows more than five minutes. Now refused at the row that passes.
+    csv_file = tmp_path / "plan.csv"
+    result = run_csv(csv_file, "," * 999 + "\n" + "x\n" * 3_000, site)
+    assert result.exit_code == 1
+    assert result.output.splitlines() == [
+        "1 problem importing plan.csv; nothing was written:",
+        "  plan.csv: row 2001: has 2,001 rows and 1,000 columns in use, more than the "
+        "2,000,000 cells the import reads a sheet; delete the empty formatted rows below the "
+        "table"]
+    from improvement_site.tracker import limits
+    monkeypatch.setattr(limits, "MAX_CELLS_TEXT", 1_000)
+    result = run_csv(csv_file, "\n".join([",".join(["A" * 100] * 7)] * 3), site)
+    assert result.exit_code == 1
+    assert "plan.csv: row 2: the cells up to this row hold more than 1,000 characters" in (
+        result.output)
+    monkeypatch.setattr(limits, "MAX_CSV_BYTES", 100)
+    result = run_csv(csv_file, "x" * 2**20, site)
+    assert result.exit_code == 1
+    assert "plan.csv: is 1 MB; the import reads CSV files of at most 0 MB: check that this is " \
+           "the right file" in result.output
+    assert not (site / "data" / "plan").exists()
