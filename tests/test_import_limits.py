@@ -338,6 +338,26 @@ def test_a_cell_longer_than_excel_allows_is_refused(tmp_path, site, no_openpyxl)
             "writes; save it again from Excel", where='sheet "Plan", row 4: ')
 
 
+def test_problems_listed_are_capped_and_long_cells_cut(tmp_path, site):
+    # Under the limits, 60 rows of a 32,000-character text are read, and each cell is a
+    # problem: 100 are listed, the rest counted, each quoted cell cut in its middle.
+    book = shared_text_book(tmp_path / "plan.xlsx", "A" * 32_000, 60)
+    result = run_import(book, site)
+    assert result.exit_code == 1, result.output[:2000]
+    lines = result.output.splitlines()
+    count = int(lines[0].split()[0])
+    assert lines[0] == f"{count} problems importing plan.xlsx; nothing was written:"
+    assert count > 400 and len(lines) == 102
+    assert lines[-1] == (f"  … and {count - 100:,} more, not listed: fix these and import "
+                         f"again to see the rest")
+    assert all(len(line) < 1_100 for line in lines)
+    rag = next(line for line in lines if 'column "RAG"' in line)
+    assert rag.startswith('  plan.xlsx: sheet "Plan", row 4, column "RAG": "AAAA')
+    assert " characters left out…] AAAA" in rag and rag.endswith("(or add the word under statuses: in the mapping "
+                                            "file)")
+    assert not (site / "data" / "plan").exists()
+
+
 def run_csv(path: Path, text: str, site: Path):
     path.write_text(text, encoding="utf-8")
     return CliRunner().invoke(main, ["import", "plan", str(path), str(site)])
