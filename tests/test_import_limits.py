@@ -353,8 +353,8 @@ def test_problems_listed_are_capped_and_long_cells_cut(tmp_path, site):
     assert all(len(line) < 1_100 for line in lines)
     rag = next(line for line in lines if 'column "RAG"' in line)
     assert rag.startswith('  plan.xlsx: sheet "Plan", row 4, column "RAG": "AAAA')
-    assert " characters left out…] AAAA" in rag and rag.endswith("(or add the word under statuses: in the mapping "
-                                            "file)")
+    assert " characters left out…] AAAA" in rag
+    assert rag.endswith("(or add the word under statuses: in the mapping file)")
     assert not (site / "data" / "plan").exists()
 
 
