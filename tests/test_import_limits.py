@@ -294,3 +294,95 @@ def test_a_cell_naming_a_text_or_style_that_is_not_there_is_worded(tmp_path, sit
         book = plan_with(tmp_path / "plan.xlsx", f'<row r="9">{cell}</row>')
         refused(run_import(book, site), site, "cannot be opened as an Excel workbook "
                 "(IndexError); save it again from Excel as .xlsx", where='sheet "Plan": ')
+
+
+# Issue 20, B6: a text is kept once in a workbook however many cells use it, so a 209 KB file
+# asked for 3.2 billion characters and kept the import busy for minutes, printing a problem for
+# each cell.
+
+def shared_text_book(path: Path, text: str, rows: int, value: str = "0") -> Path:
+    """The one-action plan and `rows` more rows, each of ten cells that all use the one shared
+    text `text` (cells naming it by `value`), declared so that openpyxl reads it."""
+    cells = "".join(f'<c r="{col}{{row}}" t="s"><v>{value}</v></c>' for col in "ABCDEFGHIJ")
+    data = "".join(f'<row r="{row}">{cells.format(row=row)}</row>' for row in range(4, rows + 4))
+    book = with_strings(plan_with(path, data), strings_bomb(0).replace(
+        "</sst>", f"<si><t>{text}</t></si></sst>"))
+    override = (f'<Override PartName="/{STRINGS}" ContentType="application/vnd.openxmlformats-'
+                f'officedocument.spreadsheetml.sharedStrings+xml"/></Types>')
+    return rewrite(book, "[Content_Types].xml", lambda xml: xml.replace("</Types>", override))
+
+
+def test_one_text_in_many_cells_is_refused_in_about_a_second(tmp_path, site, no_openpyxl):
+    # The reviewer's workbook: 32,000 characters used by 100,000 cells. It was killed by a
+    # two-minute timeout; now the count of the text its cells read as stops it at row 66.
+    book = shared_text_book(tmp_path / "plan.xlsx", "A" * 32_000, 10_000)
+    assert book.stat().st_size < 250_000
+    start = time.monotonic()
+    refused(run_import(book, site), site,
+            "the cells up to cell E66 hold more than 20,000,000 characters of text (a text in "
+            "many cells counts once for each); the import reads at most that many in a file: "
+            "check that this is the right file", where='sheet "Plan", row 66: ')
+    assert time.monotonic() - start < 5
+
+
+def test_a_cell_longer_than_excel_allows_is_refused(tmp_path, site, no_openpyxl):
+    book = shared_text_book(tmp_path / "plan.xlsx", "A" * 40_000, 1)
+    refused(run_import(book, site), site,
+            "cell A4 holds 40,000 characters of text; Excel holds at most 32,767 in a cell: "
+            "check that this is the right file, or save it again from Excel",
+            where='sheet "Plan", row 4: ')
+    # A text's number padded with zeros is still its number to openpyxl: it cannot hide a text.
+    book = shared_text_book(tmp_path / "plan.xlsx", "A" * 40_000, 1, "0" * 120)
+    refused(run_import(book, site), site,
+            "cell A4 names its text by a number of 100 digits or more, which Excel never "
+            "writes; save it again from Excel", where='sheet "Plan", row 4: ')
+
+
+def test_problems_listed_are_capped_and_long_cells_cut(tmp_path, site):
+    # Under the limits, 60 rows of a 32,000-character text are read, and each cell is a
+    # problem: 100 are listed, the rest counted, each quoted cell cut in its middle.
+    book = shared_text_book(tmp_path / "plan.xlsx", "A" * 32_000, 60)
+    result = run_import(book, site)
+    assert result.exit_code == 1, result.output[:2000]
+    lines = result.output.splitlines()
+    count = int(lines[0].split()[0])
+    assert lines[0] == f"{count} problems importing plan.xlsx; nothing was written:"
+    assert count > 400 and len(lines) == 102
+    assert lines[-1] == (f"  … and {count - 100:,} more, not listed: fix these and import "
+                         f"again to see the rest")
+    assert all(len(line) < 1_100 for line in lines)
+    rag = next(line for line in lines if 'column "RAG"' in line)
+    assert rag.startswith('  plan.xlsx: sheet "Plan", row 4, column "RAG": "AAAA')
+    assert " characters left out…] AAAA" in rag
+    assert rag.endswith("(or add the word under statuses: in the mapping file)")
+    assert not (site / "data" / "plan").exists()
+
+
+def run_csv(path: Path, text: str, site: Path):
+    path.write_text(text, encoding="utf-8")
+    return CliRunner().invoke(main, ["import", "plan", str(path), str(site)])
+
+
+def test_a_csv_file_has_the_limits_of_a_sheet(tmp_path, site, monkeypatch):
+    # One row of 1,000 cells and short rows padded to it: 5,000 such rows took 13 s and
+    # 630 MB, 100,000 rows more than five minutes. Now refused at the row that passes.
+    csv_file = tmp_path / "plan.csv"
+    result = run_csv(csv_file, "," * 999 + "\n" + "x\n" * 3_000, site)
+    assert result.exit_code == 1
+    assert result.output.splitlines() == [
+        "1 problem importing plan.csv; nothing was written:",
+        "  plan.csv: row 2001: has 2,001 rows and 1,000 columns in use, more than the "
+        "2,000,000 cells the import reads a sheet; delete the empty formatted rows below the "
+        "table"]
+    from improvement_site.tracker import limits
+    monkeypatch.setattr(limits, "MAX_CELLS_TEXT", 1_000)
+    result = run_csv(csv_file, "\n".join([",".join(["A" * 100] * 7)] * 3), site)
+    assert result.exit_code == 1
+    assert "plan.csv: row 2: the cells up to this row hold more than 1,000 characters" in (
+        result.output)
+    monkeypatch.setattr(limits, "MAX_CSV_BYTES", 100)
+    result = run_csv(csv_file, "x" * 2**20, site)
+    assert result.exit_code == 1
+    assert "plan.csv: is 1 MB; the import reads CSV files of at most 0 MB: check that this is " \
+           "the right file" in result.output
+    assert not (site / "data" / "plan").exists()

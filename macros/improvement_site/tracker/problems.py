@@ -5,6 +5,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+LISTED = 100  # problems listed at most; the rest are counted
+LONGEST = 1_000  # characters of one listed problem
+
 
 @dataclass(frozen=True)
 class ImportProblem:
@@ -39,7 +42,22 @@ class ImportFailed(Exception):
         super().__init__(self.report())
 
     def report(self) -> str:
+        """Every problem counted, the first LISTED listed: a broken file can have a problem in
+        each of its cells, and tens of thousands of lines help no one."""
         count = len(self.problems)
         head = (f"{count} problem{'s' if count != 1 else ''} importing {self.source}; "
                 f"nothing was written:")
-        return "\n".join([head, *(f"  {p}" for p in self.problems)])
+        lines = [head, *(f"  {_shortened(str(p))}" for p in self.problems[:LISTED])]
+        if count > LISTED:
+            lines.append(f"  … and {count - LISTED:,} more, not listed: fix these and import "
+                         f"again to see the rest")
+        return "\n".join(lines)
+
+
+def _shortened(line: str) -> str:
+    """A problem quoting a very long cell, with the middle of the cell left out: its start says
+    where the cell is, and its end what to do."""
+    if len(line) <= LONGEST:
+        return line
+    return f"{line[:LONGEST // 2]} […{len(line) - LONGEST:,} characters left out…] " \
+           f"{line[-LONGEST // 2:]}"

@@ -52,6 +52,16 @@ def read_tables(path: Path, problems: list[ImportProblem]) -> list[Table]:
 
 
 def _read_csv(path: Path, problems: list[ImportProblem]) -> list[Table]:
+    # The limits of a sheet hold for a CSV file too: a short row padded to the longest, in a
+    # file of many rows, would otherwise ask for gigabytes.
+    from improvement_site.tracker.limits import (MAX_CELLS_TEXT, MAX_CSV_BYTES, size_passed,
+                                                 text_passed)
+
+    if (size := path.stat().st_size) > MAX_CSV_BYTES:
+        problems.append(ImportProblem(path.name, f"is {size / 2**20:,.0f} MB; the import reads "
+                                                 f"CSV files of at most {MAX_CSV_BYTES >> 20} "
+                                                 f"MB: check that this is the right file"))
+        return []
     raw = path.read_bytes()
     try:
         text = raw.decode("utf-8-sig")  # Excel's "CSV UTF-8" starts with a byte-order mark
@@ -67,10 +77,16 @@ def _read_csv(path: Path, problems: list[ImportProblem]) -> list[Table]:
             return []
     table = Table(None)
     reader = csv.reader(io.StringIO(text, newline=""))
+    width = used = 0
     try:
         # The row number is the record's number, which is the row Excel shows when the CSV is
         # opened, even when a cell holds several lines.
         for number, row in enumerate(reader, start=1):
+            width, used = max(width, len(row)), used + sum(map(len, row))
+            if passed := size_passed(number, width) or (
+                    text_passed("this row") if used > MAX_CELLS_TEXT else None):
+                problems.append(ImportProblem(path.name, passed, row=number))
+                return []
             table.rows.append((number, [Cell(value) for value in row]))
     except csv.Error as exc:
         problems.append(ImportProblem(path.name, f"cannot be read as CSV: {exc}",

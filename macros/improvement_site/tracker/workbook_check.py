@@ -6,27 +6,31 @@ declaration (XXE, "billion laughs") has no place in a spreadsheet at all.
 Every part of the zip is checked in linear time, streaming, with expat (the parser openpyxl's
 own streaming reads use): sizes first, from the zip's directory; then each XML part's opening,
 where any DOCTYPE is refused before it is read; then the shared strings and each worksheet,
-refused as soon as a limit is passed. What the reading needs from a sheet is kept: its size,
-its merged ranges (openpyxl's fast read-only mode does not give them) and the formulas with no
-saved value.
+refused as soon as a limit is passed; a cell counts the characters of the text it reads as, so
+one shared text in a million cells is a million texts. What the reading needs from a sheet is
+kept: its size, its merged ranges (openpyxl's fast read-only mode does not give them) and the
+formulas with no saved value.
 """
 
 from __future__ import annotations
 
 import posixpath
 import zipfile
+from array import array
 from dataclasses import dataclass, field
+from itertools import zip_longest
 from pathlib import Path
 from xml.parsers import expat
 
 from openpyxl.utils.cell import coordinate_to_tuple, get_column_letter, range_boundaries
 
-# The limits, far above any real plan or scorecard (a plan has hundreds of rows, a scorecard a
-# few hundred columns at most); docs/import.md lists them.
+from improvement_site.tracker.limits import (MAX_CELL_TEXT, MAX_CELLS, MAX_CELLS_TEXT,
+                                             size_passed, text_passed)
+from improvement_site.tracker.xml_stream import CHUNK, Refused, stream, xml_parser
+
+# The limits of a workbook's zip and its texts (those of a table are in tracker.limits), far
+# above any real plan or scorecard; docs/import.md lists them.
 MAX_SHEETS = 500
-MAX_ROWS = 100_000  # rows with cells in one sheet
-MAX_COLUMNS = 1_000  # column ALL
-MAX_CELLS = 2_000_000  # rows x columns in use in one sheet, and the cells merged in it
 MAX_STRINGS = 1_000_000  # different texts in the workbook (its shared strings)
 MAX_TEXT = 50_000_000  # characters in them
 MAX_PARTS = 5_000  # files inside the .xlsx (a zip)
@@ -38,15 +42,6 @@ MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 _RELS = "http://schemas.openxmlformats.org/package/2006/relationships"
 _DOC_RELS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # an encrypted workbook, or an old .xls
-_CHUNK = 1 << 16
-
-
-class Refused(Exception):
-    """The workbook cannot be read safely; the message says why and what to do."""
-
-    def __init__(self, message: str, sheet: str | None = None, row: int | None = None):
-        super().__init__(message)
-        self.sheet, self.row = sheet, row
 
 
 @dataclass
@@ -71,10 +66,17 @@ def check_workbook(path: Path) -> tuple[dict[str, SheetFacts], dict[str, str]]:
             raise Refused(f"has {len(sheets):,} sheets; the import reads at most "
                           f"{MAX_SHEETS:,}: check that this is the right file")
         names = _sheet_names(book, roots)
+        # openpyxl reads the one shared-strings part [Content_Types].xml names; Excel writes
+        # only one, but should there be more, each text is counted at its longest.
+        lengths = array("q")
         for name, root in roots.items():
             if root == f"{MAIN} sst":
-                _stream(book, name, _Strings())
-        facts = {part: _stream(book, part, _Sheet(part, names.get(part))).facts for part in sheets}
+                found = stream(book, name, _Strings()).lengths
+                lengths = array("q", map(max, zip_longest(lengths, found, fillvalue=0)))
+        facts, used = {}, 0
+        for part in sheets:
+            sheet = stream(book, part, _Sheet(part, names.get(part), lengths, used))
+            facts[part], used = sheet.facts, sheet.used
         return facts, names
 
 
@@ -127,21 +129,6 @@ def _check_sizes(book: zipfile.ZipFile) -> list[zipfile.ZipInfo]:
     return members
 
 
-def _parser(part: str) -> expat.XMLParserType:
-    """An expat parser that refuses any DOCTYPE: entity declarations (the only way to XXE,
-    billion laughs and quadratic blowup) can only be made in one, and Excel never writes one."""
-    parser = expat.ParserCreate(namespace_separator=" ")
-    parser.buffer_text = True
-
-    def doctype(*_: object) -> None:
-        raise Refused(f"holds XML entity declarations (in {part}), which spreadsheets never "
-                      f"need and which can be used to read other files or to exhaust memory; "
-                      f"it was not read: save it again from Excel")
-
-    parser.StartDoctypeDeclHandler = doctype
-    return parser
-
-
 class _Found(Exception):
     pass
 
@@ -150,7 +137,7 @@ def _root(book: zipfile.ZipFile, info: zipfile.ZipInfo) -> str | None:
     """The name of an XML part's root element ("namespace local"), read from its first bytes
     only; None for a part that is not XML (an image) or whose opening cannot be read (openpyxl
     then refuses it too, if it reads it at all)."""
-    parser = _parser(info.filename)
+    parser = xml_parser(info.filename)
     found: list[str] = []
 
     def start(name: str, _: dict) -> None:
@@ -159,7 +146,7 @@ def _root(book: zipfile.ZipFile, info: zipfile.ZipInfo) -> str | None:
 
     parser.StartElementHandler = start
     with book.open(info) as part:
-        chunk = part.read(_CHUNK)
+        chunk = part.read(CHUNK)
         if not _looks_like_xml(chunk):
             return None
         while chunk:
@@ -169,7 +156,7 @@ def _root(book: zipfile.ZipFile, info: zipfile.ZipInfo) -> str | None:
                 return found[0]
             except expat.ExpatError:
                 return None
-            chunk = part.read(_CHUNK)
+            chunk = part.read(CHUNK)
     return None
 
 
@@ -182,36 +169,18 @@ def _looks_like_xml(chunk: bytes) -> bool:
     return text.startswith(b"<")
 
 
-def _stream(book: zipfile.ZipFile, part: str, reader: _Strings | _Sheet):
-    parser = _parser(part)
-    parser.StartElementHandler = reader.start
-    parser.EndElementHandler = reader.end
-    parser.CharacterDataHandler = reader.text
-    try:
-        with book.open(part) as stream:
-            while chunk := stream.read(_CHUNK):
-                parser.Parse(chunk, False)
-            parser.Parse(b"", True)
-    except expat.ExpatError as exc:
-        raise Refused(f"is damaged: its part {part} is not well-formed XML "
-                      f"({expat.errors.messages[exc.code]}, line {exc.lineno}); save it again "
-                      f"from Excel", sheet=getattr(reader, "sheet", None)) from None
-    except zipfile.BadZipFile:
-        raise Refused(f"is damaged: its part {part} does not unpack as the zip says; save it "
-                      f"again from Excel") from None
-    return reader
-
-
 class _Strings:
     """The shared strings: every text in the workbook, once. openpyxl keeps them all."""
 
     def __init__(self) -> None:
         self.count = self.chars = 0
         self.in_text = False
+        self.lengths = array("q")  # each text's characters, by its number
 
     def start(self, name: str, _: dict) -> None:
         if name == f"{MAIN} si":
             self.count += 1
+            self.lengths.append(0)
             if self.count > MAX_STRINGS:
                 raise Refused(f"holds more than {MAX_STRINGS:,} different texts; the import "
                               f"reads at most that many: check that this is the right file")
@@ -221,8 +190,9 @@ class _Strings:
         self.in_text = False
 
     def text(self, data: str) -> None:
-        if self.in_text:
+        if self.in_text and self.lengths:
             self.chars += len(data)
+            self.lengths[-1] += len(data)
             if self.chars > MAX_TEXT:
                 raise Refused(f"holds more than {MAX_TEXT:,} characters of text; the import "
                               f"reads at most that many: check that this is the right file")
@@ -232,11 +202,13 @@ class _Sheet:
     """One worksheet, element by element, numbered as openpyxl numbers it (a row or cell with
     no "r" follows the one before), so that its facts match what openpyxl then reads."""
 
-    def __init__(self, part: str, sheet: str | None) -> None:
+    def __init__(self, part: str, sheet: str | None, lengths: array, used: int) -> None:
         self.part, self.sheet, self.facts = part, sheet, SheetFacts()
-        self.row = self.column = self.merged = 0
-        self.formula = self.inline = self.valued = self.in_value = False
-        self.kind = "n"
+        self.lengths = lengths  # the shared texts' lengths
+        self.used = used  # characters of text in the cells read so far, in the workbook
+        self.row = self.column = self.merged = self.chars = 0
+        self.formula = self.inline = self.valued = self.in_value = self.in_inline = False
+        self.kind, self.index = "n", ""
 
     def refuse(self, message: str, row: int | None = None) -> None:
         # A sheet no <sheet> element names is still checked (fail closed), named by its part.
@@ -253,13 +225,16 @@ class _Sheet:
         elif name == f"{MAIN} f":
             self.formula = True
         elif name == f"{MAIN} is":
-            self.inline = True
+            self.inline = self.in_inline = True
         elif name == f"{MAIN} mergeCell":
             self._merge(attrs.get("ref", ""))
 
     def end(self, name: str) -> None:
         self.in_value = False
+        if name == f"{MAIN} is":
+            self.in_inline = False
         if name == f"{MAIN} c":
+            self._count_text()
             # openpyxl's value (data_only) is None when there is no inline text (an inline
             # string) or no saved value: a formula Excel never calculated.
             saved = self.inline if self.kind == "inlineStr" else self.valued
@@ -269,6 +244,35 @@ class _Sheet:
     def text(self, data: str) -> None:
         if self.in_value and data:
             self.valued = True
+            if self.kind == "s" and len(self.index) < 100:  # the number of a shared text
+                self.index += data
+            elif self.kind == "str":  # the text a formula gave
+                self.chars += len(data)
+        elif self.in_inline:
+            self.chars += len(data)
+
+    def _count_text(self) -> None:
+        """Count the characters of text the cell reads as: for a shared text, its length,
+        found as openpyxl finds it (a number it cannot find is worded when the sheet is read)."""
+        if self.kind == "s":
+            if len(self.index) >= 100:
+                self.refuse(f"cell {self._ref()} names its text by a number of 100 digits "
+                            f"or more, which Excel never writes; save it again from Excel",
+                            row=self.row)
+            try:
+                self.chars = self.lengths[int(self.index)]
+            except (ValueError, IndexError):
+                self.chars = 0
+        if self.chars > MAX_CELL_TEXT:
+            self.refuse(f"cell {self._ref()} holds {self.chars:,} characters of text; Excel "
+                        f"holds at most {MAX_CELL_TEXT:,} in a cell: check that this is the "
+                        f"right file, or save it again from Excel", row=self.row)
+        self.used += self.chars
+        if self.used > MAX_CELLS_TEXT:
+            self.refuse(text_passed(f"cell {self._ref()}"), row=self.row)
+
+    def _ref(self) -> str:
+        return f"{get_column_letter(self.column)}{self.row}"
 
     def _row(self, r: str | None) -> None:
         previous = self.row
@@ -290,8 +294,8 @@ class _Sheet:
         self.column = 0
 
     def _cell(self, attrs: dict) -> None:
-        self.formula = self.inline = self.valued = False
-        self.kind = attrs.get("t", "n")
+        self.formula = self.inline = self.valued = self.in_inline = False
+        self.kind, self.index, self.chars = attrs.get("t", "n"), "", 0
         if ref := attrs.get("r"):
             try:
                 self.column = coordinate_to_tuple(ref)[1]
@@ -305,19 +309,8 @@ class _Sheet:
     def _extend(self, rows: int, columns: int) -> None:
         facts = self.facts
         facts.rows, facts.columns = max(facts.rows, rows), max(facts.columns, columns)
-        if facts.rows > MAX_ROWS:
-            self.refuse(f"has cells down to row {facts.rows:,} or further; the import reads at "
-                        f"most {MAX_ROWS:,} rows a sheet: delete the empty formatted rows "
-                        f"below the table")
-        if facts.columns > MAX_COLUMNS:
-            self.refuse(f"has cells as far as column {get_column_letter(facts.columns)}; the "
-                        f"import reads at most {MAX_COLUMNS:,} columns a sheet (to column "
-                        f"{get_column_letter(MAX_COLUMNS)}): delete the empty formatted columns "
-                        f"to the right of the table")
-        if facts.rows * facts.columns > MAX_CELLS:
-            self.refuse(f"has {facts.rows:,} rows and {facts.columns:,} columns in use, more "
-                        f"than the {MAX_CELLS:,} cells the import reads a sheet; delete the "
-                        f"empty formatted rows below the table")
+        if passed := size_passed(facts.rows, facts.columns):
+            self.refuse(passed)
 
     def _merge(self, ref: str) -> None:
         try:
@@ -347,8 +340,8 @@ def _sheet_names(book: zipfile.ZipFile, roots: dict[str, str | None]) -> dict[st
             continue
         folder, base = posixpath.split(part)
         rels = posixpath.join(folder, "_rels", f"{base}.rels")
-        sheets = _stream(book, part, _Collect(f"{MAIN} sheet", f"{_DOC_RELS} id", "name"))
-        targets = (_stream(book, rels, _Collect(f"{_RELS} Relationship", "Id", "Target"))
+        sheets = stream(book, part, _Collect(f"{MAIN} sheet", f"{_DOC_RELS} id", "name"))
+        targets = (stream(book, rels, _Collect(f"{_RELS} Relationship", "Id", "Target"))
                    if roots.get(rels) else _Collect("", "", ""))
         for rid, name in sheets.found.items():
             target = targets.found.get(rid, "")
