@@ -691,3 +691,12 @@ def test_a_value_after_the_reporting_date_is_refused_with_its_line(tmp_path):
         "report's latest: leave the row out until the report that covers it, or move "
         "reporting_date",
     ]
+
+
+def test_a_logo_must_be_a_file_in_the_data_folder(tmp_path):
+    svg = '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 4 4"><rect width="4" height="4"/></svg>'
+    assert _problems(tmp_path / "missing", {"site.yaml": SITE + "logo: crest.svg\n"}) == [
+        "data/site.yaml:5: site: logo crest.svg is not a file in the data/ folder; put the file "
+        "there or remove logo"]
+    assert _problems(tmp_path / "there", {"site.yaml": SITE + "logo: crest.svg\n",
+                                          "crest.svg": svg}) == []

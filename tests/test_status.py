@@ -48,6 +48,18 @@ def test_counts_by_status_include_zeros_and_not_rated():
     assert [label for _, label, _ in counts.items()][0] == "Completed"
 
 
+def test_overdue_actions_are_counted_by_the_status_the_council_reported():
+    """Issue 21: "44 overdue" said nothing; the count says what the overdue actions are."""
+    actions = [action(status="on_track", due="2020-01-01"), action(due="2020-01-01"),
+               action(due="2020-02-01"), action(status="complete", due="2020-01-01"),
+               action(status="on_track", due="2099-01-01")]
+    counts = status.count_statuses(actions, REPORTING)
+    assert counts.overdue == 3
+    assert counts.overdue_by == {"on_track": 1, "not_rated": 2}
+    assert labels.overdue_words(counts) == ("3 past their due date: 1 reported in progress and "
+                                            "on schedule and 2 never rated")
+
+
 MILESTONES = {"targets": [{"by": "2023-09", "value": 83}, {"by": "2024-03", "value": 68}]}
 
 
