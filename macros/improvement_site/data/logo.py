@@ -78,8 +78,8 @@ def read_logo(path: Path, site_dir: Path) -> bytes:
     if path.suffix.lower() == ".png":
         said = png_problem(raw)
         if said:
-            raise LogoRefused(f"is named .png but is not a whole PNG image ({said}); export "
-                              f"the logo as PNG or SVG")
+            raise LogoRefused(f"is named .png but is not a PNG image, or not all of one "
+                              f"({said}); export the logo as PNG or SVG")
         return raw
     return sanitised_svg(raw)
 

@@ -54,8 +54,11 @@ def measure_charts(data: SiteData, cache_root: Path,
     `figures` is the site build's own cache when the report comes with a build, so each
     figure is built once for both."""
     chart_theme.enable()
+    # The site's own .cache too: `cache_root` arrives resolved, through a link if it is one.
+    own = data.root / ".cache"
     refused = {cache_refusal(Path(cache_root) / name, cache_root, data.root)
                for name in ("charts", "specs", "report")} - {None}
+    refused |= {cache_refusal(own, own, data.root)} - {None}
     if refused:  # before anything is written through a link, elsewhere on the computer
         raise DataError(list(refused))
     if figures is None:
