@@ -25,6 +25,8 @@ from improvement_site.report.charts import converted
 MINIMAL = Path(__file__).resolve().parent / "fixtures" / "minimal"
 SECRET = "TOKEN-8c1e-do-not-publish"
 POISON = b'<script>alert("CACHEPOISON")</script>'
+SECRET_SVG = ('<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10">'
+              f"<text>CI_TOKEN={SECRET}</text></svg>")
 LINKED_CACHE = ("is a symbolic link; the build keeps its caches there and will not write "
                 "through a link: delete it")
 
@@ -56,9 +58,11 @@ def site(warm, tmp_path) -> Path:
 
 @pytest.fixture
 def secret(tmp_path) -> Path:
-    path = tmp_path / "outside" / "secret.txt"
+    """A file of the build machine's, outside the site. It is a drawing any check of an SVG's
+    content passes, so only not reading through a link keeps it out of the site."""
+    path = tmp_path / "outside" / "secret.svg"
     path.parent.mkdir()
-    path.write_text(f"CI_TOKEN={SECRET}\n", encoding="utf-8")
+    path.write_text(SECRET_SVG, encoding="utf-8")
     return path
 
 
@@ -80,11 +84,12 @@ def drawn_again(site: Path, tmp_path: Path, secret: Path) -> None:
     for svg in built_charts(tmp_path / "out"):
         assert SECRET.encode() not in svg and b"CACHEPOISON" not in svg
         assert svg.startswith(b'<svg xmlns="http://www.w3.org/2000/svg"')
+        assert b"CI_TOKEN" not in svg
     for path in svgs(site):
         entry = os.lstat(path)
         assert not path.is_symlink() and entry.st_nlink == 1
         assert b"CACHEPOISON" not in path.read_bytes()
-    assert secret.read_text(encoding="utf-8") == f"CI_TOKEN={SECRET}\n"
+    assert secret.read_text(encoding="utf-8") == SECRET_SVG
 
 
 def test_linked_cache_entries_are_never_read_but_drawn_again(site, tmp_path, secret):
