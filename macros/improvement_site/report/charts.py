@@ -116,11 +116,13 @@ def png_of(chart: Chart) -> Path:
 
 
 def converted(svg: Path, how: str, **options) -> bytes:
-    """A cached SVG converted by vl-convert (`svg_to_png`, `svg_to_pdf`). The SVG is read as
-    `cached_svg` reads it; its converter's errors (native code: a Rust backtrace, the path it
-    was built in) are said in their first line only."""
+    """A cached SVG converted by vl-convert (`svg_to_png`, `svg_to_pdf`). The SVG is read
+    only as a regular file with one name (`measure_charts` drew again any it could not trust;
+    its content is not checked again: a chart whose words fail that check is still ours);
+    the converter's errors (native code: a Rust backtrace, the path it was built in) are
+    said in their first line only."""
     import vl_convert as vlc
-    text = cached_svg(svg)
+    text = read_cached(svg)
     if text is None:
         raise ChartRenderError(f"the chart {svg.name} in the build's cache changed while the "
                                f"report was made; make the report again")
