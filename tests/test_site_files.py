@@ -405,3 +405,36 @@ def test_a_png_logo_is_published_as_it_is(site):
     set_logo(site, "logo.png")
     assert invoke("build", site).exit_code == 0
     assert (site / "site" / "assets" / "logo.png").read_bytes() == out.getvalue()
+
+
+# -- hard links (issue 20, review B7) and a whole PNG ------------------------------------------
+
+HARD = "is a hard link to another file, which the site does not read"
+
+
+def test_a_hard_linked_content_file_is_refused_and_never_published(site, secret):
+    # A second name for the secret: lstat sees a regular file, so only its link count tells.
+    os.link(secret, site / "content" / "hard.txt")
+    refused(site, f"content/hard.txt: {HARD}", "replace it with a copy of the file")
+    assert not (site / "site" / "hard.txt").exists()
+
+
+def test_a_hard_linked_data_file_is_refused_and_never_quoted(site, secret):
+    (site / "data" / "glossary.yaml").unlink()
+    os.link(secret, site / "data" / "glossary.yaml")
+    refused(site, f"data/glossary.yaml: {HARD}")
+
+
+def test_a_png_logo_must_be_all_png_not_the_signature_and_html(site):
+    (site / "data" / "logo.png").write_bytes(
+        b"\x89PNG\r\n\x1a\n<html><script>alert(document.cookie)</script></html>")
+    set_logo(site, "logo.png")
+    refused(site, "data/logo.png: is named .png but is not a PNG image, or not all of one")
+
+
+def test_a_png_logo_with_more_after_its_end_is_refused(site):
+    png = io.BytesIO()
+    render(INKSCAPE.encode("utf-8")).save(png, format="PNG")
+    (site / "data" / "logo.png").write_bytes(png.getvalue() + b"<script>alert(1)</script>")
+    set_logo(site, "logo.png")
+    refused(site, "data/logo.png: ", "something follows the end of the image")

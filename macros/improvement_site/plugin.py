@@ -32,7 +32,7 @@ from improvement_site.model.labels import long_date
 from improvement_site.publish.audience import AudienceError, chosen_audience, for_audience
 from improvement_site.data.logo import LogoRefused, read_logo
 from improvement_site.data.problems import DataError, Problem
-from improvement_site.data.sitefiles import refusal, site_rel
+from improvement_site.data.sitefiles import cache_refusal, refusal, site_rel
 from improvement_site.pages import front_matter
 from improvement_site.pages.fingerprints import page_hashes, write_stub
 from improvement_site.pages.page_checks import check_front_matter, check_pages
@@ -154,6 +154,9 @@ class ImprovementSitePlugin(BasePlugin[_Options]):
             config.extra["version"] = {"provider": "mike", "default": "latest"}
         cache = (Path(self.config.cache_dir) if self.config.cache_dir
                  else data_dir.parent / ".cache")
+        pages = data_dir.parent / ".cache"  # the pages' stubs are always in the site's own
+        _refuse_linked_cache(data_dir.parent, [(cache / name, cache) for name in (
+            "charts", "specs", "report")] + [(pages / "pages" / audience, pages)])
         self.charts.reset(cache / "charts")
         self.figures.folder = cache / "specs"
         self._cache = cache
@@ -212,6 +215,8 @@ class ImprovementSitePlugin(BasePlugin[_Options]):
             audience, config.use_directory_urls, [s.release.tag for s in history.earlier],
             sorted(f.src_uri for f in files.documentation_pages())]))
         stubs = data.root / ".cache" / "pages" / audience
+        _refuse_linked_cache(data.root, [(folder, data.root / ".cache") for folder in
+                                         {(stubs / spec.path).parent for spec in specs}])
         for spec in specs:
             if files.get_file_from_path(spec.path) is None:  # a hand-written page wins
                 # Stubs live on disk so that `serve` (a dirty build) re-renders only the
@@ -327,6 +332,15 @@ def _refuse_links(files: Files, roots: list[Path], site_dir: Path) -> None:
             problems.append(Problem(site_rel(path, site_dir), 0, "", said))
     if problems:
         raise PluginError(DataError(problems).report())
+
+
+def _refuse_linked_cache(site_dir: Path, folders: list[tuple[Path, Path]]) -> None:
+    """Every cache folder the build writes into (each with the cache folder it is in) must
+    be a real folder, checked before anything is written there: through a link, the build
+    would write elsewhere on the computer."""
+    problems = {cache_refusal(folder, cache, site_dir) for folder, cache in folders} - {None}
+    if problems:
+        raise PluginError(DataError(list(problems)).report())
 
 
 def _page_audience(file: File) -> str:

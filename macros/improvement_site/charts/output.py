@@ -15,6 +15,7 @@ import hashlib
 import json
 import os
 import shutil
+import stat
 import subprocess
 import sys
 import threading
@@ -22,6 +23,8 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from improvement_site.charts.figure import Figure, Panel, spec_size
+from improvement_site.charts.svg_check import drawn_by_renderer
+from improvement_site.data.sitefiles import read_cached
 from improvement_site.publish.downloads import csv_text
 from improvement_site.lifecycle import write_atomic
 
@@ -134,7 +137,7 @@ class ChartRegistry:
                 if key not in self._drawings:
                     drawing = _Drawing(key, text, figure.name, self.page)
                     self._drawings[key] = drawing
-                    if not self._cached(key):
+                    if not self._maybe_cached(key):
                         self._pending.append(key)
                         self._send(drawing)
         return RenderedChart(key=csv_key, panels=tuple(panels), name=figure.name, page=self.page)
@@ -142,11 +145,7 @@ class ChartRegistry:
     def _send(self, chart: _Drawing) -> None:
         """Hand a chart to a worker (started on first need); never blocks the build."""
         if self._folder is None:
-            from improvement_site.lifecycle import owned_temp_dir
-            if not self._exit_hook:  # `mkdocs build` itself exits on a failed macro
-                atexit.register(self.close)
-                self._exit_hook = True
-            self._folder = owned_temp_dir(SVG_PREFIX)
+            self._own_folder()
             count = max(1, (os.cpu_count() or 2) - 1)
             for _ in range(count):
                 with contextlib.suppress(OSError):
@@ -157,6 +156,13 @@ class ChartRegistry:
             with contextlib.suppress(OSError, ValueError):
                 worker.stdin.write(chart.key + "\n")
                 worker.stdin.flush()
+
+    def _own_folder(self) -> None:
+        from improvement_site.lifecycle import owned_temp_dir
+        if not self._exit_hook:  # `mkdocs build` itself exits on a failed macro
+            atexit.register(self.close)
+            self._exit_hook = True
+        self._folder = owned_temp_dir(SVG_PREFIX)
 
     def _stop_workers(self) -> None:
         for worker in self._workers:
@@ -169,9 +175,19 @@ class ChartRegistry:
                 worker.kill()
         self._workers = []
 
-    def _cached(self, key: str) -> Path | None:
-        path = self.cache_dir / f"{key}.svg" if self.cache_dir else None
-        return path if path and path.is_file() else None
+    def _maybe_cached(self, key: str) -> bool:
+        """A hint only, to start drawing early what is surely missing (an absent file, a
+        link): `write` reads the entry and checks it before anything is copied."""
+        try:
+            entry = os.lstat(self.cache_dir / f"{key}.svg") if self.cache_dir else None
+        except OSError:
+            return False
+        return bool(entry) and stat.S_ISREG(entry.st_mode) and entry.st_nlink == 1
+
+    def _cached(self, key: str) -> bytes | None:
+        """The chart's SVG from the cache, or None: absent, or not to be trusted (see
+        `cached_svg`), so drawn again."""
+        return cached_svg(self.cache_dir / f"{key}.svg") if self.cache_dir else None
 
     def __len__(self) -> int:
         """The number of distinct drawings (SVGs) registered."""
@@ -191,19 +207,27 @@ class ChartRegistry:
             self._stop_workers()  # waits for every chart handed to them
             cache_dir = self.cache_dir
             pending = [key for key in dict.fromkeys(self._pending)]
-            missing = [key for key in pending
-                       if not (self._folder / f"{key}.svg").is_file()] if pending else []
+            for chart in self._drawings.values():
+                if chart.key not in pending:
+                    # Read once, here, and checked as it is copied: an entry replaced since
+                    # `add` looked at it (by a link, or by a file we did not draw) is drawn.
+                    cached = self._cached(chart.key)
+                    if cached is None:
+                        pending.append(chart.key)
+                    else:
+                        (out / f"{chart.key}.svg").write_bytes(cached)
+            missing = [key for key in pending if self._folder is None
+                       or not (self._folder / f"{key}.svg").is_file()]
             if missing:
                 self._render_again(missing)
             for key, csv in self._csvs.items():
                 (out / f"{key}.csv").write_text(csv, encoding="utf-8")
-            for chart in self._drawings.values():
-                if chart.key not in pending:
-                    cached = self._cached(chart.key)
-                    (out / f"{chart.key}.svg").write_bytes(cached.read_bytes())
-                    continue
-                svg = (self._folder / f"{chart.key}.svg").read_text(encoding="utf-8")
-                (out / f"{chart.key}.svg").write_text(svg, encoding="utf-8")
+            for key in pending:
+                chart = self._drawings[key]
+                # Not checked as a cached one is: a chart's words may say "onload=" or
+                # "href" (escaped, as text), and what is drawn here the renderer drew.
+                svg = (self._folder / f"{chart.key}.svg").read_bytes()
+                (out / f"{chart.key}.svg").write_bytes(svg)
                 if cache_dir:
                     write_atomic(cache_dir / f"{chart.key}.svg", svg)
         finally:
@@ -213,6 +237,8 @@ class ChartRegistry:
     def _render_again(self, keys: list[str]) -> None:
         """Render the charts no worker finished, in a fresh worker, one after the other; if
         that fails too, say which chart it was on and why."""
+        if self._folder is None:  # every chart was in the cache until `write` read it
+            self._own_folder()
         for key in keys:  # a worker reads a spec only when told its key; write any not yet sent
             spec = self._folder / f"{key}.json"
             if not spec.is_file():
@@ -229,8 +255,7 @@ class ChartRegistry:
                       None)
         if failed is None:
             return
-        chart = self._drawings[failed]
-        where = f'chart "{chart.name}"' + (f" on page {chart.page}" if chart.page else "")
+        where = _where(self._drawings[failed])
         said = _said(errors.read_text(encoding="utf-8", errors="replace"), failed)
         if worker.returncode and worker.returncode < 0:
             raise ChartRenderError(f"the SVG renderer crashed on {where} "
@@ -244,10 +269,22 @@ class ChartRegistry:
 SVG_PREFIX = "improvement-site-svg-"
 
 
+def cached_svg(path: Path) -> bytes | None:
+    """A cached SVG, only if it is a regular file with one name (a link is never followed)
+    and a drawing the renderer could have made: the cache folder is in the site, where
+    anyone who can commit can put a file, and what is read here is published."""
+    svg = read_cached(path)
+    return svg if svg is not None and drawn_by_renderer(svg) else None
+
+
 def _start_worker(folder: Path, stderr=subprocess.DEVNULL) -> subprocess.Popen:
     return subprocess.Popen(
         [sys.executable, "-m", "improvement_site.charts.svg_worker", str(folder), VL_VERSION],
         stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=stderr, text=True)
+
+
+def _where(chart: _Drawing) -> str:
+    return f'chart "{chart.name}"' + (f" on page {chart.page}" if chart.page else "")
 
 
 def _signal_name(number: int) -> str:
@@ -336,10 +373,14 @@ _MISSING = object()
 
 def _read_figure(path: Path):
     """A figure from the cache folder, or _MISSING (absent or unreadable: built afresh)."""
+    # Read only as a regular file with one name, never through a link (data/sitefiles.py).
+    text = read_cached(path)
+    if text is None:
+        return _MISSING
     try:
-        raw = json.loads(path.read_text(encoding="utf-8"))
+        raw = json.loads(text)
         return None if raw is None else _from_json(raw)
-    except (OSError, ValueError, KeyError, TypeError):
+    except (ValueError, KeyError, TypeError):
         return _MISSING
 
 

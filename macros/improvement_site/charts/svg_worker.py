@@ -28,7 +28,9 @@ def main() -> int:
             continue
         try:
             spec = json.loads((folder / f"{key}.json").read_text(encoding="utf-8"))
-            svg = vlc.vegalite_to_svg(spec, vl_version=version)
+            # Our specs carry their data; fetching none means a spec from an edited cache
+            # (SITE/.cache/specs) cannot read a file of this computer or an address into a chart.
+            svg = vlc.vegalite_to_svg(spec, vl_version=version, allowed_base_urls=[])
         except Exception as exc:  # noqa: BLE001 - the build reports this chart
             message = " ".join(f"{exc.__class__.__name__}: {exc}".split())
             print(f"{key}: {message}", file=sys.stderr, flush=True)

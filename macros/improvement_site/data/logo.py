@@ -14,6 +14,8 @@ words, so the person who put it there hears of it.
 from __future__ import annotations
 
 import re
+import struct
+import zlib
 from pathlib import Path
 
 from lxml import etree
@@ -74,11 +76,36 @@ def read_logo(path: Path, site_dir: Path) -> bytes:
                           f"logo may be; export it smaller (a plain SVG, or a PNG of the size "
                           f"it is shown at)")
     if path.suffix.lower() == ".png":
-        if not raw.startswith(PNG_SIGNATURE):
-            raise LogoRefused("is named .png but is not a PNG image; export the logo as PNG "
-                              "or SVG")
+        said = png_problem(raw)
+        if said:
+            raise LogoRefused(f"is named .png but is not a PNG image, or not all of one "
+                              f"({said}); export the logo as PNG or SVG")
         return raw
     return sanitised_svg(raw)
+
+
+def png_problem(raw: bytes) -> str | None:
+    """What makes `raw` not a whole PNG, or None. The signature alone proves nothing (HTML
+    can follow it), so every chunk is walked: its length, type and CRC, IHDR first with a
+    sensible size, IEND last, and nothing after it."""
+    if not raw.startswith(PNG_SIGNATURE):
+        return "it does not start as a PNG does"
+    at, first = len(PNG_SIGNATURE), True
+    while at + 12 <= len(raw):
+        length, kind = struct.unpack(">I4s", raw[at:at + 8])
+        body = raw[at + 8:at + 8 + length]
+        if len(body) < length or at + 12 + length > len(raw):
+            return "a chunk is cut short"
+        if not kind.isalpha() or zlib.crc32(kind + body) != struct.unpack(
+                ">I", raw[at + 8 + length:at + 12 + length])[0]:
+            return "a chunk is damaged (its checksum does not match)"
+        if first and (kind != b"IHDR" or length != 13
+                      or not all(0 < n <= 20000 for n in struct.unpack(">II", body[:8]))):
+            return "its header is missing or gives no sensible size"
+        at, first = at + 12 + length, False
+        if kind == b"IEND":
+            return None if at == len(raw) else "something follows the end of the image"
+    return "it has no end (IEND)"
 
 
 def sanitised_svg(raw: bytes) -> bytes:

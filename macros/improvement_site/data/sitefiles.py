@@ -20,14 +20,21 @@ LINK = ("is a symbolic link, which the site does not follow (it could publish a 
         "the computer that builds the site); replace the link with the file itself")
 SPECIAL = ("is not a regular file (a folder, device, pipe or socket), which the site does not "
            "read; replace it with the file itself")
+HARD_LINK = ("is a hard link to another file, which the site does not read (the other name could "
+             "be a file of the computer that builds the site); replace it with a copy of the file")
 OUTSIDE = "is outside the site's folder, which the site does not read; copy the file into it"
 
 
-def _kind(mode: int, folder: bool) -> str | None:
-    """Why an entry of this `lstat` mode is refused, or None."""
+def _kind(st: os.stat_result, folder: bool) -> str | None:
+    """Why an entry with this `lstat` is refused, or None. A regular file with a second name
+    (a hard link, made with `ln`) may be a secret's other name: `lstat` cannot tell which
+    name is the real one, so neither is read."""
+    mode = st.st_mode
     if stat.S_ISLNK(mode):
         return LINK
-    if stat.S_ISREG(mode) or (folder and stat.S_ISDIR(mode)):
+    if stat.S_ISREG(mode):
+        return HARD_LINK if st.st_nlink > 1 else None
+    if folder and stat.S_ISDIR(mode):
         return None
     return SPECIAL
 
@@ -45,10 +52,10 @@ def refusal(path: Path, root: Path, folder: bool = False) -> str | None:
     for index, part in enumerate(parts):
         current = current / part
         try:
-            mode = os.lstat(current).st_mode
+            st = os.lstat(current)
         except OSError:
             return None
-        said = _kind(mode, folder=folder or index < len(parts) - 1)
+        said = _kind(st, folder=folder or index < len(parts) - 1)
         if said:
             return said
     # Belt and braces: nothing above was a link, so this holds unless the folders changed.
@@ -64,10 +71,10 @@ def refused_in(folder: Path, site_dir: Path) -> list[Problem]:
     said = refusal(folder, site_dir, True) if folder.is_relative_to(site_dir) else None
     if said is None:
         try:
-            mode = os.lstat(folder).st_mode
+            st = os.lstat(folder)
         except OSError:
             return []
-        said = _kind(mode, folder=True)
+        said = _kind(st, folder=True)
     if said:
         return [Problem(site_rel(folder, site_dir), 0, "", said)]
     problems = []
@@ -75,7 +82,7 @@ def refused_in(folder: Path, site_dir: Path) -> list[Problem]:
         for name in sorted(dirs + files):
             path = Path(top) / name
             try:
-                said = _kind(os.lstat(path).st_mode, folder=True)
+                said = _kind(os.lstat(path), folder=True)
             except OSError:
                 continue
             if said:
@@ -90,6 +97,13 @@ def site_rel(path: Path, site_dir: Path) -> str:
         return path.as_posix()
 
 
+def _open_unfollowed(path: Path) -> int:
+    """Opened without following a final link; O_NONBLOCK: a pipe put in the file's place
+    after a check must not hang the build."""
+    return os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0)
+                   | getattr(os, "O_NONBLOCK", 0))
+
+
 def read_bytes(path: Path, root: Path, limit: int) -> bytes | str:
     """A regular file's bytes, at most `limit` of them (one more tells that it is larger), or
     why it may not be read. Opened without following a final link, so a file swapped for a
@@ -98,12 +112,57 @@ def read_bytes(path: Path, root: Path, limit: int) -> bytes | str:
     if said:
         return said
     try:
-        # O_NONBLOCK: a pipe put in the file's place after the check must not hang the build.
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0)
-                     | getattr(os, "O_NONBLOCK", 0))
+        fd = _open_unfollowed(path)
     except OSError as exc:
         return f"cannot be read: {exc.strerror}"
     with os.fdopen(fd, "rb") as file:
-        if not stat.S_ISREG(os.fstat(file.fileno()).st_mode):
-            return SPECIAL
+        said = _kind(os.fstat(file.fileno()), folder=False)
+        if said:
+            return said
         return file.read(limit + 1)
+
+
+# -- the build's own caches (SITE/.cache) ---------------------------------------------------
+#
+# A cache folder sits in the site, so anyone who can commit to the site can put anything in
+# it (`git add -f .cache`). A cache entry is therefore read only when it is a regular file
+# with one name, opened without following a link; anything else is a miss, made again and
+# put in its place with an atomic rename (which replaces a link, never what it points at).
+# A cache folder the build would write into must be a real folder: a link would send the
+# build's files elsewhere on the machine, so it is refused before anything is written.
+
+CACHE_LINK = ("is a symbolic link; the build keeps its caches there and will not write "
+              "through a link: delete it")
+CACHE_NOT_FOLDER = "is not a folder; the build keeps its caches there: delete it"
+
+
+def read_cached(path: Path) -> bytes | None:
+    """A cache entry's bytes, or None: missing, or not a regular file with one name."""
+    try:
+        fd = _open_unfollowed(path)
+    except OSError:
+        return None
+    with os.fdopen(fd, "rb") as file:
+        if _kind(os.fstat(file.fileno()), folder=False):
+            return None
+        return file.read()
+
+
+def cache_refusal(folder: Path, cache: Path, site_dir: Path) -> Problem | None:
+    """Why the build may not write into `folder` (the cache folder `cache` or a folder in
+    it), named from `site_dir`; None when each folder from `cache` down is a real folder or
+    is not there yet (the build makes it)."""
+    cache, folder = Path(os.path.abspath(cache)), Path(os.path.abspath(folder))
+    current = cache
+    for part in ("", *folder.relative_to(cache).parts):
+        current = current / part
+        try:
+            mode = os.lstat(current).st_mode
+        except FileNotFoundError:
+            return None
+        except OSError as exc:
+            return Problem(site_rel(current, site_dir), 0, "", f"cannot be read: {exc.strerror}")
+        if stat.S_ISLNK(mode) or not stat.S_ISDIR(mode):
+            return Problem(site_rel(current, site_dir), 0, "",
+                           CACHE_LINK if stat.S_ISLNK(mode) else CACHE_NOT_FOLDER)
+    return None

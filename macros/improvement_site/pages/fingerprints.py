@@ -15,6 +15,7 @@ import hashlib
 import json
 from pathlib import Path
 
+from improvement_site.data.sitefiles import read_cached
 from improvement_site.digest import source_digest
 from improvement_site.lifecycle import write_atomic
 from improvement_site.model.sitedata import SiteData
@@ -84,7 +85,8 @@ def write_stub(folder: Path, spec: PageSpec, digest: str) -> Path:
     path = folder / spec.path
     # A Jinja comment: mkdocs-macros removes it, so it never reaches the page.
     content = f"{{# inputs {digest} #}}\n{spec.markdown()}"
-    if not path.is_file() or path.read_text(encoding="utf-8") != content:
+    # Read only as a regular file with one name: anything else (a link) is replaced.
+    if read_cached(path) != content.encode("utf-8"):
         # Atomic: a build of the same site running at the same moment reads these stubs.
         write_atomic(path, content)
     return path

@@ -19,7 +19,11 @@ from pathlib import Path
 from improvement_site.charts import theme as chart_theme
 from improvement_site.charts.figure import (KEY_BAND, KEY_BAR, KEY_COMPARATOR, KEY_DIAMOND,
                                             KEY_POINT, KEY_TARGET, KEY_VALUE, KEY_VISIT)
-from improvement_site.charts.output import ChartRegistry, FigureCache
+from improvement_site.charts.output import (ChartRegistry, ChartRenderError, FigureCache,
+                                            cached_svg)
+from improvement_site.data.logo import png_problem
+from improvement_site.data.problems import DataError
+from improvement_site.data.sitefiles import cache_refusal, read_cached
 from improvement_site.lifecycle import owned_temp_dir, write_atomic
 from improvement_site.model.sitedata import SiteData
 from improvement_site.pages import views
@@ -50,6 +54,13 @@ def measure_charts(data: SiteData, cache_root: Path,
     `figures` is the site build's own cache when the report comes with a build, so each
     figure is built once for both."""
     chart_theme.enable()
+    # The site's own .cache too: `cache_root` arrives resolved, through a link if it is one.
+    own = data.root / ".cache"
+    refused = {cache_refusal(Path(cache_root) / name, cache_root, data.root)
+               for name in ("charts", "specs", "report")} - {None}
+    refused |= {cache_refusal(own, own, data.root)} - {None}
+    if refused:  # before anything is written through a link, elsewhere on the computer
+        raise DataError(list(refused))
     if figures is None:
         figures = FigureCache()
         figures.folder = Path(cache_root) / "specs"
@@ -63,7 +74,9 @@ def measure_charts(data: SiteData, cache_root: Path,
             built[m.id] = figure
             if figure is not None:
                 panels[m.id] = registry.add(figure).panels[0]  # a measure's chart: one panel
-        if any(not (svg_dir / f"{p.key}.svg").is_file() for p in panels.values()):
+        # A cached SVG is used only if it could be ours (`cached_svg`); any other is drawn
+        # again and replaced, so what the report reads below is what the renderer drew.
+        if any(cached_svg(svg_dir / f"{p.key}.svg") is None for p in panels.values()):
             out = owned_temp_dir("improvement-site-report-charts-")
             try:
                 registry.write(out)  # renders them in workers and stores them in the cache
@@ -95,11 +108,30 @@ def svg_size(path: Path) -> tuple[int, int]:
 def png_of(chart: Chart) -> Path:
     """The chart's SVG as a PNG, made once and kept in `.cache/report/`."""
     png = chart.svg.parent.parent / "report" / f"{chart.svg.stem}.png"
-    if not png.is_file():
-        import vl_convert as vlc
-        data = vlc.svg_to_png(chart.svg.read_text(encoding="utf-8"), scale=PNG_SCALE)
+    made = read_cached(png)
+    if made is None or png_problem(made):  # a link, a second name, or not a whole PNG
+        data = converted(chart.svg, "svg_to_png", scale=PNG_SCALE)
         write_atomic(png, data)
     return png
+
+
+def converted(svg: Path, how: str, **options) -> bytes:
+    """A cached SVG converted by vl-convert (`svg_to_png`, `svg_to_pdf`). The SVG is read
+    only as a regular file with one name (`measure_charts` drew again any it could not trust;
+    its content is not checked again: a chart whose words fail that check is still ours);
+    the converter's errors (native code: a Rust backtrace, the path it was built in) are
+    said in their first line only."""
+    import vl_convert as vlc
+    text = read_cached(svg)
+    if text is None:
+        raise ChartRenderError(f"the chart {svg.name} in the build's cache changed while the "
+                               f"report was made; make the report again")
+    try:
+        return getattr(vlc, how)(text.decode("utf-8"), **options)
+    except Exception as exc:  # noqa: BLE001 - one worded line, whatever the converter raised
+        said = str(exc).split("Stack backtrace")[0].strip().splitlines()
+        raise ChartRenderError(f"the chart converter could not convert the chart {svg.name}"
+                               f" ({said[0][:200] if said else type(exc).__name__})") from None
 
 
 def pngs(charts: list[Chart]) -> dict[Path, Path]:

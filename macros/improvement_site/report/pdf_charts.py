@@ -20,7 +20,9 @@ import zlib
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
+from improvement_site.data.sitefiles import read_cached
 from improvement_site.report.blocks import Chart
+from improvement_site.report.charts import converted
 from improvement_site.lifecycle import write_atomic
 
 SHAPE = 12  # placeholder pixels per chart side unit: only its aspect ratio matters
@@ -58,10 +60,10 @@ def xobject_name(url: str) -> str:
 
 def _chart_pdf(svg: Path) -> bytes:
     cached = svg.parent.parent / "report" / f"{svg.stem}.pdf"
-    if cached.is_file():
-        return cached.read_bytes()
-    import vl_convert as vlc
-    data = vlc.svg_to_pdf(svg.read_text(encoding="utf-8"))
+    made = read_cached(cached)  # never through a link, nor a file with a second name
+    if made is not None and made.startswith(b"%PDF-"):
+        return made
+    data = converted(svg, "svg_to_pdf")
     write_atomic(cached, data)
     return data
 
