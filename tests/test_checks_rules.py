@@ -700,3 +700,24 @@ def test_a_logo_must_be_a_file_in_the_data_folder(tmp_path):
         "there or remove logo"]
     assert _problems(tmp_path / "there", {"site.yaml": SITE + "logo: crest.svg\n",
                                           "crest.svg": svg}) == []
+
+
+def test_a_broken_site_yaml_leaves_values_unjudged_not_crashed(tmp_path):
+    """With site.yaml broken there is no reporting date to judge values against: only
+    site.yaml's own problem is told, never an error from the missing date."""
+    assert _problems(tmp_path, {"site.yaml": SITE + "colour: red\n",
+                                "measures.csv": "measure,period,value,note\ncp-rate,2030-01,1,\n"}) == [
+        "data/site.yaml:5: site: colour is not a known field; allowed fields are council, "
+        "service, title, reporting_date, meeting, judgements, contact, stale_after_days, "
+        "rag_rules, logo, brand_colour"]
+
+
+def test_each_action_is_checked_once_whatever_the_number_of_areas(tmp_path):
+    second = AREA.replace("front-door", "second").replace("number: 1", "number: 2").replace(
+        "      - id: second-01\n        action: Audit\n",
+        "      - id: second-01\n        action: Audit\n        status: delayed\n")
+    assert _problems(tmp_path, {"plan/02-second.yaml": second}) == [
+        "data/plan/02-second.yaml:9: action second-01: delay_reason is required when status is "
+        "delayed; say why it is delayed and what is being done",
+        "data/plan/02-second.yaml:9: action second-01: mitigation is required when status is "
+        "delayed; say why it is delayed and what is being done"]

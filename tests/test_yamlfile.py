@@ -185,6 +185,8 @@ def strict(request):
                      '0-9, or quote it'),
     ("0_75", '"0_75" starts with 0, which YAML reads as the octal number 61; write 75, or quote '
              'it: "0_75"'),
+    ("0_", '"0_" starts with 0; write 0, or quote it: "0_"'),
+    ("0x_1F", '"0x_1F" is a hexadecimal number (31); write 31, or quote it: "0x_1F"'),
     # 40 characters are still worked out; from 41 only the advice is given
     ("0" + "1" * 39, '"0' + "1" * 39 + '" starts with 0, which YAML reads as the octal number '
                      + str(int("1" * 39, 8)) + "; write " + "1" * 39 + ', or quote it: "0'
