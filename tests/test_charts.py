@@ -388,10 +388,11 @@ def test_status_chart_labels_every_status_in_words(built):
     assert [_mark(l) for l in _layers(spec)] == ["text", "bar", "text"]  # name, bar, count
     assert [r["text"] for r in rows] == ["10", "16", "0", "0", "49"]
     assert all("color" not in l.get("encoding", {}) for l in _layers(spec))  # never colour
-    assert figure.title == "10 of 75 actions completed; 44 overdue"
+    assert figure.title == "10 of 75 actions completed; 44 past their due date"
     assert figure.description == ("The whole plan has 75 actions: 10 completed, 16 in progress "
-                                  "and on schedule, 49 not yet rated. 44 overdue, on statuses "
-                                  "as at 12 December 2022.")
+                                  "and on schedule, 49 not yet rated. 44 past their due date: 14 "
+                                  "reported in progress and on schedule and 30 never rated, on "
+                                  "statuses as at 12 December 2022.")
 
 
 def test_timeline_marks_this_visit_with_a_diamond(built):

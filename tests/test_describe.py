@@ -72,7 +72,7 @@ def test_gaps_are_named(data):
 def test_status_description_counts():
     counts = StatusCounts(counts={"complete": 2, "on_track": 1}, overdue=1)
     assert status_description(counts, "the plan") == \
-        "The plan has 3 actions: 2 completed, 1 in progress and on schedule. 1 overdue."
+        "The plan has 3 actions: 2 completed, 1 in progress and on schedule. 1 past its due date."
     assert status_description(StatusCounts({}, 0), "area 2") == "Area 2 has no actions yet."
 
 
@@ -192,9 +192,9 @@ def test_no_direction_is_claimed_from_a_single_value():
 
 
 @pytest.mark.parametrize("counts, text", [
-    ({"delayed": 1}, "Area 1 has 1 action: 1 delayed / not on schedule. 0 overdue."),
+    ({"delayed": 1}, "Area 1 has 1 action: 1 delayed / not on schedule. None past its due date."),
     ({"complete": 1, "not_started": 1},
-     "Area 1 has 2 actions: 1 completed, 1 planning: not yet commenced. 0 overdue."),
+     "Area 1 has 2 actions: 1 completed, 1 planning: not yet commenced. None past its due date."),
 ])
 def test_status_description_says_action_or_actions(counts, text):
     assert status_description(StatusCounts(counts, 0), "area 1") == text
@@ -230,7 +230,7 @@ def test_a_measure_title_says_what_happened(pairs, title):
 
 def test_status_title_says_completed_and_overdue():
     assert status_title(StatusCounts({"complete": 2, "on_track": 1}, 1)) == \
-        "2 of 3 actions completed; 1 overdue"
+        "2 of 3 actions completed; 1 past its due date"
     assert status_title(StatusCounts({}, 0)) == "No actions yet"
 
 

@@ -10,7 +10,7 @@ officers' commentary. A title says the message where the data supports it ("Rate
 from __future__ import annotations
 
 from improvement_site.model.labels import (at_period, long_date, measure_number, period_label,
-                                           stale_caveat, stale_value)
+                                           overdue_words, stale_caveat, stale_value)
 from improvement_site.model.sitedata import SiteData
 from improvement_site.model.schema import Measure
 from improvement_site.model.status import (DIRECTION_LABELS, RAG_LABELS, StatusCounts,
@@ -216,12 +216,16 @@ def strip_description(data: SiteData, measures, span: tuple[str, str], visit=Non
 
 
 def status_title(counts: StatusCounts) -> str:
-    """'10 of 75 actions completed; 44 overdue'."""
+    """'10 of 75 actions completed; 44 past their due date'."""
     if not counts.total:
         return "No actions yet"
     done = counts.counts.get("complete", 0)
     return (f"{done} of {counts.total} action{'s' if counts.total != 1 else ''} completed; "
-            f"{counts.overdue} overdue")
+            f"{counts.overdue} past {'its' if counts.overdue == 1 else 'their'} due date")
+
+
+def _capital(words: str) -> str:
+    return words[:1].upper() + words[1:]
 
 
 def status_description(counts: StatusCounts, scope: str) -> str:
@@ -231,7 +235,7 @@ def status_description(counts: StatusCounts, scope: str) -> str:
         return f"{scope} has no actions yet."
     caveat = stale_caveat(counts)
     return (f"{scope} has {counts.total} action{'s' if counts.total != 1 else ''}: "
-            + ", ".join(parts) + f". {counts.overdue} overdue"
+            + ", ".join(parts) + f". {_capital(overdue_words(counts))}"
             + (f", {caveat}." if caveat else "."))
 
 

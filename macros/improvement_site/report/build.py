@@ -149,7 +149,7 @@ def summary(data: SiteData, text: PaperText, history: History,
                                 (f"Overdue (due before {as_at} and not complete){caveat}",
                                  str(counts.overdue)))))
     else:
-        out.append(Para("No improvement plan is recorded in the data."))
+        out.append(Para("No improvement plan is recorded for this report."))
     if data.measures:
         by_rag = {rag: [m for m in data.measures if measure_statuses[m.id].rag == rag]
                   for rag in ("green", "amber", "red", None)}
@@ -186,10 +186,10 @@ def summary(data: SiteData, text: PaperText, history: History,
 def areas(data: SiteData, text: PaperText, audience: str) -> list[Block]:
     out: list[Block] = [Heading(1, "Progress on each area for improvement", "areas")]
     if not data.areas:
-        return out + [Para("No improvement plan is recorded in the data.")]
+        return out + [Para("No improvement plan is recorded for this report.")]
     if not status.plan_counts(data).total:
         out.append(Para("No actions are recorded in the plan yet: each area is listed with "
-                        "what the data says of it."))
+                        "its latest update and the measures it tracks, where they are given."))
         for area in data.areas:
             out += area_blocks(data, text, area, audience)
         return out

@@ -51,7 +51,7 @@ def scorecard(data: SiteData, text: PaperText, statuses: dict, audience: str) ->
              "before, judged by whether higher or lower is better)."),
     ]
     if not data.measures:
-        return out + [Para("No measures are recorded in the data.")]
+        return out + [Para("No measures are recorded for this report.")]
     for group, measures in data.groups():
         rows = []
         for m in measures:
@@ -72,8 +72,8 @@ def scorecard(data: SiteData, text: PaperText, statuses: dict, audience: str) ->
         "or after the period of the value, or the last milestone once they have all passed.",
         "Direction of travel compares the latest value with the one before it: improving or "
         "worsening depends on whether higher or lower is better for that measure.",
-        "A RAG marked set by hand differs from the one the data gives; the measure's section "
-        "says why.",
+        "A RAG marked set by hand is the council's own rating, which differs from the one "
+        "these rules give; the measure's section says why.",
         f"Not recent: the latest value's period ended more than {data.site.stale_after_days} "
         f"days before {as_at}, so the rating rests on an old figure.",
     )))
@@ -87,7 +87,7 @@ def measures(data: SiteData, text: PaperText, statuses: dict, charts: dict,
              audience: str) -> list[Block]:
     out: list[Block] = [Heading(1, "Measures: charts and commentary", "measures")]
     if not data.measures:
-        return out + [Para("No measures are recorded in the data.")]
+        return out + [Para("No measures are recorded for this report.")]
     for m in data.measures:
         out += measure_blocks(data, text, m, statuses[m.id], charts.get(m.id), audience)
     out += hooks.breakdowns(data, text, audience)
@@ -165,7 +165,7 @@ def visits(data: SiteData, text: PaperText, audience: str) -> list[Block]:
                 Markup(" ({})").format(text.inline(g.note)) if g.note else ""))
             for g in judgements.grades), widths=(3, 2)))
     if not data.visits:
-        out.append(Para("No inspection or visit is recorded in the data."))
+        out.append(Para("No inspection or visit is recorded for this report."))
     for v in reversed(data.visits):  # the newest first, as the site lists them
         here = text.on(specs.visit_path(v.id))  # the visit's text, as on its page
         out.append(Heading(2, here.inline(labels.visit_label(v)), v.id))
