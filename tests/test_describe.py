@@ -232,6 +232,16 @@ def test_status_title_says_completed_and_overdue():
     assert status_title(StatusCounts({"complete": 2, "on_track": 1}, 1)) == \
         "2 of 3 actions completed; 1 past its due date"
     assert status_title(StatusCounts({}, 0)) == "No actions yet"
+    assert status_title(StatusCounts({"complete": 1, "not_rated": 3}, 2)) == \
+        "1 of 4 actions completed; 2 past their due date"
+
+
+def test_status_description_says_what_the_overdue_actions_are():
+    counts = StatusCounts({"on_track": 2, "not_rated": 1}, 3,
+                          overdue_by={"on_track": 2, "not_rated": 1})
+    assert status_description(counts, "the whole plan") == (
+        "The whole plan has 3 actions: 2 in progress and on schedule, 1 not yet rated. 3 past "
+        "their due date: 2 reported in progress and on schedule and 1 never rated.")
 
 
 def test_within_keeps_whole_sentences_in_order_up_to_the_cap():
