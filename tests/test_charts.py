@@ -16,7 +16,7 @@ from improvement_site.charts.counts import status_figure
 from improvement_site.charts import figures as charts
 from improvement_site.charts import theme as chart_theme
 from improvement_site.charts.output import ChartRegistry, FigureCache, figure_csv
-from improvement_site.model.labels import UNIT_LABELS
+from improvement_site.model.labels import UNIT_LABELS, long_date
 from improvement_site.model.status import plan_counts
 
 
@@ -555,3 +555,17 @@ def test_a_label_keeps_clear_of_a_linear_target_as_drawn():
     for box in placed:
         assert not [s for s in segments if box.hits_segment(*s)]
     assert placed or figure.panels[0].note == "Dotted line: England 40%."
+
+
+def test_a_timelines_span_is_the_days_its_visits_cover(built):
+    """North East Lincolnshire's one visit, 16 and 17 May 2023, read "16 May 2023 to 16 May
+    2023": one visit alone spans its own days on site."""
+    nel = built("nel").data
+    (visit,) = nel.visits
+    assert (str(visit.start), str(visit.end)) == ("2023-05-16", "2023-05-17")
+    assert timeline.visits_timeline_figure(nel).subtitle.startswith(
+        "16 May 2023 to 17 May 2023. One row per visit")
+    nottingham = built("nottingham").data
+    first, last = nottingham.visits[0], nottingham.visits[-1]
+    assert timeline.visits_timeline_figure(nottingham).subtitle.startswith(
+        f"{long_date(first.start)} to {long_date(last.start)}. One row per visit")

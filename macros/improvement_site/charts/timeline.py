@@ -47,9 +47,19 @@ def visits_timeline_figure(data: SiteData, highlighted: Visit | None = None) -> 
         if highlighted else []
     return Figure(
         chart=chart, title=describe.visits_title(visits),
-        subtitle=f"{long_date(visits[0].start)} to {long_date(visits[-1].start)}. One row per visit, "
-                 f"oldest at the top.",
+        subtitle=f"{_span(visits)}. One row per visit, oldest at the top.",
         description=describe.visits_description(visits, highlighted), key=tuple(key),
         columns=("Visit", "Date", "Focus"),
         rows=tuple((visit_label(v), long_date(v.start), v.focus) for v in visits),
         name="visits-timeline")
+
+
+def _span(visits) -> str:
+    """From the first visit's start to the last's; one visit alone, its own days on site (it
+    read "16 May 2023 to 16 May 2023" for a visit of 16 and 17 May)."""
+    if len(visits) == 1:
+        only = visits[0]
+        if only.end and only.end != only.start:
+            return f"{long_date(only.start)} to {long_date(only.end)}"
+        return long_date(only.start)
+    return f"{long_date(visits[0].start)} to {long_date(visits[-1].start)}"
