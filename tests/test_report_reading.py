@@ -300,3 +300,22 @@ def test_the_paper_speaks_to_its_reader_not_to_its_publisher(paper):
     if data.areas and any(True for _ in data.actions()):
         assert "past their due date" in words
         assert "Owner" in words
+
+
+def test_totals_rules_and_commentary_say_where_they_belong(paper):
+    """A table's total once, after its last row (repeated at each page's foot, a breakdown's
+    total read as the sum of the two rows above it); the rating rules under their own heading;
+    a measure's commentary named by its measure (its heading may open a page); and no label
+    that runs a sentence's full stop into its date ("early help., 16 May 2023")."""
+    data, report, made = paper
+    words = " ".join(_pages(made))
+    totals = [row for block in report.blocks if isinstance(block, Table) for row in block.foot]
+    for row in totals:
+        assert words.count(" ".join(str(row[0]).split())) >= 1
+    sums = sum(1 for row in totals if "Sum of the categories" in str(row[0]))
+    assert words.count("Sum of the categories") == sums
+    assert "How ratings are worked out" in words
+    commented = [m for m in data.measures if data.commentary_of(m.id)]
+    for m in commented:
+        assert f"Commentary on {' '.join(m.name.split())}" in words, m.id
+    assert "., " not in words

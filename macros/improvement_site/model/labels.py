@@ -84,7 +84,9 @@ def measure_number(measure: Measure, value: float | None) -> str:
 
 def visit_label(visit: Visit) -> str:
     """'Monitoring visit 5: The front door' / 'Full inspection (ILACS) July 2022'."""
-    return f"{_visit_kind(visit)}: {visit.focus}"
+    # A label is followed by its dates (", 16 May 2023"): a focus written as a sentence loses
+    # its full stop, or it read "…to early help., 16 May 2023".
+    return f"{_visit_kind(visit)}: {visit.focus.rstrip().rstrip('.')}"
 
 
 def _visit_kind(visit: Visit) -> str:

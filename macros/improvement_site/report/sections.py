@@ -65,6 +65,8 @@ def scorecard(data: SiteData, text: PaperText, statuses: dict, audience: str) ->
                          rag_words(st), status.DIRECTION_LABELS[st.direction]))
         out.append(Table(Markup("{}: latest values").format(text.inline(group)), SCORECARD_HEAD,
                          tuple(rows), widths=(11, 4, 5, 4, 4, 5), numeric=(1, 3)))
+    # Named as on the scorecard page, and kept with its list (it stood untitled under a table).
+    out.append(Heading(3, "How ratings are worked out", "rating-rules", keep=1))
     out.append(Items((
         "Green: the value meets the target. Amber: it misses the target but is within the "
         "tolerance. Red: it is outside the tolerance. A measure with no target has no RAG.",
@@ -137,7 +139,9 @@ def measure_blocks(data, text, m, st, chart, audience) -> list[Block]:
     out = kept_with_heading(out)  # the chart on its measure's page, under its name
     if commentary:
         c = commentary[0]  # the newest: the position this report speaks for
-        out.append(Heading(3, f"Commentary, {labels.period_label(str(c.period))}",
+        # The measure named in it: a heading at the top of a page says which measure it is on.
+        out.append(Heading(3, Markup("Commentary on {}, {}").format(
+                               text.inline(m.name), labels.period_label(str(c.period))),
                            f"{m.id}-commentary"))
         out += committee_note(audience, c)
         out.append(Facts(tuple(
