@@ -8,6 +8,7 @@ fails here.
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -234,6 +235,15 @@ def test_status_title_says_completed_and_overdue():
     assert status_title(StatusCounts({}, 0)) == "No actions yet"
     assert status_title(StatusCounts({"complete": 1, "not_rated": 3}, 2)) == \
         "1 of 4 actions completed; 2 past their due date"
+    assert status_title(StatusCounts({"not_rated": 1}, 0)) == \
+        "0 of 1 action completed; none past its due date"
+
+
+def test_status_description_says_when_the_statuses_are_from():
+    counts = StatusCounts({"on_track": 2}, 0, stale=2, reviewed=(date(2022, 12, 12),))
+    assert status_description(counts, "area 1") == (
+        "Area 1 has 2 actions: 2 in progress and on schedule. None past its due date, on "
+        "statuses as at 12 December 2022.")
 
 
 def test_status_description_says_what_the_overdue_actions_are():

@@ -220,8 +220,9 @@ def status_title(counts: StatusCounts) -> str:
     if not counts.total:
         return "No actions yet"
     done = counts.counts.get("complete", 0)
+    # The count alone, as the pages say it; what the overdue actions are is the description's.
     return (f"{done} of {counts.total} action{'s' if counts.total != 1 else ''} completed; "
-            f"{counts.overdue} past {'its' if counts.overdue == 1 else 'their'} due date")
+            f"{overdue_words(counts).split(':')[0]}")
 
 
 def _capital(words: str) -> str:
