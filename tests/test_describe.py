@@ -237,6 +237,9 @@ def test_status_title_says_completed_and_overdue():
         "1 of 4 actions completed; 2 past their due date"
     assert status_title(StatusCounts({"not_rated": 1}, 0)) == \
         "0 of 1 action completed; none past its due date"
+    # The count only: what the overdue actions are is the description's to say.
+    assert status_title(StatusCounts({"on_track": 2}, 2, overdue_by={"on_track": 2})) == \
+        "0 of 2 actions completed; 2 past their due date"
 
 
 def test_status_description_says_when_the_statuses_are_from():

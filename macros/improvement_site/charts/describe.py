@@ -221,8 +221,10 @@ def status_title(counts: StatusCounts) -> str:
         return "No actions yet"
     done = counts.counts.get("complete", 0)
     # The count alone, as the pages say it; what the overdue actions are is the description's.
+    n = counts.overdue
+    late = f"{n} past {'its' if n == 1 else 'their'} due date" if n else "none past its due date"
     return (f"{done} of {counts.total} action{'s' if counts.total != 1 else ''} completed; "
-            f"{overdue_words(counts).split(':')[0]}")
+            f"{late}")
 
 
 def _capital(words: str) -> str:
