@@ -252,8 +252,10 @@ def _publish(repo: Path, out: Path, version: str, title: str, tag: str,
     except git_utils.GitError as exc:
         # git's own words, without its "fatal:" and the crash report it says it left (removed:
         # it is git's note of this failure, not the repository's)
-        said = " ".join(line.strip().removeprefix("fatal: ") for line in str(exc).splitlines()
-                         if line.strip() and "crash report" not in line)
+        # ("fatal:" may also come quoted inside mike's own words: "error writing commit: ...")
+        said = " ".join(line.strip() for line in str(exc).splitlines()
+                        if line.strip() and "crash report" not in line)
+        said = re.sub(r"\bfatal:\s*", "", said)
         for crash in set(git_dir.glob("fast_import_crash_*")) - crashes:
             crash.unlink(missing_ok=True)
         raise ReleaseError(f"publishing to the {branch} branch failed: {said}") from None
