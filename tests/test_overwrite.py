@@ -177,3 +177,9 @@ def test_a_branch_git_refuses_after_the_checks_is_worded_and_leaves_no_crash_rep
     assert "publishing to the gh pages branch failed" in said and "fatal:" not in said, said
     assert "crash" not in said, said
     assert _state(repo) == before
+
+
+def test_the_measures_csv_header_recognised_is_the_one_written():
+    from improvement_site import lifecycle
+    from improvement_site.data.reader import CSV_COLUMNS
+    assert lifecycle.MEASURES_CSV_HEADER == ",".join(CSV_COLUMNS)

@@ -262,6 +262,8 @@ def check_output_file(path: Path, site: Path | None, *,
 # report or workbook naming improvement-site as the program that made it, a measures.csv
 # starting with its header, a YAML list of measure records. Anything else is a person's.
 MADE_BY = "improvement-site"
+# data/reader.py's CSV_COLUMNS as a line; spelt out here, where nothing of the package is
+# imported (tests/test_overwrite.py holds the two together).
 MEASURES_CSV_HEADER = "measure,period,value,note"
 
 

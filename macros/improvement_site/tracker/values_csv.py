@@ -6,6 +6,7 @@ import csv
 import io
 from pathlib import Path
 
+from improvement_site.data.reader import CSV_COLUMNS
 from improvement_site.data.sitefiles import refusal
 from improvement_site.tracker.problems import ImportProblem
 
@@ -29,6 +30,6 @@ def existing_rows(path: Path, problems: list[ImportProblem]) -> list[list[str]]:
 def csv_text(rows: list[list[str]]) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(["measure", "period", "value", "note"])
+    writer.writerow(CSV_COLUMNS)
     writer.writerows(rows)
     return out.getvalue()
